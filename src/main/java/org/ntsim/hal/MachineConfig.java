@@ -1,0 +1,80 @@
+package org.ntsim.hal;
+
+/**
+ * What a machine is made of. Every field has a default; a run is fixed by its configuration and
+ * seed.
+ */
+public final class MachineConfig {
+  public int cpus = 2;
+  public long memoryBytes = 256L << 20;
+  public long seed = 1;
+  /** The interval timer: 15.625 ms, the usual x86 multiprocessor clock of the period. */
+  public long clockIntervalNs = 15_625_000;
+  /** How far one CPU runs before the next one takes its turn in the loop. */
+  public long sliceNs = 50_000;
+  public String backend = "continuation";
+  /** Keep every trace event in memory (for export); the digest is computed either way. */
+  public boolean recordTrace = false;
+  public CostModel cost = new CostModel();
+
+  public MachineConfig validate() {
+    if (cpus < 1 || cpus > 64) {
+      throw new IllegalArgumentException("cpus must be 1..64, not " + cpus);
+    }
+    if (memoryBytes < (1L << 20) || memoryBytes > (4L << 30)) {
+      throw new IllegalArgumentException("memory must be 1 MiB..4 GiB, not " + memoryBytes);
+    }
+    if (clockIntervalNs < 100_000) {
+      throw new IllegalArgumentException("clock interval must be at least 0.1 ms");
+    }
+    if (sliceNs < 1_000 || sliceNs > clockIntervalNs) {
+      throw new IllegalArgumentException("slice must be 1 us .. one clock interval");
+    }
+    return this;
+  }
+
+  /** Parses sizes like 256M, 1G, 4096K, or a plain byte count. */
+  public static long parseSize(String text) {
+    String t = text.trim().toUpperCase();
+    long mult = 1;
+    if (t.endsWith("B")) {
+      t = t.substring(0, t.length() - 1);
+    }
+    if (t.endsWith("K")) {
+      mult = 1L << 10;
+    } else if (t.endsWith("M")) {
+      mult = 1L << 20;
+    } else if (t.endsWith("G")) {
+      mult = 1L << 30;
+    }
+    if (mult != 1) {
+      t = t.substring(0, t.length() - 1);
+    }
+    return Long.parseLong(t) * mult;
+  }
+
+  /** Parses durations like 100ms, 2s, 500us, 1000ns; a bare number is milliseconds. */
+  public static long parseDurationNs(String text) {
+    String t = text.trim().toLowerCase();
+    long mult;
+    if (t.endsWith("ns")) {
+      mult = 1;
+      t = t.substring(0, t.length() - 2);
+    } else if (t.endsWith("us")) {
+      mult = 1_000;
+      t = t.substring(0, t.length() - 2);
+    } else if (t.endsWith("ms")) {
+      mult = 1_000_000;
+      t = t.substring(0, t.length() - 2);
+    } else if (t.endsWith("s")) {
+      mult = 1_000_000_000;
+      t = t.substring(0, t.length() - 1);
+    } else {
+      mult = 1_000_000;
+    }
+    if (t.contains(".")) {
+      return Math.round(Double.parseDouble(t) * mult);
+    }
+    return Long.parseLong(t) * mult;
+  }
+}

@@ -1,0 +1,280 @@
+package org.ntsim.ke;
+
+import org.ntsim.hal.Cpu;
+
+/**
+ * KPRCB: the kernel's per-processor block. Holds the threads (current, next, idle), the
+ * processor's ready queues, its DPC queue and its counters.
+ *
+ * <p>Ready queues: one FIFO list per priority (threads linked through their own fields, so that
+ * queueing never allocates) and a 32-bit ready summary with bit p set exactly when list p is not
+ * empty; the highest ready priority is one count-leading-zeros away.
+ *
+ * <p>DPC queue: a singly linked FIFO with a tail; high-importance DPCs go to the head.
+ */
+public final class KPrcb {
+  public final int number;
+  public final Cpu cpu;
+  KThread currentThread;
+  KThread nextThread;
+  KThread idleThread;
+
+  final KThread[] readyHead = new KThread[32];
+  final KThread[] readyTail = new KThread[32];
+  int readySummary;
+  int readyCount;
+
+  Kdpc dpcHead;
+  Kdpc dpcTail;
+  int dpcQueueDepth;
+  int maximumDpcQueueDepth = 4;
+  int minimumDpcRate = 3;
+  int dpcRequestRate;
+  int dpcCountThisTick;
+  boolean dpcRoutineActive;
+  Kdpc activeDpc;
+  boolean quantumEnd;
+
+  KThread deferredReadyHead; // KiInsertDeferredReadyList, processed at dispatcher exit
+  KThread deferredReadyTail;
+
+  long contextSwitches;
+  long dpcCount;
+  long interruptTicks;
+  long dpcTicks;
+  long idleTicks;
+  long kernelTicks;
+  long userTicks;
+
+  KPrcb(int number, Cpu cpu) {
+    this.number = number;
+    this.cpu = cpu;
+  }
+
+  public KThread currentThread() {
+    return currentThread;
+  }
+
+  public KThread nextThread() {
+    return nextThread;
+  }
+
+  public KThread idleThread() {
+    return idleThread;
+  }
+
+  public int readySummary() {
+    return readySummary;
+  }
+
+  public int readyCount() {
+    return readyCount;
+  }
+
+  public int dpcQueueDepth() {
+    return dpcQueueDepth;
+  }
+
+  public int maximumDpcQueueDepth() {
+    return maximumDpcQueueDepth;
+  }
+
+  public int minimumDpcRate() {
+    return minimumDpcRate;
+  }
+
+  public int dpcRequestRate() {
+    return dpcRequestRate;
+  }
+
+  public boolean dpcRoutineActive() {
+    return dpcRoutineActive;
+  }
+
+  public long contextSwitches() {
+    return contextSwitches;
+  }
+
+  public long dpcCount() {
+    return dpcCount;
+  }
+
+  public long interruptTicks() {
+    return interruptTicks;
+  }
+
+  public long dpcTicks() {
+    return dpcTicks;
+  }
+
+  public long idleTicks() {
+    return idleTicks;
+  }
+
+  public long kernelTicks() {
+    return kernelTicks;
+  }
+
+  public long userTicks() {
+    return userTicks;
+  }
+
+  /** The ready threads of priority {@code p}, head first. */
+  public java.util.List<KThread> readyAt(int p) {
+    java.util.List<KThread> out = new java.util.ArrayList<>();
+    for (KThread t = readyHead[p]; t != null; t = t.readyNext) {
+      out.add(t);
+    }
+    return out;
+  }
+
+  /** The queued DPCs, head first. */
+  public java.util.List<Kdpc> queuedDpcs() {
+    java.util.List<Kdpc> out = new java.util.ArrayList<>();
+    for (Kdpc d = dpcHead; d != null; d = d.next) {
+      out.add(d);
+    }
+    return out;
+  }
+
+  // --- ready queue (KiInsertReadyQueue / KiRemoveReadyQueue), no allocation ---
+
+  void insertReady(KThread t, boolean atHead) {
+    int p = t.priority;
+    if (readyHead[p] == null) {
+      readyHead[p] = t;
+      readyTail[p] = t;
+      t.readyNext = null;
+      t.readyPrev = null;
+      readySummary |= 1 << p;
+    } else if (atHead) {
+      t.readyPrev = null;
+      t.readyNext = readyHead[p];
+      readyHead[p].readyPrev = t;
+      readyHead[p] = t;
+    } else {
+      t.readyNext = null;
+      t.readyPrev = readyTail[p];
+      readyTail[p].readyNext = t;
+      readyTail[p] = t;
+    }
+    t.readyCpu = number;
+    readyCount++;
+  }
+
+  void removeReady(KThread t) {
+    int p = t.priority;
+    if (t.readyPrev == null) {
+      readyHead[p] = t.readyNext;
+    } else {
+      t.readyPrev.readyNext = t.readyNext;
+    }
+    if (t.readyNext == null) {
+      readyTail[p] = t.readyPrev;
+    } else {
+      t.readyNext.readyPrev = t.readyPrev;
+    }
+    t.readyNext = null;
+    t.readyPrev = null;
+    if (readyHead[p] == null) {
+      readySummary &= ~(1 << p);
+    }
+    t.readyCpu = -1;
+    readyCount--;
+  }
+
+  /** Highest ready priority, or -1 when no thread is ready here. */
+  int highestReadyPriority() {
+    return readySummary == 0 ? -1 : 31 - Integer.numberOfLeadingZeros(readySummary);
+  }
+
+  /** KiSelectReadyThread: removes and returns the first thread of the highest priority >= low. */
+  KThread selectReady(int lowPriority) {
+    int p = highestReadyPriority();
+    if (p < lowPriority || p < 0) {
+      return null;
+    }
+    KThread t = readyHead[p];
+    removeReady(t);
+    return t;
+  }
+
+  // --- DPC queue ---
+
+  void enqueueDpc(Kdpc dpc) {
+    dpc.queuedOn = number;
+    if (dpcHead == null) {
+      dpc.next = null;
+      dpcHead = dpc;
+      dpcTail = dpc;
+    } else if (dpc.importance == Kdpc.HIGH_IMPORTANCE) {
+      dpc.next = dpcHead;
+      dpcHead = dpc;
+    } else {
+      dpc.next = null;
+      dpcTail.next = dpc;
+      dpcTail = dpc;
+    }
+    dpcQueueDepth++;
+    dpcCountThisTick++;
+  }
+
+  Kdpc dequeueDpc() {
+    Kdpc d = dpcHead;
+    if (d != null) {
+      dpcHead = d.next;
+      if (dpcHead == null) {
+        dpcTail = null;
+      }
+      d.next = null;
+      d.queuedOn = -1;
+      dpcQueueDepth--;
+    }
+    return d;
+  }
+
+  boolean removeDpc(Kdpc dpc) {
+    Kdpc prev = null;
+    for (Kdpc d = dpcHead; d != null; prev = d, d = d.next) {
+      if (d == dpc) {
+        if (prev == null) {
+          dpcHead = d.next;
+        } else {
+          prev.next = d.next;
+        }
+        if (dpcTail == d) {
+          dpcTail = prev;
+        }
+        d.next = null;
+        d.queuedOn = -1;
+        dpcQueueDepth--;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // --- deferred ready list ---
+
+  void pushDeferredReady(KThread t) {
+    t.deferredNext = null;
+    if (deferredReadyHead == null) {
+      deferredReadyHead = t;
+    } else {
+      deferredReadyTail.deferredNext = t;
+    }
+    deferredReadyTail = t;
+  }
+
+  KThread popDeferredReady() {
+    KThread t = deferredReadyHead;
+    if (t != null) {
+      deferredReadyHead = t.deferredNext;
+      if (deferredReadyHead == null) {
+        deferredReadyTail = null;
+      }
+      t.deferredNext = null;
+    }
+    return t;
+  }
+}

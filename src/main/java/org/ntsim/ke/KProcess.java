@@ -1,0 +1,59 @@
+package org.ntsim.ke;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * KPROCESS: the kernel's part of a process (seed 004, "KPROCESS fields"): base priority, affinity,
+ * quantum, the list of its threads and the CPU time they were charged. A process is a dispatcher
+ * object, signalled when it ends.
+ */
+public class KProcess extends DispatcherObject {
+  int basePriority = 8;
+  long affinity;
+  /** QuantumReset in quantum units: 6 (two clock ticks) on a client system. */
+  int quantumReset = 6;
+  int threadSeed; // next ideal processor handed to a new thread
+  boolean disableBoost;
+  final List<KThread> threads = new ArrayList<>();
+  long kernelTicks;
+  long userTicks;
+  /** The process part of the CID (UniqueProcessId), set by the process manager. */
+  public long uniqueProcess;
+
+  protected KProcess(long address, int basePriority, long affinity, int threadSeed) {
+    super(PROCESS, address);
+    this.basePriority = basePriority;
+    this.affinity = affinity;
+    this.threadSeed = threadSeed;
+  }
+
+  public int basePriority() {
+    return basePriority;
+  }
+
+  public long affinity() {
+    return affinity;
+  }
+
+  public int quantumReset() {
+    return quantumReset;
+  }
+
+  public List<KThread> kernelThreads() {
+    return threads;
+  }
+
+  public long kernelTicks() {
+    return kernelTicks;
+  }
+
+  public long userTicks() {
+    return userTicks;
+  }
+
+  @Override
+  public String typeName() {
+    return "Process";
+  }
+}

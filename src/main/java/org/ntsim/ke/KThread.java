@@ -1,0 +1,215 @@
+package org.ntsim.ke;
+
+import org.ntsim.hal.Accountable;
+import org.ntsim.hal.Coroutine;
+import org.ntsim.hal.TimeCategory;
+
+/**
+ * KTHREAD: the kernel's part of a thread (seed 004, "KTHREAD fields") and its coroutine.
+ *
+ * <p>Models: scheduling state and priority (current, base, decrement left from a boost), quantum
+ * in units (3 per clock tick), hard affinity and ideal processor, the wait (reason, mode, status,
+ * wait blocks: three built in plus one for the timeout timer, as NT's), context-switch count, and
+ * CPU time both as NT samples it at clock ticks and measured exactly.
+ *
+ * <p>Invariants: in READY it is in exactly one CPU's ready queue ({@code readyCpu}); in STANDBY it
+ * is exactly one CPU's NextThread; in RUNNING exactly one CPU's CurrentThread; in WAITING its wait
+ * blocks are on their objects' lists; a thread is signalled once it is TERMINATED.
+ */
+public class KThread extends DispatcherObject implements Accountable {
+  public static final int THREAD_WAIT_OBJECTS = 3;
+  public static final int LOW_REALTIME_PRIORITY = 16;
+  public static final int HIGH_PRIORITY = 31;
+
+  final KProcess process;
+  final boolean idle;
+  String name;
+  ThreadState state = ThreadState.INITIALIZED;
+  int priority;
+  int basePriority;
+  int priorityDecrement; // the part of priority above base that came from a boost
+  boolean starvationBoosted; // decays straight to base at quantum end
+  int quantum; // quantum units left
+  long affinity;
+  int idealProcessor;
+  int lastCpu = -1; // processor it last ran on (NextProcessor)
+  int readyCpu = -1; // whose ready queue holds it, while READY
+  int standbyCpu = -1; // whose NextThread it is, while STANDBY
+  boolean preempted;
+  boolean disableBoost;
+  boolean kernelStackResident = true;
+  long readyTick; // KeTickCount when it last became ready (starvation detection)
+  long waitTick; // KeTickCount when it last began waiting
+  int waitReason;
+  int waitMode; // 0 KernelMode, 1 UserMode
+  boolean alertable;
+  int waitStatus;
+  int waitObjectCount;
+  int waitIrql;
+  WaitBlock waitBlockList;
+  final WaitBlock[] waitBlocks = new WaitBlock[THREAD_WAIT_OBJECTS + 1];
+  WaitBlock[] largeWaitBlocks; // for waits on more than THREAD_WAIT_OBJECTS objects
+  final KTimer timer;
+  boolean inKernel; // executing in kernel mode (system call or system thread)
+  boolean terminationRequested;
+  int savedIrql; // the IRQL to resume at
+  KThread readyNext; // ready-queue links
+  KThread readyPrev;
+  KThread deferredNext; // deferred ready list / swapper list
+
+  long contextSwitches;
+  long kernelTicks;
+  long userTicks;
+  long exactUserNs;
+  long exactKernelNs;
+
+  /** The thread part of the CID (ETHREAD Cid.UniqueThread), set by the process manager; 0 for idle threads. */
+  public long uniqueThread;
+  Coroutine coroutine;
+  Runnable body;
+
+  protected KThread(KProcess process, long address, long timerAddress, boolean idle) {
+    super(THREAD, address);
+    this.process = process;
+    this.idle = idle;
+    this.timer = new KTimer(true, timerAddress);
+    for (int i = 0; i < waitBlocks.length; i++) {
+      waitBlocks[i] = new WaitBlock();
+    }
+  }
+
+  @Override
+  public void chargeExact(int category, long ns) {
+    if (category == TimeCategory.USER) {
+      exactUserNs += ns;
+    } else {
+      exactKernelNs += ns;
+    }
+  }
+
+  public KProcess kprocess() {
+    return process;
+  }
+
+  public boolean isIdleThread() {
+    return idle;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public ThreadState state() {
+    return state;
+  }
+
+  public int priority() {
+    return priority;
+  }
+
+  public int basePriority() {
+    return basePriority;
+  }
+
+  public int quantum() {
+    return quantum;
+  }
+
+  public long affinity() {
+    return affinity;
+  }
+
+  public int idealProcessor() {
+    return idealProcessor;
+  }
+
+  public int lastCpu() {
+    return lastCpu;
+  }
+
+  public int readyCpu() {
+    return readyCpu;
+  }
+
+  public boolean kernelStackResident() {
+    return kernelStackResident;
+  }
+
+  public int waitReason() {
+    return waitReason;
+  }
+
+  public int waitMode() {
+    return waitMode;
+  }
+
+  public boolean alertable() {
+    return alertable;
+  }
+
+  public int waitStatus() {
+    return waitStatus;
+  }
+
+  public long waitTick() {
+    return waitTick;
+  }
+
+  public long readyTick() {
+    return readyTick;
+  }
+
+  public boolean inKernel() {
+    return inKernel;
+  }
+
+  public boolean terminationRequested() {
+    return terminationRequested;
+  }
+
+  public long contextSwitches() {
+    return contextSwitches;
+  }
+
+  public long kernelTicks() {
+    return kernelTicks;
+  }
+
+  public long userTicks() {
+    return userTicks;
+  }
+
+  public long exactUserNs() {
+    return exactUserNs;
+  }
+
+  public long exactKernelNs() {
+    return exactKernelNs;
+  }
+
+  public KTimer timer() {
+    return timer;
+  }
+
+  /** The wait blocks of the current wait, in key order; empty when not waiting. */
+  public java.util.List<WaitBlock> currentWaitBlocks() {
+    java.util.List<WaitBlock> out = new java.util.ArrayList<>();
+    for (WaitBlock b = waitBlockList; b != null; b = b.nextWaitBlock) {
+      out.add(b);
+    }
+    return out;
+  }
+
+  public boolean isRealTime() {
+    return priority >= LOW_REALTIME_PRIORITY;
+  }
+
+  @Override
+  public String typeName() {
+    return "Thread";
+  }
+}

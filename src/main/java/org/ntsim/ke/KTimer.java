@@ -1,0 +1,51 @@
+package org.ntsim.ke;
+
+/**
+ * KTIMER: a dispatcher object signalled when its due time passes, kept in the kernel's timer
+ * table until then; optionally periodic, optionally queueing a DPC on expiry. A notification timer
+ * stays signalled and releases every waiter; a synchronization timer releases one and resets.
+ *
+ * <p>Invariants: {@code inserted} exactly while the timer is linked in one bucket of the timer
+ * table; {@code dueTimeNs} is absolute simulated time.
+ */
+public final class KTimer extends DispatcherObject {
+  long dueTimeNs;
+  long periodNs;
+  Kdpc dpc;
+  boolean inserted;
+  int bucket = -1;
+  KTimer tableNext; // in the bucket, ordered by due time
+  KTimer tablePrev;
+
+  public KTimer(boolean notification, long address) {
+    super(notification ? TIMER_NOTIFICATION : TIMER_SYNCHRONIZATION, address);
+  }
+
+  public boolean isInserted() {
+    return inserted;
+  }
+
+  public long dueTimeNs() {
+    return dueTimeNs;
+  }
+
+  public long periodNs() {
+    return periodNs;
+  }
+
+  public Kdpc dpc() {
+    return dpc;
+  }
+
+  @Override
+  void satisfyWait(KThread thread) {
+    if (type == TIMER_SYNCHRONIZATION) {
+      signalState = 0;
+    }
+  }
+
+  @Override
+  public String typeName() {
+    return type == TIMER_NOTIFICATION ? "NotificationTimer" : "SynchronizationTimer";
+  }
+}

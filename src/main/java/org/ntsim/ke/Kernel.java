@@ -1,0 +1,1004 @@
+package org.ntsim.ke;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ntsim.hal.Cpu;
+import org.ntsim.hal.CpuDriver;
+import org.ntsim.hal.Irql;
+import org.ntsim.hal.Machine;
+import org.ntsim.hal.TimeCategory;
+import org.ntsim.trace.TraceKind;
+
+/**
+ * The kernel (ntoskrnl's Ke layer): the processor blocks, the dispatcher, waits, timers, DPCs, the
+ * clock interrupt and its time accounting, and the kernel's own system-thread loops (balance set
+ * manager and stack swapper). Its public methods are the exported Ke routines; each Javadoc opens
+ * with the NT routine it models.
+ *
+ * <p>Execution contexts: code runs either on a thread's coroutine (guest code, system calls,
+ * system threads) or on the machine loop's stack at raised IRQL (ISRs and DPCs, "arbitrary
+ * context"). Only coroutine code may block; {@link #spend(long)} is the simulation point where it
+ * gives the CPU back to the loop when the slice ends or an interrupt is due.
+ *
+ * <p>Invariants: dispatcher state changes only between simulation points, so every operation here
+ * is atomic with respect to other CPUs and interrupts (the role of the dispatcher lock in NT).
+ */
+public final class Kernel implements CpuDriver {
+  /** TIMER_EXPIRE_INCREMENT: timer expiry gives no boost. */
+  public static final int TIMER_EXPIRE_INCREMENT = 0;
+  /** Ticks a thread may sit ready before the balance set manager boosts it (about 4.7 s). */
+  public static final int READY_WITHOUT_RUNNING_TICKS = 300;
+  /** Seconds a thread waits in user mode before its kernel stack may be swapped out. */
+  public static final int STACK_OUTSWAP_WAIT_SECONDS = 7;
+  public static final int KERNEL_MODE = 0;
+  public static final int USER_MODE = 1;
+
+  private final Machine machine;
+  private final KPrcb[] prcbs;
+  private final Scheduler scheduler;
+  private final TimerTable timerTable;
+  private final Kdpc timerExpiryDpc;
+  private final KEvent swapEvent;
+  private KThread swapListHead; // threads in Transition, waiting for their stacks
+  private KThread runningCoroutine; // non-null while a thread's coroutine runs
+  private final List<KThread> liveThreads = new ArrayList<>();
+  private BugCheck bugCheck;
+  private long nextStaticAddress = 0x81F00000L;
+  private int bsmPasses;
+  private long starvationBoosts;
+  private long stacksOutswapped;
+  private long stacksInswapped;
+
+  public Kernel(Machine machine) {
+    this.machine = machine;
+    this.prcbs = new KPrcb[machine.cpuCount()];
+    for (int i = 0; i < prcbs.length; i++) {
+      Cpu cpu = machine.cpu(i);
+      prcbs[i] = new KPrcb(i, cpu);
+      cpu.setHandler(Irql.CLOCK_LEVEL, this::clockInterrupt);
+      cpu.setHandler(Irql.IPI_LEVEL, this::ipiInterrupt);
+      cpu.setHandler(Irql.DISPATCH_LEVEL, this::dispatchInterrupt);
+    }
+    this.scheduler = new Scheduler(this);
+    this.timerTable = new TimerTable(machine.config.clockIntervalNs);
+    this.timerExpiryDpc =
+        new Kdpc("nt!KiTimerExpiration", this::timerExpiration, null, staticAddress(0x20));
+    this.timerExpiryDpc.importance = Kdpc.HIGH_IMPORTANCE;
+    this.timerExpiryDpc.targetCpu = 0;
+    this.swapEvent = new KEvent(false, false, staticAddress(0x10));
+    machine.attach(this);
+  }
+
+  /** An address in the kernel image's data, for objects NT allocates statically. */
+  public long staticAddress(int sizeBytes) {
+    long a = nextStaticAddress;
+    nextStaticAddress += (sizeBytes + 7) & ~7L;
+    return a;
+  }
+
+  // ================================================================== boot
+
+  /**
+   * KiInitializeKernel for each processor: binds the idle threads and starts the clock. The idle
+   * threads run at priority 0 in the Idle process.
+   */
+  public void startProcessors(KThread[] idleThreads) {
+    for (int i = 0; i < prcbs.length; i++) {
+      KThread idle = idleThreads[i];
+      idle.priority = 0;
+      idle.basePriority = 0;
+      idle.affinity = 1L << i;
+      idle.idealProcessor = i;
+      idle.lastCpu = i;
+      idle.inKernel = true;
+      idle.state = ThreadState.RUNNING;
+      prcbs[i].idleThread = idle;
+      prcbs[i].currentThread = idle;
+      scheduler.mount(machine.cpu(i), idle);
+    }
+    machine.startIntervalTimer();
+  }
+
+  // ================================================================== accessors
+
+  public Machine machine() {
+    return machine;
+  }
+
+  public KPrcb prcb(int cpu) {
+    return prcbs[cpu];
+  }
+
+  public int processorCount() {
+    return prcbs.length;
+  }
+
+  public KPrcb currentPrcb() {
+    return prcbs[machine.activeCpu().index];
+  }
+
+  /** KeGetCurrentThread. */
+  public KThread currentThread() {
+    return currentPrcb().currentThread;
+  }
+
+  /** KeTickCount: clock interrupts since boot. */
+  public long tickCount() {
+    return machine.clockTicks();
+  }
+
+  /** The bug check that stopped the machine, or null. */
+  public BugCheck bugCheck() {
+    return bugCheck;
+  }
+
+  public long starvationBoosts() {
+    return starvationBoosts;
+  }
+
+  public long stacksOutswapped() {
+    return stacksOutswapped;
+  }
+
+  public long stacksInswapped() {
+    return stacksInswapped;
+  }
+
+  public int timerCount() {
+    return timerTable.count();
+  }
+
+  public List<KTimer> timers() {
+    return timerTable.all();
+  }
+
+  /** Every thread that has been initialised and not yet terminated, in creation order. */
+  public List<KThread> liveThreads() {
+    return liveThreads;
+  }
+
+  /** The thread id traces and the debugger show (the CID, 0 for idle threads). */
+  public long threadId(KThread t) {
+    return t.uniqueThread;
+  }
+
+  /** True while a thread's coroutine (not an ISR or DPC on the loop) is executing. */
+  public boolean inThreadContext() {
+    return runningCoroutine != null;
+  }
+
+  // ================================================================== threads
+
+  /**
+   * KeInitThread: sets up a thread that will run {@code body} on its own coroutine. The thread is
+   * Initialized until {@link #readyNewThread(KThread)}.
+   */
+  public void initThread(KThread t, String name, int priority, long affinity, boolean kernelMode,
+      Runnable body) {
+    KProcess p = t.process;
+    t.name = name;
+    t.basePriority = priority;
+    t.priority = priority;
+    t.affinity = affinity & p.affinity;
+    if (t.affinity == 0) {
+      t.affinity = p.affinity;
+    }
+    t.idealProcessor = pickIdealProcessor(p, t.affinity);
+    t.quantum = p.quantumReset;
+    t.inKernel = kernelMode;
+    t.body = body;
+    t.state = ThreadState.INITIALIZED;
+    p.threads.add(t);
+    liveThreads.add(t);
+  }
+
+  private int pickIdealProcessor(KProcess p, long affinity) {
+    int n = prcbs.length;
+    for (int i = 0; i < n; i++) {
+      int c = (p.threadSeed + i) % n;
+      if ((affinity & (1L << c)) != 0) {
+        p.threadSeed = c + 1;
+        return c;
+      }
+    }
+    return Long.numberOfTrailingZeros(affinity);
+  }
+
+  /** KeReadyThread for a new thread: Initialized to DeferredReady, then placed. */
+  public void readyNewThread(KThread t) {
+    machine.tracer.emit(machine.activeCpu().clockNs(), machine.activeCpu().index,
+        TraceKind.THREAD_CREATE, t.uniqueThread, t.process.uniqueProcess, t.priority);
+    scheduler.readyThread(t);
+    exitDispatcher();
+  }
+
+  /** Runs (or continues) a thread's coroutine on the active CPU; called by the processor loop. */
+  void resumeThread(KThread t) {
+    if (t.coroutine == null) {
+      t.coroutine = machine.backend.create(t.name, () -> threadMain(t));
+    }
+    KThread saved = runningCoroutine;
+    runningCoroutine = t;
+    try {
+      t.coroutine.resume();
+    } finally {
+      runningCoroutine = saved;
+    }
+  }
+
+  private void threadMain(KThread t) {
+    t.body.run();
+    if (t.state != ThreadState.TERMINATED) {
+      throw new IllegalStateException("thread " + t.name + " returned without terminating");
+    }
+  }
+
+  /**
+   * KeTerminateThread: the thread is signalled and leaves the processor for good. Called on the
+   * thread's own coroutine as its last act; the caller then returns from the thread body.
+   */
+  public void terminateCurrentThread(int exitStatus) {
+    KThread self = currentThread();
+    Cpu cpu = machine.activeCpu();
+    machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.THREAD_EXIT, self.uniqueThread,
+        self.process.uniqueProcess, exitStatus);
+    self.signalState = 1;
+    waitTest(self, 0);
+    scheduler.processDeferredReadyList();
+    self.process.threads.remove(self);
+    liveThreads.remove(self);
+    scheduler.setState(self, ThreadState.TERMINATED);
+    KPrcb prcb = currentPrcb();
+    KThread next = scheduler.selectNextThread(prcb);
+    scheduler.contextSwitch(prcb, self, next);
+    cpu.setIrql(next.savedIrql);
+  }
+
+  /** Signals a process object (all its threads have ended) and releases its waiters. */
+  public void signalProcess(KProcess p, int exitStatus) {
+    Cpu cpu = machine.activeCpu();
+    machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.PROCESS_EXIT, p.uniqueProcess,
+        exitStatus, 0);
+    p.signalState = 1;
+    waitTest(p, 0);
+    exitDispatcher();
+  }
+
+  /**
+   * Asks a thread to end, as NT's termination APC does: a waiting thread is woken with
+   * STATUS_KERNEL_APC, and any thread ends at its next system-service boundary.
+   */
+  public void requestTermination(KThread t) {
+    if (t.terminationRequested || t.state == ThreadState.TERMINATED) {
+      return;
+    }
+    t.terminationRequested = true;
+    if (t.state == ThreadState.WAITING) {
+      unwaitThread(t, NtStatus.STATUS_KERNEL_APC, 0);
+      exitDispatcher();
+    }
+  }
+
+  /** Ends the current thread by unwinding its coroutine if its termination was requested. */
+  public void testTermination() {
+    KThread t = currentThread();
+    if (t.terminationRequested && runningCoroutine == t) {
+      throw new ThreadExitSignal();
+    }
+  }
+
+  // ================================================================== simulation points
+
+  /**
+   * Spends {@code ns} of CPU time in the current mode. On a thread's coroutine this is the
+   * simulation point: when the slice ends or an interrupt falls due, the coroutine yields to the
+   * loop (and may resume later on another CPU). On the loop (an ISR or DPC) the time passes at
+   * raised IRQL, and only interrupts above it are taken meanwhile.
+   */
+  public void spend(long ns) {
+    if (runningCoroutine == null) {
+      spendAtRaisedIrql(ns);
+      return;
+    }
+    Cpu cpu = machine.activeCpu();
+    while (true) {
+      long step = Math.min(ns, cpu.runLimitNs() - cpu.clockNs());
+      if (step > 0) {
+        cpu.advance(step);
+        ns -= step;
+      }
+      if (ns <= 0 && !cpu.mustYield()) {
+        return;
+      }
+      yieldToLoop();
+      cpu = machine.activeCpu();
+      if (ns <= 0) {
+        return;
+      }
+    }
+  }
+
+  /** KeStallExecutionProcessor-style busy time on the loop's stack, taking higher interrupts. */
+  void spendAtRaisedIrql(long ns) {
+    Cpu cpu = machine.activeCpu();
+    while (ns > 0 && !machine.stopped()) {
+      long due = cpu.nextInterruptNs();
+      long step = Math.min(ns, Math.max(0, due - cpu.clockNs()));
+      cpu.advance(step);
+      ns -= step;
+      if (cpu.highestDeliverable() >= 0) {
+        cpu.deliverInterrupts();
+      }
+    }
+  }
+
+  /** Gives the CPU back to the machine loop from a thread's coroutine. */
+  void yieldToLoop() {
+    KThread self = runningCoroutine;
+    machine.backend.yieldCurrent();
+    runningCoroutine = self;
+  }
+
+  /** Switches the current thread between user and kernel mode (system call entry and exit). */
+  public void setKernelMode(boolean kernel) {
+    KThread t = currentThread();
+    t.inKernel = kernel;
+    machine.activeCpu().setCategory(kernel ? TimeCategory.KERNEL : TimeCategory.USER);
+  }
+
+  /** KeRaiseIrql. Returns the old IRQL. */
+  public int raiseIrql(int newIrql) {
+    Cpu cpu = machine.activeCpu();
+    int old = cpu.irql();
+    if (newIrql < old) {
+      bugCheckEx(BugCheck.IRQL_NOT_LESS_OR_EQUAL, 0, old, 0, 0, "KeRaiseIrql to a lower IRQL");
+    }
+    cpu.setIrql(newIrql);
+    return old;
+  }
+
+  /** KeLowerIrql: pending interrupts above the new level are taken at once. */
+  public void lowerIrql(int newIrql) {
+    Cpu cpu = machine.activeCpu();
+    cpu.setIrql(newIrql);
+    if (cpu.highestDeliverable() >= 0) {
+      if (runningCoroutine != null) {
+        yieldToLoop();
+      } else {
+        cpu.deliverInterrupts();
+      }
+    }
+  }
+
+  /** KiExitDispatcher: places deferred-ready threads and lets a pending preemption happen now. */
+  void exitDispatcher() {
+    scheduler.processDeferredReadyList();
+    Cpu cpu = machine.activeCpu();
+    if (runningCoroutine != null && cpu.irql() < Irql.DISPATCH_LEVEL
+        && cpu.highestDeliverable() >= 0) {
+      yieldToLoop();
+    }
+  }
+
+  // ================================================================== waits
+
+  /** KeWaitForSingleObject. Timeout: negative for none, else relative nanoseconds. */
+  public int waitForSingleObject(DispatcherObject object, int waitReason, int waitMode,
+      boolean alertable, long timeoutNs) {
+    return waitForMultipleObjects(new DispatcherObject[] {object}, 1, WaitBlock.WAIT_ANY,
+        waitReason, waitMode, alertable, timeoutNs);
+  }
+
+  /**
+   * KeWaitForMultipleObjects: satisfied at once if it can be, else the thread waits (Waiting)
+   * until an object satisfies it, the timeout expires (STATUS_TIMEOUT) or it is told to end.
+   * Returns STATUS_WAIT_0 + index for WaitAny, STATUS_WAIT_0 for WaitAll.
+   */
+  public int waitForMultipleObjects(DispatcherObject[] objects, int count, int waitType,
+      int waitReason, int waitMode, boolean alertable, long timeoutNs) {
+    checkWaitContext(objects[0], timeoutNs);
+    KThread self = currentThread();
+    testTermination();
+    int immediate = trySatisfy(self, objects, count, waitType);
+    if (immediate >= 0) {
+      return immediate;
+    }
+    if (timeoutNs == 0) {
+      return NtStatus.STATUS_TIMEOUT;
+    }
+    WaitBlock[] blocks = count <= KThread.THREAD_WAIT_OBJECTS ? self.waitBlocks : largeBlocks(self);
+    WaitBlock prev = null;
+    for (int i = 0; i < count; i++) {
+      WaitBlock b = blocks[i];
+      b.thread = self;
+      b.object = objects[i];
+      b.waitKey = i;
+      b.waitType = waitType;
+      b.nextWaitBlock = null;
+      b.linkAtTail(objects[i].waitListHead);
+      if (prev == null) {
+        self.waitBlockList = b;
+      } else {
+        prev.nextWaitBlock = b;
+      }
+      prev = b;
+    }
+    if (timeoutNs > 0) {
+      WaitBlock tb = self.waitBlocks[KThread.THREAD_WAIT_OBJECTS];
+      tb.thread = self;
+      tb.object = self.timer;
+      tb.waitKey = NtStatus.STATUS_TIMEOUT;
+      tb.waitType = WaitBlock.WAIT_ANY;
+      tb.nextWaitBlock = null;
+      self.timer.signalState = 0;
+      tb.linkAtTail(self.timer.waitListHead);
+      prev.nextWaitBlock = tb;
+      timerTable.insert(self.timer, machine.activeCpu().clockNs() + timeoutNs);
+    }
+    return blockThread(self, count, waitReason, waitMode, alertable);
+  }
+
+  private int blockThread(KThread self, int count, int waitReason, int waitMode,
+      boolean alertable) {
+    self.waitReason = waitReason;
+    self.waitMode = waitMode;
+    self.alertable = alertable;
+    self.waitObjectCount = count;
+    self.waitTick = tickCount();
+    self.waitStatus = NtStatus.STATUS_PENDING;
+    scheduler.setState(self, ThreadState.WAITING);
+    Cpu cpu = machine.activeCpu();
+    machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.WAIT, self.uniqueThread, waitReason,
+        count);
+    scheduler.processDeferredReadyList();
+    scheduler.swapThread(self);
+    testTermination();
+    return self.waitStatus;
+  }
+
+  private static WaitBlock[] largeBlocks(KThread t) {
+    if (t.largeWaitBlocks == null) {
+      t.largeWaitBlocks = new WaitBlock[64];
+      for (int i = 0; i < 64; i++) {
+        t.largeWaitBlocks[i] = new WaitBlock();
+      }
+    }
+    return t.largeWaitBlocks;
+  }
+
+  private int trySatisfy(KThread self, DispatcherObject[] objects, int count, int waitType) {
+    if (waitType == WaitBlock.WAIT_ANY) {
+      for (int i = 0; i < count; i++) {
+        if (objects[i].isSignaledFor(self)) {
+          objects[i].satisfyWait(self);
+          return objects[i].waitStatusFor(i);
+        }
+      }
+      return -1;
+    }
+    for (int i = 0; i < count; i++) {
+      if (!objects[i].isSignaledFor(self)) {
+        return -1;
+      }
+    }
+    int status = NtStatus.STATUS_WAIT_0;
+    for (int i = 0; i < count; i++) {
+      int s = objects[i].waitStatusFor(0);
+      if (s != NtStatus.STATUS_WAIT_0) {
+        status = s;
+      }
+      objects[i].satisfyWait(self);
+    }
+    return status;
+  }
+
+  /** Bug checks for waits where NT forbids them: in a DPC, or at DISPATCH_LEVEL and above. */
+  private void checkWaitContext(DispatcherObject object, long timeoutNs) {
+    Cpu cpu = machine.activeCpu();
+    KPrcb prcb = currentPrcb();
+    if (runningCoroutine == null) {
+      if (prcb.dpcRoutineActive) {
+        bugCheckEx(BugCheck.ATTEMPTED_SWITCH_FROM_DPC, prcb.currentThread.address,
+            object.address, prcb.activeDpc == null ? 0 : prcb.activeDpc.address, 0,
+            "a DPC routine tried to wait");
+      }
+      bugCheckEx(BugCheck.IRQL_NOT_LESS_OR_EQUAL, object.address, cpu.irql(), 0, 0,
+          "a wait in arbitrary context at IRQL " + cpu.irql());
+    }
+    if (cpu.irql() >= Irql.DISPATCH_LEVEL && timeoutNs != 0) {
+      bugCheckEx(BugCheck.IRQL_NOT_LESS_OR_EQUAL, object.address, cpu.irql(), 0, 0,
+          "a thread waited at " + Irql.name(cpu.irql()));
+    }
+  }
+
+  /** KeDelayExecutionThread: waits on the thread's own timer; 0 yields to equal priority. */
+  public int delayExecution(int waitMode, boolean alertable, long intervalNs) {
+    KThread self = currentThread();
+    if (intervalNs <= 0) {
+      checkWaitContext(self.timer, 0);
+      yieldToReady(self, self.priority);
+      return NtStatus.STATUS_SUCCESS;
+    }
+    checkWaitContext(self.timer, intervalNs);
+    testTermination();
+    WaitBlock tb = self.waitBlocks[KThread.THREAD_WAIT_OBJECTS];
+    tb.thread = self;
+    tb.object = self.timer;
+    tb.waitKey = NtStatus.STATUS_SUCCESS;
+    tb.waitType = WaitBlock.WAIT_ANY;
+    tb.nextWaitBlock = null;
+    self.timer.signalState = 0;
+    tb.linkAtTail(self.timer.waitListHead);
+    self.waitBlockList = tb;
+    timerTable.insert(self.timer, machine.activeCpu().clockNs() + intervalNs);
+    int reason = waitMode == USER_MODE ? WaitReason.DELAY_EXECUTION
+        : WaitReason.DELAY_EXECUTION;
+    return blockThread(self, 0, reason, waitMode, alertable);
+  }
+
+  /**
+   * NtYieldExecution (SwitchToThread): gives the processor to a ready thread of this processor,
+   * of any priority. Returns false if none was ready (STATUS_NO_YIELD_PERFORMED).
+   */
+  public boolean yieldExecution() {
+    KThread self = currentThread();
+    return yieldToReady(self, 1);
+  }
+
+  private boolean yieldToReady(KThread self, int lowPriority) {
+    KPrcb prcb = currentPrcb();
+    if (prcb.nextThread == null && prcb.highestReadyPriority() < lowPriority) {
+      return false;
+    }
+    KThread next = prcb.nextThread != null ? scheduler.takeStandby(prcb)
+        : prcb.selectReady(lowPriority);
+    if (!self.isRealTime() && self.priority > self.basePriority) {
+      int old = self.priority;
+      self.priority = self.basePriority;
+      self.priorityDecrement = 0;
+      machine.tracer.emit(prcb.cpu.clockNs(), prcb.number, TraceKind.PRIORITY, self.uniqueThread,
+          old, self.priority);
+    }
+    self.quantum = self.process.quantumReset;
+    self.preempted = false;
+    scheduler.makeStandby(prcb, next);
+    KThread n = scheduler.takeStandby(prcb);
+    if (Scheduler.allowed(self, prcb.number)) {
+      scheduler.queueReady(prcb, self);
+    } else {
+      scheduler.readyThread(self);
+    }
+    self.savedIrql = prcb.cpu.irql();
+    scheduler.contextSwitch(prcb, self, n);
+    prcb.cpu.setIrql(n.savedIrql);
+    machine.backend.yieldCurrent();
+    runningCoroutine = self;
+    scheduler.processDeferredReadyList();
+    testTermination();
+    return true;
+  }
+
+  /** KiWaitTest: releases the waiters that {@code object}'s signal state now satisfies. */
+  void waitTest(DispatcherObject object, int increment) {
+    WaitBlock head = object.waitListHead;
+    WaitBlock b = head.next;
+    while (b != head) {
+      KThread t = b.thread;
+      if (!object.isSignaledFor(t)) {
+        b = b.next;
+        continue;
+      }
+      if (b.waitType == WaitBlock.WAIT_ANY) {
+        int status = (object == t.timer) ? b.waitKey : object.waitStatusFor(b.waitKey);
+        object.satisfyWait(t);
+        unwaitThread(t, status, increment);
+        b = head.next;
+      } else if (allSignaled(t)) {
+        int status = NtStatus.STATUS_WAIT_0;
+        for (WaitBlock w = t.waitBlockList; w != null; w = w.nextWaitBlock) {
+          if (w.waitType == WaitBlock.WAIT_ALL) {
+            int s = w.object.waitStatusFor(0);
+            if (s != NtStatus.STATUS_WAIT_0) {
+              status = s;
+            }
+            w.object.satisfyWait(t);
+          }
+        }
+        unwaitThread(t, status, increment);
+        b = head.next;
+      } else {
+        b = b.next;
+      }
+    }
+  }
+
+  private static boolean allSignaled(KThread t) {
+    for (WaitBlock w = t.waitBlockList; w != null; w = w.nextWaitBlock) {
+      if (w.waitType == WaitBlock.WAIT_ALL && !w.object.isSignaledFor(t)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** KiUnwaitThread: ends the thread's wait with {@code status}, boosts it, and readies it. */
+  void unwaitThread(KThread t, int status, int increment) {
+    for (WaitBlock b = t.waitBlockList; b != null; b = b.nextWaitBlock) {
+      b.unlink();
+    }
+    t.waitBlockList = null;
+    if (t.timer.inserted) {
+      timerTable.remove(t.timer);
+    }
+    t.waitStatus = status;
+    Cpu cpu = machine.activeCpu();
+    machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.UNWAIT, t.uniqueThread, status,
+        increment);
+    scheduler.boostPriority(t, increment);
+    scheduler.readyThread(t);
+  }
+
+  // ================================================================== events and objects
+
+  /** KeSetEvent: signals the event, releases waiters, returns the previous state. */
+  public int setEvent(KEvent event, int increment) {
+    int previous = event.signalState;
+    event.signalState = 1;
+    if (previous == 0) {
+      waitTest(event, increment);
+    }
+    exitDispatcher();
+    return previous;
+  }
+
+  /** KeResetEvent: returns the previous state. */
+  public int resetEvent(KEvent event) {
+    int previous = event.signalState;
+    event.signalState = 0;
+    return previous;
+  }
+
+  // ================================================================== timers
+
+  /**
+   * KeSetTimerEx: inserts the timer to fire {@code dueNs} from now (or, if {@code absolute}, at
+   * that simulated time), then every {@code periodNs} if positive, queueing {@code dpc} each time.
+   * Returns whether the timer was already inserted.
+   */
+  public boolean setTimer(KTimer timer, long dueNs, boolean absolute, long periodNs, Kdpc dpc) {
+    boolean wasInserted = timer.inserted;
+    timerTable.remove(timer);
+    long now = machine.activeCpu().clockNs();
+    long due = absolute ? dueNs : now + dueNs;
+    timer.signalState = 0;
+    timer.periodNs = periodNs;
+    timer.dpc = dpc;
+    if (due <= now) {
+      expireTimer(timer, now);
+      exitDispatcher();
+    } else {
+      timerTable.insert(timer, due);
+    }
+    return wasInserted;
+  }
+
+  /** KeCancelTimer: returns whether the timer was inserted. */
+  public boolean cancelTimer(KTimer timer) {
+    boolean was = timer.inserted;
+    timerTable.remove(timer);
+    return was;
+  }
+
+  /** KiTimerExpiration: the DPC the clock interrupt queues when a timer falls due. */
+  private void timerExpiration(Kdpc dpc, Object context, Object a1, Object a2) {
+    long tick = tickCount();
+    KTimer t;
+    while ((t = timerTable.removeNextExpired(tick, machine.activeCpu().clockNs())) != null) {
+      spendAtRaisedIrql(machine.cost.timerExpiryNs);
+      expireTimer(t, machine.activeCpu().clockNs());
+    }
+    timerTable.markScanned(tick);
+  }
+
+  private void expireTimer(KTimer t, long nowNs) {
+    t.signalState = 1;
+    waitTest(t, TIMER_EXPIRE_INCREMENT);
+    if (t.periodNs > 0) {
+      timerTable.insert(t, Math.max(t.dueTimeNs, nowNs - t.periodNs) + t.periodNs);
+    }
+    if (t.dpc != null) {
+      insertQueueDpc(t.dpc, null, null);
+    }
+  }
+
+  // ================================================================== DPCs
+
+  /** KeInitializeDpc. */
+  public Kdpc initializeDpc(String name, DeferredRoutine routine, Object context, long address) {
+    return new Kdpc(name, routine, context, address);
+  }
+
+  /** KeSetImportanceDpc. */
+  public void setImportanceDpc(Kdpc dpc, int importance) {
+    dpc.importance = importance;
+  }
+
+  /** KeSetTargetProcessorDpc. */
+  public void setTargetProcessorDpc(Kdpc dpc, int cpu) {
+    dpc.targetCpu = cpu;
+  }
+
+  /**
+   * KeInsertQueueDpc: queues the DPC on its target processor (or this one) and requests the
+   * DISPATCH_LEVEL interrupt by the rules of Windows Internals' "DPC interrupt generation" table:
+   * on this processor unless the DPC is low importance, the queue is short and the DPC rate high;
+   * on another processor only for a high-importance DPC or a queue past its maximum depth (an idle
+   * target drains its queue from its idle loop). Returns false if it was already queued.
+   */
+  public boolean insertQueueDpc(Kdpc dpc, Object systemArgument1, Object systemArgument2) {
+    if (dpc.queuedOn >= 0) {
+      return false;
+    }
+    Cpu here = machine.activeCpu();
+    int target = dpc.targetCpu >= 0 && dpc.targetCpu < prcbs.length ? dpc.targetCpu : here.index;
+    KPrcb tp = prcbs[target];
+    dpc.systemArgument1 = systemArgument1;
+    dpc.systemArgument2 = systemArgument2;
+    tp.enqueueDpc(dpc);
+    if (target == here.index) {
+      if (dpc.importance != Kdpc.LOW_IMPORTANCE || tp.dpcQueueDepth > tp.maximumDpcQueueDepth
+          || tp.dpcRequestRate < tp.minimumDpcRate) {
+        here.requestSoftwareInterrupt(Irql.DISPATCH_LEVEL);
+      }
+    } else {
+      boolean targetIdle = tp.currentThread == tp.idleThread && tp.nextThread == null;
+      if (!targetIdle && (dpc.importance == Kdpc.HIGH_IMPORTANCE
+          || tp.dpcQueueDepth > tp.maximumDpcQueueDepth)) {
+        here.sendIpi(tp.cpu, IPI_REASON_DPC);
+      }
+    }
+    return true;
+  }
+
+  static final int IPI_REASON_DPC = 2;
+
+  /** KeRemoveQueueDpc: returns whether it was queued. */
+  public boolean removeQueueDpc(Kdpc dpc) {
+    return dpc.queuedOn >= 0 && prcbs[dpc.queuedOn].removeDpc(dpc);
+  }
+
+  // ================================================================== interrupts
+
+  private void dispatchInterrupt(Cpu cpu, int interruptedIrql) {
+    scheduler.dispatchInterrupt(cpu, interruptedIrql);
+  }
+
+  private void ipiInterrupt(Cpu cpu, int interruptedIrql) {
+    cpu.requestSoftwareInterrupt(Irql.DISPATCH_LEVEL);
+  }
+
+  /**
+   * The clock interrupt: KeUpdateSystemTime on processor 0 (timer table check) and KeUpdateRunTime
+   * on every processor: charge the tick by the interrupted IRQL (seed 003 slide 7), take quantum
+   * from the running thread, and make sure queued DPCs wait at most one tick.
+   */
+  private void clockInterrupt(Cpu cpu, int interruptedIrql) {
+    cpu.advance(machine.cost.clockIsrNs);
+    KPrcb p = prcbs[cpu.index];
+    long tick = tickCount();
+    if (cpu.index == 0 && timerTable.hasExpired(tick, cpu.clockNs())) {
+      insertQueueDpc(timerExpiryDpc, null, null);
+    } else if (cpu.index == 0) {
+      timerTable.markScanned(tick);
+    }
+    KThread t = p.currentThread;
+    int category;
+    if (interruptedIrql > Irql.DISPATCH_LEVEL) {
+      p.interruptTicks++;
+      category = TimeCategory.INTERRUPT;
+    } else if (interruptedIrql == Irql.DISPATCH_LEVEL && p.dpcRoutineActive) {
+      p.dpcTicks++;
+      category = TimeCategory.DPC;
+    } else if (t.idle) {
+      p.idleTicks++;
+      t.kernelTicks++;
+      category = TimeCategory.IDLE;
+    } else if (interruptedIrql == Irql.DISPATCH_LEVEL || t.inKernel) {
+      t.kernelTicks++;
+      t.process.kernelTicks++;
+      p.kernelTicks++;
+      category = TimeCategory.KERNEL;
+    } else {
+      t.userTicks++;
+      t.process.userTicks++;
+      p.userTicks++;
+      category = TimeCategory.USER;
+    }
+    machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.CLOCK_TICK, tick, category,
+        t.uniqueThread);
+    if (!t.idle) {
+      t.quantum -= Scheduler.CLOCK_QUANTUM_DECREMENT;
+      if (t.quantum <= 0) {
+        p.quantumEnd = true;
+        cpu.requestSoftwareInterrupt(Irql.DISPATCH_LEVEL);
+      }
+    }
+    p.dpcRequestRate = (p.dpcCountThisTick + p.dpcRequestRate) / 2;
+    p.dpcCountThisTick = 0;
+    if (p.dpcHead != null) {
+      cpu.requestSoftwareInterrupt(Irql.DISPATCH_LEVEL);
+    }
+  }
+
+  // ================================================================== priority and affinity
+
+  /** KeSetPriorityThread: returns the old priority. */
+  public int setPriorityThread(KThread t, int priority) {
+    int old = t.priority;
+    t.priorityDecrement = 0;
+    t.starvationBoosted = false;
+    scheduler.setPriority(t, priority);
+    exitDispatcher();
+    return old;
+  }
+
+  /** KeSetBasePriorityThread-like: a new base; the current priority follows it (boosts drop). */
+  public void setBasePriority(KThread t, int base) {
+    t.basePriority = base;
+    t.priorityDecrement = 0;
+    t.starvationBoosted = false;
+    scheduler.setPriority(t, base);
+    exitDispatcher();
+  }
+
+  /** KeSetAffinityThread: returns the old affinity. */
+  public long setAffinityThread(KThread t, long affinity) {
+    long old = t.affinity;
+    scheduler.setAffinity(t, affinity);
+    exitDispatcher();
+    return old;
+  }
+
+  /** KeSetIdealProcessorThread: returns the old ideal processor. */
+  public int setIdealProcessor(KThread t, int cpu) {
+    int old = t.idealProcessor;
+    t.idealProcessor = cpu;
+    return old;
+  }
+
+  /** Sets a process's base priority and moves its threads' bases by the same amount as NT does for a class change. */
+  public void setProcessBasePriority(KProcess p, int base) {
+    p.basePriority = base;
+  }
+
+  public void setDisableBoost(KThread t, boolean disable) {
+    t.disableBoost = disable;
+  }
+
+  // ================================================================== bug checks
+
+  /** KeBugCheckEx: records the stop, stops the machine and unwinds the code that raised it. */
+  public void bugCheckEx(int code, long p1, long p2, long p3, long p4, String detail) {
+    Cpu cpu = machine.activeCpu();
+    BugCheck bc = new BugCheck(code, p1, p2, p3, p4, cpu.clockNs(), cpu.index, detail);
+    if (bugCheck == null) {
+      bugCheck = bc;
+      machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.BUGCHECK, code, p1, p2);
+      machine.stop("bug check " + bc.name());
+    }
+    throw new BugCheckException(bc);
+  }
+
+  // ================================================================== CpuDriver
+
+  @Override
+  public void runSlice(Cpu cpu, long sliceEndNs) {
+    try {
+      scheduler.runSlice(cpu, sliceEndNs);
+    } catch (BugCheckException e) {
+      // the machine has stopped; the console inspects it
+    } catch (RuntimeException | Error e) {
+      machine.stop("internal error: " + e);
+      throw new KernelInternalError(machine, e);
+    }
+  }
+
+  @Override
+  public boolean isIdle(Cpu cpu) {
+    return scheduler.isIdleCpu(cpu);
+  }
+
+  // ================================================================== system threads
+
+  /** Stack inswap request: the thread waits in Transition for the swapper. */
+  void queueForInswap(KThread t) {
+    t.deferredNext = swapListHead;
+    swapListHead = t;
+    if (swapEvent.signalState == 0) {
+      swapEvent.signalState = 1;
+      waitTest(swapEvent, 0);
+    }
+  }
+
+  /**
+   * KiSwappingThread's loop (priority 23 in the System process): brings kernel stacks back for
+   * threads in Transition and readies them.
+   */
+  public void swapperLoop() {
+    while (true) {
+      waitForSingleObject(swapEvent, WaitReason.WR_EXECUTIVE, KERNEL_MODE, false, -1);
+      while (swapListHead != null) {
+        KThread t = swapListHead;
+        swapListHead = t.deferredNext;
+        t.deferredNext = null;
+        spend(machine.cost.stackInswapNs);
+        t.kernelStackResident = true;
+        stacksInswapped++;
+        scheduler.readyThread(t);
+        exitDispatcher();
+      }
+    }
+  }
+
+  /**
+   * KeBalanceSetManager's loop (priority 16): once a second, boost threads that have been ready
+   * without running for {@link #READY_WITHOUT_RUNNING_TICKS} ticks to priority 15 for one quantum
+   * (examining at most 16 and boosting at most 10 a pass); every fourth second, mark for outswap
+   * the kernel stacks of threads that have waited in user mode for
+   * {@link #STACK_OUTSWAP_WAIT_SECONDS} seconds.
+   */
+  public void balanceSetManagerLoop() {
+    while (true) {
+      delayExecution(KERNEL_MODE, false, 1_000_000_000L);
+      bsmPasses++;
+      scanReadyQueues();
+      if (bsmPasses % 4 == 0) {
+        outswapStacks();
+      }
+    }
+  }
+
+  private void scanReadyQueues() {
+    long now = tickCount();
+    int examined = 0;
+    int boosted = 0;
+    KThread[] candidates = new KThread[16];
+    for (int c = 0; c < prcbs.length && examined < 16; c++) {
+      KPrcb prcb = prcbs[(bsmPasses + c) % prcbs.length];
+      for (int p = 1; p < 15 && examined < 16; p++) {
+        for (KThread t = prcb.readyHead[p]; t != null && examined < 16; t = t.readyNext) {
+          examined++;
+          if (now - t.readyTick >= READY_WITHOUT_RUNNING_TICKS && boosted < 10) {
+            candidates[boosted++] = t;
+          }
+        }
+      }
+    }
+    for (int i = 0; i < boosted; i++) {
+      KThread t = candidates[i];
+      KPrcb prcb = prcbs[t.readyCpu];
+      prcb.removeReady(t);
+      int old = t.priority;
+      t.priority = 15;
+      t.starvationBoosted = true;
+      t.quantum = Scheduler.CLOCK_QUANTUM_DECREMENT;
+      starvationBoosts++;
+      Cpu cpu = machine.activeCpu();
+      machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.PRIORITY, t.uniqueThread, old, 15);
+      scheduler.readyThread(t);
+    }
+    exitDispatcher();
+  }
+
+  private void outswapStacks() {
+    long now = tickCount();
+    long limitTicks = STACK_OUTSWAP_WAIT_SECONDS * 1_000_000_000L / machine.config.clockIntervalNs;
+    for (KThread t : liveThreads) {
+      if (t.state == ThreadState.WAITING && t.waitMode == USER_MODE && t.kernelStackResident
+          && now - t.waitTick >= limitTicks) {
+        t.kernelStackResident = false;
+        stacksOutswapped++;
+      }
+    }
+  }
+}

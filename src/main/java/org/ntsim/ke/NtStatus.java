@@ -1,0 +1,37 @@
+package org.ntsim.ke;
+
+/** NTSTATUS values the kernel returns, named as in ntstatus.h. */
+public final class NtStatus {
+  public static final int STATUS_SUCCESS = 0x00000000;
+  public static final int STATUS_WAIT_0 = 0x00000000;
+  public static final int STATUS_ABANDONED_WAIT_0 = 0x00000080;
+  public static final int STATUS_USER_APC = 0x000000C0;
+  public static final int STATUS_KERNEL_APC = 0x00000100;
+  public static final int STATUS_ALERTED = 0x00000101;
+  public static final int STATUS_TIMEOUT = 0x00000102;
+  public static final int STATUS_PENDING = 0x00000103;
+  public static final int STATUS_NO_YIELD_PERFORMED = 0x40000024;
+  public static final int STATUS_UNSUCCESSFUL = 0xC0000001;
+  public static final int STATUS_NOT_IMPLEMENTED = 0xC0000002;
+  public static final int STATUS_ACCESS_VIOLATION = 0xC0000005;
+  public static final int STATUS_INVALID_HANDLE = 0xC0000008;
+  public static final int STATUS_INVALID_PARAMETER = 0xC000000D;
+  public static final int STATUS_ACCESS_DENIED = 0xC0000022;
+  public static final int STATUS_OBJECT_TYPE_MISMATCH = 0xC0000024;
+  public static final int STATUS_INVALID_PARAMETER_1 = 0xC00000EF;
+  public static final int STATUS_INVALID_PARAMETER_2 = 0xC00000F0;
+  public static final int STATUS_THREAD_IS_TERMINATING = 0xC000004B;
+  public static final int STATUS_PROCESS_IS_TERMINATING = 0xC000010A;
+  public static final int STATUS_UNHANDLED_EXCEPTION = 0xC0000144;
+  public static final int STATUS_INSUFFICIENT_RESOURCES = 0xC000009A;
+
+  private NtStatus() {}
+
+  public static boolean isSuccess(int status) {
+    return status >= 0;
+  }
+
+  public static String hex(int status) {
+    return String.format("0x%08X", status);
+  }
+}

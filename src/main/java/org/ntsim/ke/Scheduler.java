@@ -1,0 +1,499 @@
+package org.ntsim.ke;
+
+import org.ntsim.hal.Cpu;
+import org.ntsim.hal.Irql;
+import org.ntsim.hal.Machine;
+import org.ntsim.hal.TimeCategory;
+import org.ntsim.trace.TraceKind;
+
+/**
+ * The thread dispatcher (Windows Internals, "Thread scheduling"; seed 004 slides 14-15).
+ *
+ * <p>Models: KiReadyThread puts a thread on the current processor's deferred ready list
+ * (DeferredReady); KiDeferredReadyThread then picks a processor for it: an idle one in its
+ * affinity (ideal processor first, then the one it last ran on, then the current one, then the
+ * lowest-numbered), else its ideal processor, where it preempts the running or standby thread if
+ * its priority is higher (Standby; a DISPATCH_LEVEL software interrupt here, an IPI to another
+ * processor) or else joins that processor's ready queue. Preempted threads go to the head of their
+ * priority's queue, others to the tail. An idle processor also takes ready threads from other
+ * processors' queues (KiIdleSchedule). Quantum end decays a boosted priority by one (a starvation
+ * boost straight back to base) and round-robins among threads of equal priority.
+ *
+ * <p>Invariants: a thread is in at most one of: a ready queue, a NextThread slot, a CurrentThread
+ * slot, a deferred ready list, a wait. Every transition emits a trace event.
+ *
+ * <p>Left out: processor groups and NUMA nodes, foreground quantum stretching, cycle-based
+ * quantum accounting (the quantum is charged in clock ticks as the issue and the seeds describe).
+ */
+final class Scheduler {
+  /** Quantum units taken from the running thread at each clock tick. */
+  static final int CLOCK_QUANTUM_DECREMENT = 3;
+
+  private final Kernel kernel;
+  private final Machine machine;
+
+  Scheduler(Kernel kernel) {
+    this.kernel = kernel;
+    this.machine = kernel.machine();
+  }
+
+  // ------------------------------------------------------------------ readying
+
+  /** KiReadyThread. The thread goes to DeferredReady (or Transition if its stack is out). */
+  void readyThread(KThread t) {
+    if (!t.kernelStackResident) {
+      setState(t, ThreadState.TRANSITION);
+      kernel.queueForInswap(t);
+      return;
+    }
+    setState(t, ThreadState.DEFERRED_READY);
+    kernel.currentPrcb().pushDeferredReady(t);
+  }
+
+  /** KiProcessDeferredReadyList for the current processor. */
+  void processDeferredReadyList() {
+    KPrcb prcb = kernel.currentPrcb();
+    KThread t;
+    while ((t = prcb.popDeferredReady()) != null) {
+      deferredReadyThread(t);
+    }
+  }
+
+  /** KiDeferredReadyThread: chooses a processor and makes the thread Standby or Ready there. */
+  void deferredReadyThread(KThread t) {
+    Cpu here = machine.activeCpu();
+    KPrcb idle = findIdleProcessor(t, here.index);
+    if (idle != null) {
+      makeStandby(idle, t);
+      trace(TraceKind.READY, t, t.priority, idle.number);
+      return;
+    }
+    KPrcb target = kernel.prcb(targetProcessor(t));
+    KThread standby = target.nextThread;
+    KThread rival = standby != null ? standby : target.currentThread;
+    if (t.priority <= rival.priority) {
+      queueReady(target, t);
+      return;
+    }
+    if (standby != null) {
+      takeStandby(target);
+      if (!standby.idle) {
+        standby.preempted = true;
+        queueReady(target, standby);
+      }
+    } else if (!rival.idle) {
+      rival.preempted = true;
+    }
+    makeStandby(target, t);
+    trace(TraceKind.READY, t, t.priority, target.number);
+    requestDispatch(target, here);
+  }
+
+  /** KiQueueReadyThread: joins the processor's ready queue, at the head if it was preempted. */
+  void queueReady(KPrcb prcb, KThread t) {
+    boolean atHead = t.preempted;
+    t.preempted = false;
+    setState(t, ThreadState.READY);
+    t.readyTick = kernel.tickCount();
+    prcb.insertReady(t, atHead);
+    trace(TraceKind.READY, t, t.priority, prcb.number);
+  }
+
+  private KPrcb findIdleProcessor(KThread t, int current) {
+    int n = machine.cpuCount();
+    int[] order = {t.idealProcessor, t.lastCpu, current};
+    for (int c : order) {
+      if (c >= 0 && c < n && allowed(t, c) && isIdle(kernel.prcb(c))) {
+        return kernel.prcb(c);
+      }
+    }
+    for (int c = 0; c < n; c++) {
+      if (allowed(t, c) && isIdle(kernel.prcb(c))) {
+        return kernel.prcb(c);
+      }
+    }
+    return null;
+  }
+
+  private static boolean isIdle(KPrcb p) {
+    return p.currentThread == p.idleThread && p.nextThread == null;
+  }
+
+  private int targetProcessor(KThread t) {
+    if (allowed(t, t.idealProcessor)) {
+      return t.idealProcessor;
+    }
+    return Long.numberOfTrailingZeros(t.affinity);
+  }
+
+  static boolean allowed(KThread t, int cpu) {
+    return cpu >= 0 && cpu < 64 && (t.affinity & (1L << cpu)) != 0;
+  }
+
+  /** Asks {@code target} to run its dispatcher: a software interrupt here, an IPI elsewhere. */
+  void requestDispatch(KPrcb target, Cpu here) {
+    if (target.cpu == here) {
+      here.requestSoftwareInterrupt(Irql.DISPATCH_LEVEL);
+    } else {
+      here.sendIpi(target.cpu, IPI_REASON_DISPATCH);
+    }
+  }
+
+  static final int IPI_REASON_DISPATCH = 1;
+
+  // ------------------------------------------------------------------ switching
+
+  /** The next thread for a processor whose current thread stops running: NextThread, else ready, else idle. */
+  KThread selectNextThread(KPrcb prcb) {
+    KThread next = takeStandby(prcb);
+    if (next != null) {
+      return next;
+    }
+    next = prcb.selectReady(0);
+    return next != null ? next : prcb.idleThread;
+  }
+
+  /**
+   * KiSwapContext bookkeeping: makes {@code next} the running thread of {@code prcb}. The caller
+   * has already put {@code old} where it belongs (waiting, ready, terminated).
+   */
+  void contextSwitch(KPrcb prcb, KThread old, KThread next) {
+    Cpu cpu = prcb.cpu;
+    cpu.advance(machine.cost.contextSwitchNs);
+    prcb.currentThread = next;
+    next.lastCpu = prcb.number;
+    setState(next, ThreadState.RUNNING);
+    next.contextSwitches++;
+    prcb.contextSwitches++;
+    int oldInfo = old.state.code() | (old.state == ThreadState.WAITING ? old.waitReason << 8 : 0);
+    machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.CONTEXT_SWITCH,
+        kernel.threadId(old), kernel.threadId(next), oldInfo);
+    mount(cpu, next);
+  }
+
+  /** Points the CPU's accounting and IRQL at the thread that now runs there. */
+  void mount(Cpu cpu, KThread t) {
+    cpu.setAccount(t);
+    cpu.setCategory(t.idle ? TimeCategory.IDLE : t.inKernel ? TimeCategory.KERNEL : TimeCategory.USER);
+  }
+
+  /**
+   * KiSwapThread, called on the coroutine of the thread that stops running (it has set its new
+   * state). Picks the next thread, switches, and suspends the coroutine until this thread runs
+   * again somewhere.
+   */
+  void swapThread(KThread self) {
+    KPrcb prcb = kernel.currentPrcb();
+    KThread next = selectNextThread(prcb);
+    self.savedIrql = prcb.cpu.irql();
+    contextSwitch(prcb, self, next);
+    prcb.cpu.setIrql(next.savedIrql);
+    machine.backend.yieldCurrent();
+  }
+
+  /** Preempts the current thread at DISPATCH_LEVEL on the loop (KiDispatchInterrupt). */
+  private void preemptCurrent(KPrcb prcb, int interruptedIrql) {
+    KThread old = prcb.currentThread;
+    KThread next = takeStandby(prcb);
+    old.savedIrql = interruptedIrql;
+    if (!old.idle) {
+      if (allowed(old, prcb.number)) {
+        queueReady(prcb, old);
+      } else {
+        old.preempted = false;
+        readyThread(old);
+      }
+    }
+    contextSwitch(prcb, old, next);
+    prcb.cpu.setReturnIrql(next.savedIrql);
+    processDeferredReadyList();
+  }
+
+  // ------------------------------------------------------------------ dispatch interrupt
+
+  /** The DISPATCH_LEVEL software interrupt: drain DPCs, end quanta, switch to NextThread. */
+  void dispatchInterrupt(Cpu cpu, int interruptedIrql) {
+    KPrcb prcb = kernel.prcb(cpu.index);
+    if (prcb.dpcHead != null) {
+      retireDpcList(prcb);
+    }
+    if (prcb.quantumEnd) {
+      prcb.quantumEnd = false;
+      quantumEnd(prcb, interruptedIrql);
+    }
+    if (prcb.nextThread != null) {
+      preemptCurrent(prcb, interruptedIrql);
+    }
+  }
+
+  /** KiRetireDpcList: runs every queued DPC at DISPATCH_LEVEL, charged to DPC time. */
+  void retireDpcList(KPrcb prcb) {
+    Cpu cpu = prcb.cpu;
+    int savedCategory = cpu.category();
+    Kdpc dpc;
+    while ((dpc = prcb.dequeueDpc()) != null && !machine.stopped()) {
+      machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.DPC_BEGIN, dpc.address,
+          dpc.importance, prcb.dpcQueueDepth + 1L);
+      prcb.dpcRoutineActive = true;
+      prcb.activeDpc = dpc;
+      cpu.setCategory(TimeCategory.DPC);
+      kernel.spendAtRaisedIrql(machine.cost.dpcDispatchNs);
+      try {
+        dpc.routine.run(dpc, dpc.deferredContext, dpc.systemArgument1, dpc.systemArgument2);
+      } finally {
+        prcb.dpcRoutineActive = false;
+        prcb.activeDpc = null;
+        cpu.setCategory(savedCategory);
+      }
+      prcb.dpcCount++;
+      machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.DPC_END, dpc.address, 0, 0);
+      processDeferredReadyList();
+    }
+  }
+
+  /** KiQuantumEnd: a new quantum, priority decay, and round robin at equal priority. */
+  private void quantumEnd(KPrcb prcb, int interruptedIrql) {
+    KThread t = prcb.currentThread;
+    if (t.idle || t.quantum > 0) {
+      return;
+    }
+    t.quantum = t.process.quantumReset;
+    int oldPriority = t.priority;
+    if (!t.isRealTime()) {
+      if (t.starvationBoosted) {
+        t.starvationBoosted = false;
+        t.priority = t.basePriority;
+        t.priorityDecrement = 0;
+      } else if (t.priority > t.basePriority) {
+        t.priority--;
+        t.priorityDecrement = Math.max(0, t.priorityDecrement - 1);
+      }
+      if (t.priority != oldPriority) {
+        trace(TraceKind.PRIORITY, t, oldPriority, t.priority);
+      }
+    }
+    KThread next = prcb.nextThread != null ? null : prcb.selectReady(t.priority);
+    boolean gaveUp = next != null || prcb.nextThread != null;
+    trace(TraceKind.QUANTUM_END, t, t.priority, gaveUp ? 1 : 0);
+    if (next != null) {
+      makeStandby(prcb, next);
+    }
+    if (gaveUp) {
+      t.preempted = false; // round robin: to the tail of its priority
+      preemptCurrent(prcb, interruptedIrql);
+    }
+  }
+
+  // ------------------------------------------------------------------ the processor loop
+
+  /** Runs one CPU until its clock reaches the slice end: interrupts, the current thread, idle. */
+  void runSlice(Cpu cpu, long sliceEndNs) {
+    KPrcb prcb = kernel.prcb(cpu.index);
+    while (cpu.clockNs() < sliceEndNs && !machine.stopped()) {
+      cpu.deliverInterrupts();
+      if (machine.stopped() || cpu.clockNs() >= sliceEndNs) {
+        break;
+      }
+      KThread t = prcb.currentThread;
+      if (t.idle) {
+        idleLoop(prcb, sliceEndNs);
+      } else {
+        kernel.resumeThread(t);
+      }
+    }
+  }
+
+  /** KiIdleLoop: drains DPCs, takes a NextThread or a ready thread from any queue, else waits. */
+  private void idleLoop(KPrcb prcb, long sliceEndNs) {
+    Cpu cpu = prcb.cpu;
+    if (prcb.dpcHead != null) {
+      cpu.requestSoftwareInterrupt(Irql.DISPATCH_LEVEL);
+      return;
+    }
+    KThread next = takeStandby(prcb);
+    if (next == null) {
+      next = idleSchedule(prcb);
+    }
+    if (next != null) {
+      cpu.setIrql(Irql.DISPATCH_LEVEL);
+      contextSwitch(prcb, prcb.idleThread, next);
+      cpu.setIrql(next.savedIrql);
+      return;
+    }
+    long until = Math.min(sliceEndNs, cpu.nextInterruptNs());
+    if (until > cpu.clockNs()) {
+      cpu.advance(until - cpu.clockNs());
+    }
+  }
+
+  /** KiIdleSchedule: the best ready thread this processor may run, from its own queue or another's. */
+  private KThread idleSchedule(KPrcb prcb) {
+    KThread own = prcb.selectReady(0);
+    if (own != null) {
+      return own;
+    }
+    int n = machine.cpuCount();
+    KThread best = null;
+    KPrcb from = null;
+    for (int i = 1; i < n; i++) {
+      KPrcb other = kernel.prcb((prcb.number + i) % n);
+      for (int p = other.highestReadyPriority(); p >= 0 && (best == null || p > best.priority); p--) {
+        if ((other.readySummary & (1 << p)) == 0) {
+          continue;
+        }
+        for (KThread t = other.readyHead[p]; t != null; t = t.readyNext) {
+          if (allowed(t, prcb.number)) {
+            best = t;
+            from = other;
+            break;
+          }
+        }
+        if (best != null) {
+          break;
+        }
+      }
+    }
+    if (best != null) {
+      from.removeReady(best);
+    }
+    return best;
+  }
+
+  boolean isIdleCpu(Cpu cpu) {
+    KPrcb prcb = kernel.prcb(cpu.index);
+    if (!isIdle(prcb) || prcb.dpcHead != null) {
+      return false;
+    }
+    for (int i = 0; i < machine.cpuCount(); i++) {
+      KPrcb other = kernel.prcb(i);
+      if (other.readySummary != 0) {
+        for (int p = 0; p < 32; p++) {
+          for (KThread t = other.readyHead[p]; t != null; t = t.readyNext) {
+            if (allowed(t, cpu.index)) {
+              return false;
+            }
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  // ------------------------------------------------------------------ priority and affinity
+
+  /** KiUnwaitThread's boost: raises a variable-priority thread to base + increment (at most 15). */
+  void boostPriority(KThread t, int increment) {
+    if (increment <= 0 || t.isRealTime() || t.disableBoost || t.process.disableBoost) {
+      return;
+    }
+    int boosted = Math.min(t.basePriority + increment, LOW_REALTIME_MINUS_ONE);
+    if (boosted > t.priority) {
+      int old = t.priority;
+      t.priority = boosted;
+      t.priorityDecrement = boosted - t.basePriority;
+      t.quantum = t.process.quantumReset;
+      trace(TraceKind.PRIORITY, t, old, boosted);
+    }
+  }
+
+  static final int LOW_REALTIME_MINUS_ONE = 15;
+
+  /** KiSetPriorityThread: changes the current priority and fixes the thread's place. */
+  void setPriority(KThread t, int newPriority) {
+    int old = t.priority;
+    if (old == newPriority) {
+      return;
+    }
+    switch (t.state) {
+      case READY -> {
+        kernel.prcb(t.readyCpu).removeReady(t);
+        t.priority = newPriority;
+        readyThread(t);
+      }
+      case RUNNING -> {
+        t.priority = newPriority;
+        if (newPriority < old) {
+          KPrcb prcb = kernel.prcb(t.lastCpu);
+          if (prcb.nextThread == null && prcb.highestReadyPriority() > newPriority) {
+            makeStandby(prcb, prcb.selectReady(newPriority + 1));
+            requestDispatch(prcb, machine.activeCpu());
+          }
+        }
+      }
+      case STANDBY -> {
+        t.priority = newPriority;
+        if (newPriority < old) {
+          KPrcb prcb = kernel.prcb(t.standbyCpu);
+          if (prcb.highestReadyPriority() > newPriority) {
+            takeStandby(prcb);
+            readyThread(t);
+          }
+        }
+      }
+      default -> t.priority = newPriority;
+    }
+    trace(TraceKind.PRIORITY, t, old, newPriority);
+  }
+
+  /** KiSetAffinityThread: moves the thread off processors it may no longer use. */
+  void setAffinity(KThread t, long affinity) {
+    t.affinity = affinity;
+    if (!allowed(t, t.idealProcessor)) {
+      t.idealProcessor = Long.numberOfTrailingZeros(affinity);
+    }
+    switch (t.state) {
+      case READY -> {
+        if (!allowed(t, t.readyCpu)) {
+          kernel.prcb(t.readyCpu).removeReady(t);
+          readyThread(t);
+        }
+      }
+      case STANDBY -> {
+        KPrcb prcb = kernel.prcb(t.standbyCpu);
+        if (!allowed(t, prcb.number)) {
+          takeStandby(prcb);
+          readyThread(t);
+        }
+      }
+      case RUNNING -> {
+        KPrcb prcb = kernel.prcb(t.lastCpu);
+        if (!allowed(t, prcb.number) && prcb.nextThread == null) {
+          KThread next = prcb.selectReady(0);
+          makeStandby(prcb, next != null ? next : prcb.idleThread);
+          requestDispatch(prcb, machine.activeCpu());
+        }
+      }
+      default -> {}
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  void setState(KThread t, ThreadState s) {
+    t.state = s;
+  }
+
+  private void trace(TraceKind kind, KThread t, long b, long c) {
+    Cpu cpu = machine.activeCpu();
+    machine.tracer.emit(cpu.clockNs(), cpu.index, kind, kernel.threadId(t), b, c);
+  }
+
+  /** Makes {@code t} the NextThread of {@code prcb}. */
+  void makeStandby(KPrcb prcb, KThread t) {
+    prcb.nextThread = t;
+    if (!t.idle) {
+      t.standbyCpu = prcb.number;
+      setState(t, ThreadState.STANDBY);
+    }
+  }
+
+  /** Clears {@code prcb}'s NextThread and returns it. */
+  KThread takeStandby(KPrcb prcb) {
+    KThread t = prcb.nextThread;
+    prcb.nextThread = null;
+    if (t != null) {
+      t.standbyCpu = -1;
+    }
+    return t;
+  }
+}

@@ -1,0 +1,103 @@
+package org.ntsim.ob;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * HANDLE_TABLE: a process's handles. Handle values are multiples of four starting at 4; a closed
+ * handle's slot goes on a free list and is the first reused (LIFO), as NT's tables do. Each entry
+ * holds the object and the access granted when the handle was made.
+ *
+ * <p>Invariants: a slot is either free (object null, on the free list) or in use; the free list
+ * holds exactly the free slots below {@code highWater}.
+ */
+public final class HandleTable {
+  private ObjectHeader[] objects = new ObjectHeader[16];
+  private int[] access = new int[16];
+  private int[] nextFree = new int[16];
+  private int freeHead = -1;
+  private int highWater = 1; // slot 0 is never used: handle 0 is NULL
+  private int count;
+
+  /** Inserts an entry and returns its handle value. */
+  long insert(ObjectHeader header, int grantedAccess) {
+    int slot;
+    if (freeHead >= 0) {
+      slot = freeHead;
+      freeHead = nextFree[slot];
+    } else {
+      slot = highWater++;
+      if (slot == objects.length) {
+        int n = objects.length * 2;
+        objects = Arrays.copyOf(objects, n);
+        access = Arrays.copyOf(access, n);
+        nextFree = Arrays.copyOf(nextFree, n);
+      }
+    }
+    objects[slot] = header;
+    access[slot] = grantedAccess;
+    count++;
+    return (long) slot * 4;
+  }
+
+  /** The entry's header, or null if the handle is not in use. */
+  ObjectHeader lookup(long handle) {
+    int slot = slotOf(handle);
+    return slot < 0 ? null : objects[slot];
+  }
+
+  int grantedAccess(long handle) {
+    int slot = slotOf(handle);
+    return slot < 0 ? 0 : access[slot];
+  }
+
+  /** Removes the entry and returns its header, or null if the handle was not in use. */
+  ObjectHeader remove(long handle) {
+    int slot = slotOf(handle);
+    if (slot < 0) {
+      return null;
+    }
+    ObjectHeader h = objects[slot];
+    objects[slot] = null;
+    access[slot] = 0;
+    nextFree[slot] = freeHead;
+    freeHead = slot;
+    count--;
+    return h;
+  }
+
+  private int slotOf(long handle) {
+    if (handle <= 0 || (handle & 3) != 0) {
+      return -1;
+    }
+    long slot = handle >>> 2;
+    if (slot >= highWater || objects[(int) slot] == null) {
+      return -1;
+    }
+    return (int) slot;
+  }
+
+  public int count() {
+    return count;
+  }
+
+  /** The handles in use, in ascending order. */
+  public List<Long> handles() {
+    List<Long> out = new ArrayList<>();
+    for (int s = 1; s < highWater; s++) {
+      if (objects[s] != null) {
+        out.add((long) s * 4);
+      }
+    }
+    return out;
+  }
+
+  public ObjectHeader entry(long handle) {
+    return lookup(handle);
+  }
+
+  public int access(long handle) {
+    return grantedAccess(handle);
+  }
+}

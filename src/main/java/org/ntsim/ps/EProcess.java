@@ -1,0 +1,91 @@
+package org.ntsim.ps;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ntsim.ke.KProcess;
+import org.ntsim.ob.HandleTable;
+import org.ntsim.ob.ObjectHeader;
+
+/**
+ * EPROCESS: the executive's process (seed 004, "EPROCESS fields"), around its KPROCESS: the
+ * process ID, image name, parent, handle table, threads, exit status, times and priority class.
+ *
+ * <p>Invariants: exitStatus is STILL_ACTIVE (0x103) until the last thread has exited;
+ * activeThreads counts threads that have been created and not yet exited.
+ */
+public final class EProcess extends KProcess {
+  /** The Win32 PROCESS_* priority class flag. */
+  int priorityClass;
+  final String imageName;
+  final long parentId;
+  final HandleTable handleTable = new HandleTable();
+  final List<EThread> threads = new ArrayList<>();
+  int activeThreads;
+  int exitStatus = PsConstants.STILL_ACTIVE;
+  boolean exiting;
+  long createTimeNs;
+  long exitTimeNs = -1;
+  String unhandledException;
+  ObjectHeader header;
+
+  EProcess(long address, String imageName, long parentId, int basePriority, long affinity,
+      int threadSeed) {
+    super(address, basePriority, affinity, threadSeed);
+    this.imageName = imageName;
+    this.parentId = parentId;
+  }
+
+  public long pid() {
+    return uniqueProcess;
+  }
+
+  public String imageName() {
+    return imageName;
+  }
+
+  public long parentId() {
+    return parentId;
+  }
+
+  public HandleTable handleTable() {
+    return handleTable;
+  }
+
+  /** Threads that have been created in this process and not yet deleted, in creation order. */
+  public List<EThread> threads() {
+    return threads;
+  }
+
+  public int activeThreads() {
+    return activeThreads;
+  }
+
+  public int exitStatus() {
+    return exitStatus;
+  }
+
+  public boolean isExiting() {
+    return exiting;
+  }
+
+  public long createTimeNs() {
+    return createTimeNs;
+  }
+
+  public long exitTimeNs() {
+    return exitTimeNs;
+  }
+
+  public int priorityClass() {
+    return priorityClass;
+  }
+
+  /** The Java exception that ended the process, or null. */
+  public String unhandledException() {
+    return unhandledException;
+  }
+
+  public ObjectHeader header() {
+    return header;
+  }
+}

@@ -1,0 +1,372 @@
+package org.ntsim.ps;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.ntsim.ex.Pool;
+import org.ntsim.hal.Machine;
+import org.ntsim.ke.BugCheckException;
+import org.ntsim.ke.GuestException;
+import org.ntsim.ke.Kernel;
+import org.ntsim.ke.KernelInternalError;
+import org.ntsim.ke.NtStatus;
+import org.ntsim.ke.ThreadExitSignal;
+import org.ntsim.ob.ObjectHeader;
+import org.ntsim.ob.ObjectManager;
+import org.ntsim.ob.ObjectType;
+
+/**
+ * The process manager (Ps): creating and ending processes and threads, client IDs, and the
+ * system's own processes (Idle with one idle thread per processor, and System with the kernel's
+ * system threads).
+ *
+ * <p>Models: PspCreateProcess / PspCreateThread (an object, a CID, a KTHREAD initialised and
+ * readied), PspExitThread (exit status, last thread ends the process: handle table run down,
+ * process signalled), process termination through termination requests to every thread (NT's
+ * termination APCs, noticed at the threads' next system-service boundary or wait), and unhandled
+ * exceptions in guest code ending the process with STATUS_UNHANDLED_EXCEPTION.
+ *
+ * <p>References: a running thread holds one reference on itself (dropped when it exits) and one on
+ * its process (dropped when the thread object is deleted); handles hold one each. A process or
+ * thread object is deleted, and its CID freed, when the last reference goes.
+ */
+public final class ProcessManager {
+  public static final long SYSTEM_PID = 4;
+
+  /** Sizes of the x86 Vista structures, for realistic pool addresses. */
+  private static final int EPROCESS_SIZE = 0x270;
+  private static final int ETHREAD_SIZE = 0x288;
+
+  public final ObjectType processType =
+      new ObjectType("Process", PsConstants.PROCESS_ALL_ACCESS);
+  public final ObjectType threadType = new ObjectType("Thread", PsConstants.THREAD_ALL_ACCESS);
+
+  private final Kernel kernel;
+  private final Machine machine;
+  private final ObjectManager ob;
+  private final Pool pool;
+  private final CidTable cids = new CidTable();
+  private final List<EProcess> activeProcesses = new ArrayList<>();
+  private EProcess idleProcess;
+  private EProcess systemProcess;
+  private final List<EThread> idleThreads = new ArrayList<>();
+  private int processSeed;
+
+  public ProcessManager(Kernel kernel, ObjectManager ob, Pool pool) {
+    this.kernel = kernel;
+    this.machine = kernel.machine();
+    this.ob = ob;
+    this.pool = pool;
+  }
+
+  /**
+   * Phase 1 initialisation: the Idle process and its threads start the processors; the System
+   * process gets the balance set manager (priority 16) and the swapper (priority 23).
+   */
+  public void boot() {
+    long allCpus = allProcessorsMask();
+    idleProcess = new EProcess(kernel.staticAddress(EPROCESS_SIZE), "Idle", 0, 0, allCpus, 0);
+    idleProcess.priorityClass = PsConstants.NORMAL_PRIORITY_CLASS;
+    EThread[] idle = new EThread[kernel.processorCount()];
+    for (int i = 0; i < idle.length; i++) {
+      idle[i] = new EThread(idleProcess, kernel.staticAddress(ETHREAD_SIZE),
+          kernel.staticAddress(0x28), true, "nt!KiIdleLoop");
+      idle[i].setName("Idle#" + i);
+      idleThreads.add(idle[i]);
+      idleProcess.threads.add(idle[i]);
+      idleProcess.activeThreads++;
+    }
+    kernel.startProcessors(idle);
+    machine.tracer.nameProcess(0, "Idle");
+    machine.tracer.nameThread(0, 0, "Idle");
+
+    systemProcess = createProcess("System", null, PsConstants.NORMAL_PRIORITY_CLASS, allCpus);
+    createSystemThread("BalanceSetManager", "nt!KeBalanceSetManager", 16,
+        () -> {
+          kernel.balanceSetManagerLoop();
+          return 0;
+        });
+    createSystemThread("SwapperThread", "nt!KeSwapProcessOrStack", 23,
+        () -> {
+          kernel.swapperLoop();
+          return 0;
+        });
+  }
+
+  public long allProcessorsMask() {
+    int n = kernel.processorCount();
+    return n == 64 ? -1L : (1L << n) - 1;
+  }
+
+  // ------------------------------------------------------------------ accessors
+
+  public Kernel kernel() {
+    return kernel;
+  }
+
+  public ObjectManager objectManager() {
+    return ob;
+  }
+
+  public EProcess idleProcess() {
+    return idleProcess;
+  }
+
+  public EProcess systemProcess() {
+    return systemProcess;
+  }
+
+  public List<EThread> idleThreads() {
+    return idleThreads;
+  }
+
+  /** PsActiveProcessHead: processes not yet deleted, in creation order. */
+  public List<EProcess> activeProcesses() {
+    return activeProcesses;
+  }
+
+  /** PsGetCurrentThread. */
+  public EThread currentThread() {
+    return (EThread) kernel.currentThread();
+  }
+
+  /** PsGetCurrentProcess. */
+  public EProcess currentProcess() {
+    return currentThread().eprocess;
+  }
+
+  /** PsLookupProcessByProcessId without a reference; null if none. */
+  public EProcess lookupProcess(long pid) {
+    return cids.lookup(pid) instanceof EProcess p ? p : null;
+  }
+
+  /** PsLookupThreadByThreadId without a reference; null if none. */
+  public EThread lookupThread(long tid) {
+    return cids.lookup(tid) instanceof EThread t ? t : null;
+  }
+
+  // ------------------------------------------------------------------ creation
+
+  /**
+   * PspCreateProcess: a process with no threads yet. The caller owns one reference on it
+   * (through {@link EProcess#header()}) and drops it with {@link ObjectManager#dereference}.
+   */
+  public EProcess createProcess(String imageName, EProcess parent, int priorityClass,
+      long affinity) {
+    int base = PsConstants.basePriorityOfClass(priorityClass);
+    if (base < 0) {
+      throw new IllegalArgumentException("not a priority class: " + priorityClass);
+    }
+    long address = pool.allocateNonPaged(EPROCESS_SIZE, "Proc");
+    EProcess p = new EProcess(address, imageName, parent == null ? 0 : parent.pid(), base,
+        affinity, processSeed++);
+    p.priorityClass = priorityClass;
+    p.uniqueProcess = cids.allocate(p);
+    p.createTimeNs = machine.activeCpu().clockNs();
+    p.header = ob.createObject(processType, p, address, () -> deleteProcess(p));
+    activeProcesses.add(p);
+    machine.tracer.nameProcess(p.uniqueProcess, imageName);
+    machine.tracer.emit(machine.activeCpu().clockNs(), machine.activeCpu().index,
+        org.ntsim.trace.TraceKind.PROCESS_CREATE, p.uniqueProcess, p.parentId, 0);
+    return p;
+  }
+
+  /** A thread in the System process running kernel code at {@code priority}. */
+  public EThread createSystemThread(String name, String startSymbol, int priority,
+      ThreadStart body) {
+    return createThread(systemProcess, name, startSymbol, priority, 0, true, body, false);
+  }
+
+  /**
+   * PspCreateThread: a thread object and CID, a KTHREAD initialised to run {@code body}, and,
+   * unless {@code suspended}, readied. The caller owns one reference through
+   * {@link EThread#header()} besides the one the running thread holds on itself.
+   */
+  public EThread createThread(EProcess process, String name, String startSymbol, int priority,
+      int priorityLevel, boolean kernelMode, ThreadStart body, boolean suspended) {
+    long address = pool.allocateNonPaged(ETHREAD_SIZE, "Thre");
+    EThread t = new EThread(process, address, address + 0x40, false, startSymbol);
+    t.uniqueThread = cids.allocate(t);
+    t.createTimeNs = machine.activeCpu().clockNs();
+    t.priorityLevel = priorityLevel;
+    t.header = ob.createObject(threadType, t, address, () -> deleteThread(t));
+    ob.reference(t.header); // the running thread's reference on itself
+    ob.reference(process.header); // the thread's reference on its process
+    process.threads.add(t);
+    process.activeThreads++;
+    String label = name != null ? name : process.imageName + ":" + t.uniqueThread;
+    machine.tracer.nameThread(t.uniqueThread, process.uniqueProcess, label);
+    kernel.initThread(t, label, priority, process.affinity(), kernelMode, () -> threadMain(t, body));
+    if (!suspended) {
+      kernel.readyNewThread(t);
+    }
+    return t;
+  }
+
+  /** Readies a thread created suspended. */
+  public void startThread(EThread t) {
+    kernel.readyNewThread(t);
+  }
+
+  /** PspUserThreadStartup and the thread's end: runs the body, then PspExitThread. */
+  private void threadMain(EThread t, ThreadStart body) {
+    int status;
+    try {
+      status = body.run();
+    } catch (ThreadExitSignal exit) {
+      status = t.exitStatus == PsConstants.STILL_ACTIVE ? t.eprocess.exitStatus : t.exitStatus;
+    } catch (BugCheckException | KernelInternalError fatal) {
+      throw fatal;
+    } catch (Throwable failure) {
+      if (!(failure instanceof GuestException) && thrownByNtsim(failure)) {
+        machine.stop("internal error: " + failure);
+        throw new KernelInternalError(machine, failure);
+      }
+      status = failure instanceof GuestException g ? g.status()
+          : NtStatus.STATUS_UNHANDLED_EXCEPTION;
+      EProcess p = t.eprocess;
+      if (p.unhandledException == null) {
+        StringWriter w = new StringWriter();
+        failure.printStackTrace(new PrintWriter(w));
+        p.unhandledException = w.toString();
+      }
+      beginProcessTermination(p, status, t);
+    }
+    exitThread(t, status);
+  }
+
+  /**
+   * Whether an exception came from ntsim's own kernel code rather than from the guest: its
+   * innermost frame is in one of the kernel's packages. Guest mistakes that Windows turns into
+   * errors or faults are caught at the API and never reach here as plain exceptions.
+   */
+  static boolean thrownByNtsim(Throwable t) {
+    StackTraceElement[] frames = t.getStackTrace();
+    if (frames.length == 0) {
+      return false;
+    }
+    String cls = frames[0].getClassName();
+    return cls.matches("org\\.ntsim\\.(hal|ke|ob|ps|ex|win32)\\.[A-Za-z0-9]+(\\$[A-Za-z0-9]+)*")
+        && !cls.contains("Test");
+  }
+
+  /** ExitThread / NtTerminateThread on self: unwinds the current thread with {@code status}. */
+  public void exitCurrentThread(int status) {
+    EThread t = currentThread();
+    t.exitStatus = status;
+    throw new ThreadExitSignal();
+  }
+
+  /** NtTerminateThread on another thread: it ends with {@code status} as soon as NT would. */
+  public void terminateThread(EThread t, int status) {
+    if (t.state() == org.ntsim.ke.ThreadState.TERMINATED || t.terminationRequested()) {
+      return;
+    }
+    t.exitStatus = status;
+    if (t == currentThread()) {
+      throw new ThreadExitSignal();
+    }
+    kernel.requestTermination(t);
+  }
+
+  /**
+   * NtTerminateProcess: every thread ends with {@code status}; the process ends with the last.
+   * When the caller is one of its threads, the caller ends last.
+   */
+  public void terminateProcess(EProcess p, int status) {
+    EThread self = currentThread();
+    beginProcessTermination(p, status, self);
+    if (self.eprocess == p) {
+      self.exitStatus = status;
+      throw new ThreadExitSignal();
+    }
+  }
+
+  private void beginProcessTermination(EProcess p, int status, EThread except) {
+    if (p.exiting) {
+      return;
+    }
+    p.exiting = true;
+    p.exitStatus = status;
+    for (EThread other : new ArrayList<>(p.threads)) {
+      if (other != except && other.state() != org.ntsim.ke.ThreadState.TERMINATED) {
+        if (other.exitStatus == PsConstants.STILL_ACTIVE) {
+          other.exitStatus = status;
+        }
+        if (other.state() == org.ntsim.ke.ThreadState.INITIALIZED) {
+          kernel.readyNewThread(other);
+        }
+        kernel.requestTermination(other);
+      }
+    }
+  }
+
+  /** PspExitThread: the thread's last kernel work, on its own coroutine. */
+  private void exitThread(EThread t, int status) {
+    kernel.setKernelMode(true);
+    EProcess p = t.eprocess;
+    t.exitStatus = status;
+    t.exitTimeNs = machine.activeCpu().clockNs();
+    p.activeThreads--;
+    if (p.activeThreads == 0) {
+      if (!p.exiting) {
+        p.exitStatus = status;
+        p.exiting = true;
+      }
+      p.exitTimeNs = t.exitTimeNs;
+      ob.closeAll(p.handleTable);
+      kernel.signalProcess(p, p.exitStatus);
+    }
+    ObjectHeader self = t.header;
+    ob.dereference(self);
+    kernel.terminateCurrentThread(status);
+  }
+
+  private void deleteThread(EThread t) {
+    t.eprocess.threads.remove(t);
+    cids.free(t.uniqueThread);
+    ob.dereference(t.eprocess.header);
+  }
+
+  private void deleteProcess(EProcess p) {
+    activeProcesses.remove(p);
+    cids.free(p.uniqueProcess);
+  }
+
+  // ------------------------------------------------------------------ priorities
+
+  /** Recomputes a thread's base priority from its process's class and its relative level. */
+  public void setThreadPriorityLevel(EThread t, int level) {
+    t.priorityLevel = level;
+    kernel.setBasePriority(t, basePriorityFor(t.eprocess, level));
+  }
+
+  /** SetPriorityClass: a new base for the process, and new bases for its threads. */
+  public void setPriorityClass(EProcess p, int priorityClass) {
+    p.priorityClass = priorityClass;
+    kernel.setProcessBasePriority(p, PsConstants.basePriorityOfClass(priorityClass));
+    for (EThread t : new ArrayList<>(p.threads)) {
+      if (t.state() != org.ntsim.ke.ThreadState.TERMINATED) {
+        kernel.setBasePriority(t, basePriorityFor(p, t.priorityLevel));
+      }
+    }
+  }
+
+  /**
+   * The base priority Windows gives a thread of {@code level} in {@code p}'s class: IDLE (-15)
+   * is 1 (16 for real-time), TIME_CRITICAL (15) is 15 (31), others add to the class base and
+   * saturate within 1..15 (16..31 for real-time).
+   */
+  public static int basePriorityFor(EProcess p, int level) {
+    boolean realtime = p.priorityClass == PsConstants.REALTIME_PRIORITY_CLASS;
+    if (level == -15) {
+      return realtime ? 16 : 1;
+    }
+    if (level == 15) {
+      return realtime ? 31 : 15;
+    }
+    int base = p.basePriority() + level;
+    return realtime ? Math.clamp(base, 16, 31) : Math.clamp(base, 1, 15);
+  }
+}

@@ -1,0 +1,179 @@
+package org.ntsim.trace;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The machine's event trace (DESIGN.md sections 6 and 7): every layer reports what happens
+ * through {@link #emit}, and the tracer keeps three things from it.
+ *
+ * <ul>
+ *   <li>The <b>digest</b>, always: a 64-bit hash of every field of every event in emission order.
+ *       Two runs with the same configuration and seed must give the same digest; that is how
+ *       determinism is tested.
+ *   <li>The <b>last 256 events</b>, always, for bug reports
+ *       ({@link #describeRecent}).
+ *   <li><b>Every event</b>, only when constructed with {@code recordEvents}, for the exporters
+ *       ({@link #writeChromeJson}, {@link #writeCsv}) and {@link #replay}.
+ * </ul>
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <p><b>Digest.</b> The state starts at a fixed seed; each field (time, cpu, kind ordinal, a, b,
+ * c) is folded in by {@code h = (h ^ field) * K; h ^= h >>> 32}. That step is a bijection of the
+ * state for a fixed field and of the field for a fixed state, so two sequences of the same length
+ * that differ in exactly one field always give different digests; other differences collide with
+ * probability about 2<sup>-64</sup>. {@link #digest} adds the event count and a final avalanche
+ * (the MurmurHash3 finaliser). Names given to processes and threads are not hashed.
+ *
+ * <p><b>Hot path.</b> {@link #emit} does not allocate, except that a recording tracer allocates a
+ * new storage chunk once every 65,536 events.
+ *
+ * <p><b>Invariants.</b> {@code eventCount()} is the number of {@code emit} calls; when recording,
+ * the store holds exactly that many events in the same order.
+ *
+ * <p><b>Left out.</b> Thread safety: the machine runs on one host thread (DESIGN.md section 2),
+ * and so does its tracer. Filtering by kind: every event is hashed and kept, so a digest never
+ * depends on which exporter is attached.
+ */
+public final class Tracer implements TraceSink {
+  private static final long SEED = 0x6A09E667F3BCC909L;
+  private static final long FIELD_MULTIPLIER = 0x9E3779B97F4A7C15L; // odd, so multiplying is a bijection
+
+  private final EventStore store; // null when not recording
+  private final RecentEvents recent = new RecentEvents();
+  private final TraceNames names = new TraceNames();
+  private long state = SEED;
+  private long eventCount;
+
+  /** A tracer that always computes the digest, and stores every event only if {@code recordEvents}. */
+  public Tracer(boolean recordEvents) {
+    this.store = recordEvents ? new EventStore() : null;
+  }
+
+  /**
+   * Records one event: simulated time, the CPU it happened on (or -1 if none), its kind and the
+   * three arguments that {@link TraceKind} documents for that kind. Does not allocate.
+   */
+  @Override
+  public void emit(long timeNs, int cpu, TraceKind kind, long a, long b, long c) {
+    int kindOrdinal = kind.ordinal();
+    long h = state;
+    h = fold(h, timeNs);
+    h = fold(h, cpu);
+    h = fold(h, kindOrdinal);
+    h = fold(h, a);
+    h = fold(h, b);
+    h = fold(h, c);
+    state = h;
+    eventCount++;
+    recent.add(timeNs, cpu, kind, a, b, c);
+    if (store != null) {
+      store.append(timeNs, cpu, kindOrdinal, a, b, c);
+    }
+  }
+
+  private static long fold(long h, long field) {
+    long x = (h ^ field) * FIELD_MULTIPLIER;
+    return x ^ (x >>> 32);
+  }
+
+  /** Whether every event is stored (the exporters and {@link #replay} need it). */
+  public boolean isRecording() {
+    return store != null;
+  }
+
+  /** The number of events emitted so far, recorded or not. */
+  public long eventCount() {
+    return eventCount;
+  }
+
+  /** The hash of every event emitted so far: same events in the same order, same digest. */
+  public long digest() {
+    long x = state ^ (eventCount * FIELD_MULTIPLIER);
+    x ^= x >>> 33;
+    x *= 0xFF51AFD7ED558CCDL;
+    x ^= x >>> 33;
+    x *= 0xC4CEB9FE1A85EC53L;
+    x ^= x >>> 33;
+    return x;
+  }
+
+  /** {@link #digest} as 16 lower-case hex digits, with leading zeros. */
+  public String digestHex() {
+    String hex = Long.toHexString(digest());
+    return "0".repeat(16 - hex.length()) + hex;
+  }
+
+  /** Names a process for the exporters; not part of the digest. */
+  public void nameProcess(long pid, String name) {
+    names.nameProcess(pid, name);
+  }
+
+  /**
+   * Names a thread and says which process it belongs to, for the exporters; not part of the
+   * digest. Naming a tid again replaces its name and process. Tid 0 is the idle thread of every
+   * CPU; it is called "Idle" unless named.
+   */
+  public void nameThread(long tid, long pid, String name) {
+    names.nameThread(tid, pid, name);
+  }
+
+  /** How many CPU tracks the Chrome export shows at least (CPUs that emit events are shown too). */
+  public void nameCpuCount(int cpus) {
+    names.nameCpuCount(cpus);
+  }
+
+  /**
+   * The last {@code n} events, oldest first, one line each (see {@code EventText} for the
+   * layout). At most 256 are kept, recording or not.
+   */
+  public String describeRecent(int n) {
+    return recent.describe(n);
+  }
+
+  /** Feeds every recorded event, in emission order, to {@code sink}. Needs {@code recordEvents}. */
+  public void replay(TraceSink sink) {
+    requireRecording("replay");
+    store.replay(sink);
+  }
+
+  /**
+   * Writes the recorded events as Chrome Trace Event Format JSON that ui.perfetto.dev opens: a
+   * track per CPU and a track per thread (see {@code ChromeTraceWriter}). Needs
+   * {@code recordEvents}.
+   */
+  public void writeChromeJson(Path file) throws IOException {
+    requireRecording("writeChromeJson");
+    new ChromeTraceWriter(store, names).write(file);
+  }
+
+  /**
+   * Writes the recorded events as CSV: the header {@code time_ns,cpu,event,a,b,c}, then one line
+   * per event in emission order, the event as its {@link TraceKind} name. Needs
+   * {@code recordEvents}.
+   */
+  public void writeCsv(Path file) throws IOException {
+    requireRecording("writeCsv");
+    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      out.write("time_ns,cpu,event,a,b,c\n");
+      StringBuilder line = new StringBuilder(96);
+      for (long i = 0; i < store.size(); i++) {
+        line.setLength(0);
+        line.append(store.timeNs(i)).append(',').append(store.cpu(i)).append(',')
+            .append(store.kind(i).name()).append(',').append(store.a(i)).append(',')
+            .append(store.b(i)).append(',').append(store.c(i)).append('\n');
+        out.append(line);
+      }
+    }
+  }
+
+  private void requireRecording(String operation) {
+    if (store == null) {
+      throw new IllegalStateException(operation + " needs a Tracer constructed with recordEvents = true");
+    }
+  }
+}
