@@ -136,6 +136,25 @@ public final class Kernel implements CpuDriver {
     return starvationBoosts;
   }
 
+  /** Running threads displaced by a higher-priority thread (dispatch-interrupt preemptions). */
+  public long preemptions() {
+    return scheduler.preemptions;
+  }
+
+  public long quantumEnds() {
+    return scheduler.quantumEnds;
+  }
+
+  /** Quantum ends that gave the processor to another ready thread. */
+  public long roundRobins() {
+    return scheduler.roundRobins;
+  }
+
+  /** Priority boosts on wait completion. */
+  public long waitBoosts() {
+    return scheduler.waitBoosts;
+  }
+
   public long stacksOutswapped() {
     return stacksOutswapped;
   }

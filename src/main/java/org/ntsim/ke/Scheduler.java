@@ -31,6 +31,10 @@ final class Scheduler {
 
   private final Kernel kernel;
   private final Machine machine;
+  long preemptions; // running threads displaced by a higher-priority thread
+  long quantumEnds;
+  long roundRobins; // quantum ends that handed the CPU to another thread
+  long waitBoosts;
 
   Scheduler(Kernel kernel) {
     this.kernel = kernel;
@@ -222,6 +226,9 @@ final class Scheduler {
       quantumEnd(prcb, interruptedIrql);
     }
     if (prcb.nextThread != null) {
+      if (!prcb.currentThread.idle) {
+        preemptions++;
+      }
       preemptCurrent(prcb, interruptedIrql);
     }
   }
@@ -258,6 +265,7 @@ final class Scheduler {
       return;
     }
     t.quantum = t.process.quantumReset;
+    quantumEnds++;
     int oldPriority = t.priority;
     if (!t.isRealTime()) {
       if (t.starvationBoosted) {
@@ -279,6 +287,11 @@ final class Scheduler {
       makeStandby(prcb, next);
     }
     if (gaveUp) {
+      if (next != null) {
+        roundRobins++;
+      } else {
+        preemptions++; // a higher-priority thread was already standing by
+      }
       t.preempted = false; // round robin: to the tail of its priority
       preemptCurrent(prcb, interruptedIrql);
     }
@@ -392,6 +405,7 @@ final class Scheduler {
       t.priority = boosted;
       t.priorityDecrement = boosted - t.basePriority;
       t.quantum = t.process.quantumReset;
+      waitBoosts++;
       trace(TraceKind.PRIORITY, t, old, boosted);
     }
   }

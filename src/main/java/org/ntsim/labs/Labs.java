@@ -1,0 +1,51 @@
+package org.ntsim.labs;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.ntsim.win32.GuestProgram;
+
+/** The catalogue of built-in labs, and the loader for a user's own lab or guest program class. */
+public final class Labs {
+  private static final Map<String, Supplier<Lab>> BUILT_IN = new TreeMap<>();
+
+  static {
+    BUILT_IN.put("quickstart", QuickstartLab::new);
+    BUILT_IN.put("cpu-accounting", CpuAccountingLab::new);
+  }
+
+  private Labs() {}
+
+  /** Built-in lab names, sorted. */
+  public static List<String> names() {
+    return new ArrayList<>(BUILT_IN.keySet());
+  }
+
+  /**
+   * A fresh instance of the lab called {@code name}: a built-in one, or a class on the class path
+   * that implements {@link Lab} or {@link GuestProgram}.
+   */
+  public static Lab create(String name) {
+    Supplier<Lab> s = BUILT_IN.get(name);
+    if (s != null) {
+      return s.get();
+    }
+    Object instance;
+    try {
+      Class<?> c = Class.forName(name);
+      instance = c.getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      throw new IllegalArgumentException("no lab or guest program called '" + name
+          + "' (built-in labs: " + String.join(", ", names()) + ")");
+    }
+    if (instance instanceof Lab lab) {
+      return lab;
+    }
+    if (instance instanceof GuestProgram program) {
+      return new ProgramLab(name, program);
+    }
+    throw new IllegalArgumentException(name + " is neither a Lab nor a GuestProgram");
+  }
+}
