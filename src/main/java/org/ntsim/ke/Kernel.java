@@ -550,9 +550,7 @@ public final class Kernel implements CpuDriver {
     tb.linkAtTail(self.timer.waitListHead);
     self.waitBlockList = tb;
     timerTable.insert(self.timer, machine.activeCpu().clockNs() + intervalNs);
-    int reason = waitMode == USER_MODE ? WaitReason.DELAY_EXECUTION
-        : WaitReason.DELAY_EXECUTION;
-    return blockThread(self, 0, reason, waitMode, alertable);
+    return blockThread(self, 0, WaitReason.DELAY_EXECUTION, waitMode, alertable);
   }
 
   /**
@@ -580,16 +578,14 @@ public final class Kernel implements CpuDriver {
     }
     self.quantum = self.process.quantumReset;
     self.preempted = false;
-    scheduler.makeStandby(prcb, next);
-    KThread n = scheduler.takeStandby(prcb);
     if (Scheduler.allowed(self, prcb.number)) {
       scheduler.queueReady(prcb, self);
     } else {
       scheduler.readyThread(self);
     }
     self.savedIrql = prcb.cpu.irql();
-    scheduler.contextSwitch(prcb, self, n);
-    prcb.cpu.setIrql(n.savedIrql);
+    scheduler.contextSwitch(prcb, self, next);
+    prcb.cpu.setIrql(next.savedIrql);
     machine.backend.yieldCurrent();
     runningCoroutine = self;
     scheduler.processDeferredReadyList();

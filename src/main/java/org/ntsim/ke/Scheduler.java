@@ -105,11 +105,14 @@ final class Scheduler {
 
   private KPrcb findIdleProcessor(KThread t, int current) {
     int n = machine.cpuCount();
-    int[] order = {t.idealProcessor, t.lastCpu, current};
-    for (int c : order) {
-      if (c >= 0 && c < n && allowed(t, c) && isIdle(kernel.prcb(c))) {
-        return kernel.prcb(c);
-      }
+    if (idleAndAllowed(t, t.idealProcessor, n)) {
+      return kernel.prcb(t.idealProcessor);
+    }
+    if (idleAndAllowed(t, t.lastCpu, n)) {
+      return kernel.prcb(t.lastCpu);
+    }
+    if (idleAndAllowed(t, current, n)) {
+      return kernel.prcb(current);
     }
     for (int c = 0; c < n; c++) {
       if (allowed(t, c) && isIdle(kernel.prcb(c))) {
@@ -117,6 +120,10 @@ final class Scheduler {
       }
     }
     return null;
+  }
+
+  private boolean idleAndAllowed(KThread t, int cpu, int n) {
+    return cpu >= 0 && cpu < n && allowed(t, cpu) && isIdle(kernel.prcb(cpu));
   }
 
   private static boolean isIdle(KPrcb p) {

@@ -213,6 +213,7 @@ public final class ProcessManager {
   private void threadMain(EThread t, ThreadStart body) {
     int status;
     try {
+      kernel.testTermination(); // a thread ended before it first ran never runs its body
       status = body.run();
     } catch (ThreadExitSignal exit) {
       status = t.exitStatus == PsConstants.STILL_ACTIVE ? t.eprocess.exitStatus : t.exitStatus;
