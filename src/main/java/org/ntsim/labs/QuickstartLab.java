@@ -19,9 +19,12 @@ import org.ntsim.win32.Ntos;
  *   <li>starved-D (below normal, 7) computes too but never wins a processor against them until
  *       the balance set manager, seeing it ready for about four seconds, boosts it to 15 for one
  *       quantum, after which it drops straight back;
- *   <li>ticker (highest, 10) sleeps 50 ms and computes 0.2 ms, again and again: each time it
- *       wakes it preempts a cruncher at once.
+ *   <li>ticker (highest, 10) sleeps 50 ms and computes about 0.2 ms, again and again: each time
+ *       it wakes it preempts a cruncher at once.
  * </ul>
+ *
+ * <p>The seed decides the length of every burst of work (crunchers 0.25-0.75 ms, ticker
+ * 0.1-0.3 ms), so each seed gives its own interleaving and its own trace digest.
  */
 final class QuickstartLab implements Lab {
   private static final long RUN_NS = 6_000_000_000L;
@@ -31,6 +34,7 @@ final class QuickstartLab implements Lab {
   private final List<EThread> threads = new ArrayList<>();
   private final List<String> roles = new ArrayList<>();
   private int tickerWakeups;
+  private org.ntsim.hal.Prng workload; // the seed varies how long each burst of work is
 
   @Override
   public String name() {
@@ -61,6 +65,7 @@ final class QuickstartLab implements Lab {
   private int main(GuestContext ctx) {
     Kernel32 k32 = ctx.kernel32();
     long end = ctx.nowNs() + RUN_NS;
+    workload = os.machine.prng.split("quickstart");
     long[] handles = {
       spawn(ctx, "cruncher-A", Kernel32.THREAD_PRIORITY_NORMAL, p -> crunch(ctx, end)),
       spawn(ctx, "cruncher-B", Kernel32.THREAD_PRIORITY_NORMAL, p -> crunch(ctx, end)),
@@ -85,9 +90,9 @@ final class QuickstartLab implements Lab {
     return h;
   }
 
-  private static int crunch(GuestContext ctx, long end) {
+  private int crunch(GuestContext ctx, long end) {
     while (ctx.nowNs() < end) {
-      ctx.compute(1_000_000);
+      ctx.compute(workload.nextLong(500_000, 1_500_000));
     }
     return 0;
   }
@@ -97,7 +102,7 @@ final class QuickstartLab implements Lab {
     while (ctx.nowNs() < end) {
       k32.Sleep(50);
       tickerWakeups++;
-      ctx.compute(400_000);
+      ctx.compute(workload.nextLong(200_000, 600_000));
     }
     return 0;
   }

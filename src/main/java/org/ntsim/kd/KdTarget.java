@@ -1,0 +1,180 @@
+package org.ntsim.kd;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ntsim.hal.Machine;
+import org.ntsim.ke.KPrcb;
+import org.ntsim.ke.KProcess;
+import org.ntsim.ke.KThread;
+import org.ntsim.ke.Kernel;
+import org.ntsim.ps.EProcess;
+import org.ntsim.ps.EThread;
+import org.ntsim.win32.Ntos;
+
+/**
+ * The stopped system as the debugger sees it: the processor commands apply to, and the lookups a
+ * debugger does by walking kernel lists (processes by address or client ID, threads by address).
+ *
+ * <p>Models: KD's notion of a current processor (the one that broke in, changed with {@code ~N}),
+ * and PsActiveProcessHead walked in creation order. Every lookup only reads kernel state.
+ *
+ * <p>Invariants: {@code currentCpu} is a valid processor index; lists come back in kernel order
+ * (creation order), never hash order.
+ *
+ * <p>Left out: the KPCR is not an object in the model, so the console places processor n's KPCR
+ * at a fixed address in the HAL's range as x86 NT does for processor 0 ({@code ffdff000}, KPRCB
+ * at +0x120), and the further processors 64 KiB apart below {@code f8800000}; nothing else lives
+ * at those addresses.
+ */
+final class KdTarget {
+  /** Offset of the KPRCB inside the x86 KPCR. */
+  static final long PRCB_OFFSET = 0x120;
+  /** The address -1 (ffffffff) that extensions read as "the current one". */
+  static final long CURRENT = 0xFFFFFFFFL;
+  private static final long BOOT_PCR = 0xffdff000L;
+  private static final long SECONDARY_PCR_BASE = 0xf87d0000L;
+
+  final Ntos os;
+  private int currentCpu;
+
+  KdTarget(Ntos os) {
+    this.os = os;
+  }
+
+  Kernel kernel() {
+    return os.kernel;
+  }
+
+  Machine machine() {
+    return os.machine;
+  }
+
+  int cpuCount() {
+    return os.machine.cpuCount();
+  }
+
+  int currentCpu() {
+    return currentCpu;
+  }
+
+  void setCurrentCpu(int cpu) {
+    currentCpu = cpu;
+  }
+
+  KPrcb prcb(int cpu) {
+    return os.kernel.prcb(cpu);
+  }
+
+  long clockIntervalNs() {
+    return os.machine.config.clockIntervalNs;
+  }
+
+  /** KeGetCurrentThread as seen from the debugger: the current processor's running thread. */
+  KThread currentThread() {
+    return prcb(currentCpu).currentThread();
+  }
+
+  static long pcrAddress(int cpu) {
+    return cpu == 0 ? BOOT_PCR : SECONDARY_PCR_BASE + cpu * 0x10000L;
+  }
+
+  static long prcbAddress(int cpu) {
+    return pcrAddress(cpu) + PRCB_OFFSET;
+  }
+
+  /** PsActiveProcessHead: undeleted processes, System first; the Idle process is not on it. */
+  List<EProcess> activeProcesses() {
+    return os.ps.activeProcesses();
+  }
+
+  /** A process by EPROCESS address (the Idle process included) or, failing that, by process ID. */
+  EProcess process(long addressOrCid) {
+    EProcess idle = os.ps.idleProcess();
+    if (idle.address == addressOrCid) {
+      return idle;
+    }
+    for (EProcess p : activeProcesses()) {
+      if (p.address == addressOrCid) {
+        return p;
+      }
+    }
+    return addressOrCid > 0 ? os.ps.lookupProcess(addressOrCid) : null;
+  }
+
+  /** Every thread object the debugger can reach: idle threads, then each process's threads. */
+  List<KThread> allThreads() {
+    List<KThread> out = new ArrayList<>(os.ps.idleThreads());
+    for (EProcess p : activeProcesses()) {
+      out.addAll(p.threads());
+    }
+    return out;
+  }
+
+  /** A thread by KTHREAD/ETHREAD address, or null. */
+  KThread thread(long address) {
+    for (KThread t : allThreads()) {
+      if (t.address == address) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  /** A thread by thread ID (the {@code -t} form of !thread), or null. */
+  KThread threadById(long tid) {
+    return tid > 0 ? os.ps.lookupThread(tid) : null;
+  }
+
+  /** The process a thread belongs to, as an EPROCESS when it is one. */
+  static EProcess processOf(KThread t) {
+    if (t instanceof EThread e) {
+      return e.process();
+    }
+    return t.kprocess() instanceof EProcess p ? p : null;
+  }
+
+  static String imageOf(KProcess p) {
+    return p instanceof EProcess e ? e.imageName() : "";
+  }
+
+  /** The processor whose NextThread is {@code t}, or -1. */
+  int standbyProcessor(KThread t) {
+    for (int i = 0; i < cpuCount(); i++) {
+      if (prcb(i).nextThread() == t) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The processor whose CurrentThread is {@code t}, or -1. */
+  int runningProcessor(KThread t) {
+    for (int i = 0; i < cpuCount(); i++) {
+      if (prcb(i).currentThread() == t) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** A processor is idle when it runs its idle thread with nothing standing by. */
+  boolean isIdle(int cpu) {
+    KPrcb p = prcb(cpu);
+    return p.currentThread() == p.idleThread() && p.nextThread() == null;
+  }
+
+  /** Bit n set for each processor (KeActiveProcessors). */
+  long allProcessorsMask() {
+    return os.ps.allProcessorsMask();
+  }
+
+  long idleProcessorsMask() {
+    long mask = 0;
+    for (int i = 0; i < cpuCount(); i++) {
+      if (isIdle(i)) {
+        mask |= 1L << i;
+      }
+    }
+    return mask;
+  }
+}

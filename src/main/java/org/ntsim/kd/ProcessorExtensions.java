@@ -1,0 +1,173 @@
+package org.ntsim.kd;
+
+import java.util.List;
+import org.ntsim.hal.Cpu;
+import org.ntsim.hal.Irql;
+import org.ntsim.hal.TimeCategory;
+import org.ntsim.ke.KPrcb;
+import org.ntsim.ke.KTimer;
+import org.ntsim.ke.Kdpc;
+import org.ntsim.ke.WaitBlock;
+
+/**
+ * Per-processor blocks and queues: {@code !pcr} (the KPCR fields the model has, then the KPRCB's
+ * counters and tick-sampled times beside the exact ones), {@code !dpcs} (each processor's DPC
+ * queue in the order it will drain, with the depth and rate that decide when the DISPATCH_LEVEL
+ * interrupt is requested), {@code !irql} and {@code !timer} (the timer table's lists).
+ *
+ * <p>Left out: NT_TIB, IDT, GDT, TSS and interrupt controller registers other than the requests
+ * pending per IRQL (IRR); threaded DPCs (every queue is the Normal one); calendar dates (timer due
+ * times print as uptime).
+ */
+final class ProcessorExtensions {
+  private final KdTarget target;
+
+  ProcessorExtensions(KdTarget target) {
+    this.target = target;
+  }
+
+  /** Reads the optional processor argument; the current processor when there is none. */
+  private int processorArgument(List<String> args) {
+    if (args.isEmpty()) {
+      return target.currentCpu();
+    }
+    long n = KdFormat.number(args.get(0));
+    if (n < 0 || n >= target.cpuCount()) {
+      throw new KdError("Cannot get PRCB address for processor " + args.get(0));
+    }
+    return (int) n;
+  }
+
+  /** {@code !pcr [processor]}. */
+  void pcr(Listing out, List<String> args) {
+    int n = processorArgument(args);
+    KPrcb p = target.prcb(n);
+    Cpu cpu = p.cpu;
+    out.format("KPCR for Processor %d at %s:", n, KdFormat.hex8(KdTarget.pcrAddress(n)));
+    out.line("    Major 1 Minor 1");
+    field(out, "SelfPcr", KdFormat.hex8(KdTarget.pcrAddress(n)));
+    field(out, "Prcb", KdFormat.hex8(KdTarget.prcbAddress(n)));
+    field(out, "Irql", KdFormat.hex8(cpu.irql()));
+    field(out, "IRR", KdFormat.hex8(pendingRequests(cpu)));
+    out.blank();
+    field(out, "CurrentThread", KdFormat.hex8(p.currentThread().address));
+    field(out, "NextThread", p.nextThread() == null ? "00000000"
+        : KdFormat.hex8(p.nextThread().address));
+    field(out, "IdleThread", KdFormat.hex8(p.idleThread().address));
+    out.blank();
+    List<Kdpc> queue = p.queuedDpcs();
+    field(out, "DpcQueue", queue.isEmpty() ? "" : dpcText(queue.get(0)));
+    for (Kdpc d : queue.subList(Math.min(1, queue.size()), queue.size())) {
+      out.line("\t" + " ".repeat(21) + dpcText(d));
+    }
+    out.blank();
+    prcbCounters(out, p);
+  }
+
+  private static void field(Listing out, String name, String value) {
+    out.format("\t%19s: %s", name, value);
+  }
+
+  /** Bit L set for each IRQL L with an interrupt requested and not yet taken. */
+  private static long pendingRequests(Cpu cpu) {
+    long mask = 0;
+    for (int level = 0; level < Irql.LEVELS; level++) {
+      if (cpu.isPending(level)) {
+        mask |= 1L << level;
+      }
+    }
+    return mask;
+  }
+
+  private void prcbCounters(Listing out, KPrcb p) {
+    Cpu cpu = p.cpu;
+    out.format("ntsim: KPRCB of processor %d (times sampled at clock ticks, then exact)", p.number);
+    field(out, "ContextSwitches", Long.toString(p.contextSwitches()));
+    field(out, "DpcCount", Long.toString(p.dpcCount()));
+    field(out, "DpcQueueDepth", p.dpcQueueDepth() + " (MaximumDpcQueueDepth "
+        + p.maximumDpcQueueDepth() + ")");
+    field(out, "DpcRequestRate", p.dpcRequestRate() + " (MinimumDpcRate " + p.minimumDpcRate()
+        + ")");
+    field(out, "ReadySummary", KdFormat.hex8(p.readySummary()) + " (" + p.readyCount()
+        + " ready)");
+    field(out, "InterruptCount", cpu.interruptCount() + " (" + cpu.ipisReceived() + " IPIs)");
+    time(out, "InterruptTime", p.interruptTicks(), cpu.exactNs(TimeCategory.INTERRUPT));
+    time(out, "DpcTime", p.dpcTicks(), cpu.exactNs(TimeCategory.DPC));
+    time(out, "KernelTime", p.kernelTicks(), cpu.exactNs(TimeCategory.KERNEL));
+    time(out, "UserTime", p.userTicks(), cpu.exactNs(TimeCategory.USER));
+    time(out, "IdleTime", p.idleTicks(), cpu.exactNs(TimeCategory.IDLE));
+  }
+
+  private void time(Listing out, String name, long ticks, long exactNs) {
+    field(out, name, ticks + " ticks (" + KdFormat.hhmmss(ticks * target.clockIntervalNs())
+        + ")  exact " + KdFormat.exactMs(exactNs));
+  }
+
+  private static String dpcText(Kdpc d) {
+    return "0x" + KdFormat.hex8(d.address) + " " + d.name();
+  }
+
+  /** {@code !dpcs [processor]}. */
+  void dpcs(Listing out, List<String> args) {
+    int first = args.isEmpty() ? 0 : processorArgument(args);
+    int last = args.isEmpty() ? target.cpuCount() - 1 : first;
+    out.line("CPU Type      KDPC       Function");
+    for (int n = first; n <= last; n++) {
+      for (Kdpc d : target.prcb(n).queuedDpcs()) {
+        out.format("%2d: Normal  : %s  (%s importance)", n, dpcText(d),
+            Kdpc.importanceName(d.importance()));
+      }
+    }
+    out.blank();
+    out.line("ntsim: queue depth and rate per processor (KPRCB)");
+    out.line("CPU  DpcQueueDepth  MaximumDpcQueueDepth  DpcRequestRate  MinimumDpcRate  DpcCount");
+    for (int n = first; n <= last; n++) {
+      KPrcb p = target.prcb(n);
+      out.format("%3d  %13d  %20d  %14d  %14d  %8d", n, p.dpcQueueDepth(),
+          p.maximumDpcQueueDepth(), p.dpcRequestRate(), p.minimumDpcRate(), p.dpcCount());
+    }
+  }
+
+  /** {@code !irql [processor]}: the IRQL the processor was at when the machine stopped. */
+  void irql(Listing out, List<String> args) {
+    int n = processorArgument(args);
+    int irql = target.prcb(n).cpu.irql();
+    out.format("Debugger saved IRQL for processor 0x%x -- %d (%s)", n, irql, Irql.name(irql));
+  }
+
+  /** {@code !timer}: every inserted timer, list by list, with what it releases. */
+  void timer(Listing out) {
+    long now = target.machine().nowNs();
+    out.line("Dump system timers");
+    out.blank();
+    long now100ns = now / 100;
+    out.format("Interrupt time: %s %s [%s]", KdFormat.hex8(now100ns),
+        KdFormat.hex8(now100ns >>> 32), KdFormat.uptime(now));
+    out.blank();
+    out.line("List Timer    Interrupt Low/High     Fire Time              DPC/thread");
+    List<KTimer> timers = target.kernel().timers();
+    for (KTimer t : timers) {
+      long due100ns = t.dueTimeNs() / 100;
+      out.format("%4d %s %s %s %s [%s]  %s", t.tableIndex(), KdFormat.hex8(t.address),
+          t.periodNs() > 0 ? "P" : " ", KdFormat.hex8(due100ns), KdFormat.hex8(due100ns >>> 32),
+          KdFormat.hmmss(t.dueTimeNs()), releases(t));
+    }
+    out.blank();
+    out.format("Total Timers: %d", timers.size());
+  }
+
+  private static String releases(KTimer t) {
+    StringBuilder s = new StringBuilder();
+    if (t.dpc() != null) {
+      s.append(t.dpc().name()).append(" (DPC @ ").append(KdFormat.hex8(t.dpc().address))
+          .append(')');
+    }
+    for (WaitBlock b : t.waitBlocks()) {
+      if (!s.isEmpty()) {
+        s.append(", ");
+      }
+      s.append("thread ").append(KdFormat.hex8(b.thread().address));
+    }
+    return s.toString();
+  }
+}
