@@ -60,11 +60,7 @@ public final class Main implements Runnable {
         lab.start(os);
         long limit = traceOptions.time != null
             ? org.ntsim.hal.MachineConfig.parseDurationNs(traceOptions.time) : lab.timeLimitNs();
-        long end = os.machine.nowNs() + limit;
-        long step = os.machine.config.clockIntervalNs;
-        while (!lab.finished(os) && !os.machine.stopped() && os.machine.nowNs() < end) {
-          os.machine.runUntil(Math.min(end, os.machine.nowNs() + step));
-        }
+        Labs.runToEnd(lab, os, limit);
         if (os.kernel.bugCheck() != null) {
           out.println(os.kernel.bugCheck().stopLine());
           out.println();

@@ -19,13 +19,15 @@ import org.ntsim.win32.Ntos;
  * never charged.
  *
  * <p>Two threads for three simulated seconds: "honest" computes without pause on CPU 0; "sneaky"
- * on CPU 1 sleeps one millisecond (which ends at the next clock tick), computes 10 ms, sleeps
- * again. Each thread's sampled time is printed beside its exact time, and each CPU's sampled
- * user, kernel, DPC, interrupt and idle time beside the exact figures.
+ * on CPU 1 sleeps one millisecond (which ends at the next clock tick), computes 8 to 12 ms (the
+ * seed picks each burst), and sleeps again. Each thread's sampled time is printed beside its exact
+ * time, and each CPU's sampled user, kernel, DPC, interrupt and idle time beside the exact
+ * figures.
  */
 final class CpuAccountingLab implements Lab {
   private static final long RUN_NS = 3_000_000_000L;
-  private static final long SNEAKY_INSTRUCTIONS = 20_000_000; // 10 ms at 0.5 ns each
+  private static final long SNEAKY_MIN_INSTRUCTIONS = 16_000_000; // 8 ms at 0.5 ns each
+  private static final long SNEAKY_MAX_INSTRUCTIONS = 24_000_000; // 12 ms
 
   private Ntos os;
   private EProcess process;
@@ -61,16 +63,17 @@ final class CpuAccountingLab implements Lab {
   private int main(GuestContext ctx) {
     Kernel32 k32 = ctx.kernel32();
     long end = ctx.nowNs() + RUN_NS;
+    org.ntsim.hal.Prng workload = os.machine.prng.split("cpu-accounting");
     long honest = spawn(ctx, "honest", 0b01, p -> {
       while (ctx.nowNs() < end) {
-        ctx.compute(1_000_000);
+        ctx.compute(workload.nextLong(500_000, 1_500_000));
       }
       return 0;
     });
     long sneaky = spawn(ctx, "sneaky", 0b10, p -> {
       while (ctx.nowNs() < end) {
         k32.Sleep(1);
-        ctx.compute(SNEAKY_INSTRUCTIONS);
+        ctx.compute(workload.nextLong(SNEAKY_MIN_INSTRUCTIONS, SNEAKY_MAX_INSTRUCTIONS));
       }
       return 0;
     });

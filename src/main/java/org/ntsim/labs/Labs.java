@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.ntsim.win32.GuestProgram;
+import org.ntsim.win32.Ntos;
 
 /** The catalogue of built-in labs, and the loader for a user's own lab or guest program class. */
 public final class Labs {
@@ -17,6 +18,18 @@ public final class Labs {
   }
 
   private Labs() {}
+
+  /**
+   * Runs a started lab until it finishes, the machine stops, or {@code limitNs} of simulated time
+   * passes, one clock interval at a time.
+   */
+  public static void runToEnd(Lab lab, Ntos os, long limitNs) {
+    long end = os.machine.nowNs() + limitNs;
+    long step = os.machine.config.clockIntervalNs;
+    while (!lab.finished(os) && !os.machine.stopped() && os.machine.nowNs() < end) {
+      os.machine.runUntil(Math.min(end, os.machine.nowNs() + step));
+    }
+  }
 
   /** Built-in lab names, sorted. */
   public static List<String> names() {
