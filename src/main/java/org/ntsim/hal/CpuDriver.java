@@ -13,4 +13,7 @@ public interface CpuDriver {
    * its DPC queue is empty and no thread is ready for it. The machine skips time over such CPUs.
    */
   boolean isIdle(Cpu cpu);
+
+  /** Checks the kernel's invariants; throws IllegalStateException on the first broken one. */
+  default void verify() {}
 }

@@ -139,6 +139,9 @@ public final class Machine {
         cpu.beginSlice(sliceEnd);
         if (cpu.clockNs() < sliceEnd) {
           driver.runSlice(cpu, sliceEnd);
+          if (Checks.INVARIANTS && !stopped) {
+            driver.verify();
+          }
         }
       }
       nowNs = sliceEnd;

@@ -181,6 +181,11 @@ public final class Kernel implements CpuDriver {
     return t.uniqueThread;
   }
 
+  /** Reports every thread state change to {@code observer} from now on (null: nobody). */
+  public void setThreadStateObserver(ThreadStateObserver observer) {
+    scheduler.stateObserver = observer;
+  }
+
   /** True while a thread's coroutine (not an ISR or DPC on the loop) is executing. */
   public boolean inThreadContext() {
     return runningCoroutine != null;
@@ -341,13 +346,27 @@ public final class Kernel implements CpuDriver {
   void spendAtRaisedIrql(long ns) {
     Cpu cpu = machine.activeCpu();
     while (ns > 0 && !machine.stopped()) {
-      long due = cpu.nextInterruptNs();
+      long due = Math.min(cpu.nextInterruptNs(), machine.events.peekTimeNs());
       long step = Math.min(ns, Math.max(0, due - cpu.clockNs()));
       cpu.advance(step);
       ns -= step;
+      fireEventsDueBy(cpu.clockNs());
       if (cpu.highestDeliverable() >= 0) {
         cpu.deliverInterrupts();
       }
+    }
+  }
+
+  /**
+   * Code on the loop's stack (an ISR or a DPC) keeps the loop from firing the machine's events
+   * until it returns; when it runs past the slice end it fires them itself as its clock passes
+   * them (they only post timestamped interrupt requests), so that a clock tick still lands in a
+   * long DPC and is charged to it.
+   */
+  private void fireEventsDueBy(long t) {
+    while (machine.events.peekTimeNs() <= t) {
+      long at = machine.events.peekTimeNs();
+      machine.events.poll().fire(at);
     }
   }
 
@@ -415,7 +434,9 @@ public final class Kernel implements CpuDriver {
    */
   public int waitForMultipleObjects(DispatcherObject[] objects, int count, int waitType,
       int waitReason, int waitMode, boolean alertable, long timeoutNs) {
-    checkWaitContext(objects[0], timeoutNs);
+    if (timeoutNs != 0 || machine.activeCpu().irql() > Irql.DISPATCH_LEVEL) {
+      checkWaitContext(objects[0], timeoutNs); // a zero timeout only tests: fine up to DISPATCH
+    }
     KThread self = currentThread();
     testTermination();
     int immediate = trySatisfy(self, objects, count, waitType);
@@ -517,9 +538,11 @@ public final class Kernel implements CpuDriver {
     KPrcb prcb = currentPrcb();
     if (runningCoroutine == null) {
       if (prcb.dpcRoutineActive) {
+        // Parameters: the original thread, the new thread, the original thread's stack (no
+        // simulated stacks yet: 0), reserved.
         bugCheckEx(BugCheck.ATTEMPTED_SWITCH_FROM_DPC, prcb.currentThread.address,
-            object.address, prcb.activeDpc == null ? 0 : prcb.activeDpc.address, 0,
-            "a DPC routine tried to wait");
+            peekNextThread(prcb).address, 0, 0, "the DPC routine "
+                + (prcb.activeDpc == null ? "?" : prcb.activeDpc.name) + " tried to wait");
       }
       bugCheckEx(BugCheck.IRQL_NOT_LESS_OR_EQUAL, object.address, cpu.irql(), 0, 0,
           "a wait in arbitrary context at IRQL " + cpu.irql());
@@ -530,12 +553,25 @@ public final class Kernel implements CpuDriver {
     }
   }
 
-  /** KeDelayExecutionThread: waits on the thread's own timer; 0 yields to equal priority. */
+  /** The thread KiSwapThread would switch to on {@code prcb} now, without taking it. */
+  private static KThread peekNextThread(KPrcb prcb) {
+    if (prcb.nextThread != null) {
+      return prcb.nextThread;
+    }
+    int p = prcb.highestReadyPriority();
+    return p >= 0 ? prcb.readyHead[p] : prcb.idleThread;
+  }
+
+  /**
+   * KeDelayExecutionThread: waits on the thread's own timer. A zero interval gives the rest of
+   * the quantum to any other thread ready on this processor (Sleep(0) since Windows Server 2003;
+   * before, only to threads of equal priority).
+   */
   public int delayExecution(int waitMode, boolean alertable, long intervalNs) {
     KThread self = currentThread();
     if (intervalNs <= 0) {
       checkWaitContext(self.timer, 0);
-      yieldToReady(self, self.priority);
+      yieldToReady(self, 1);
       return NtStatus.STATUS_SUCCESS;
     }
     checkWaitContext(self.timer, intervalNs);
@@ -760,6 +796,7 @@ public final class Kernel implements CpuDriver {
     dpc.systemArgument1 = systemArgument1;
     dpc.systemArgument2 = systemArgument2;
     tp.enqueueDpc(dpc);
+    tp.noteHandOff(here);
     if (target == here.index) {
       if (dpc.importance != Kdpc.LOW_IMPORTANCE || tp.dpcQueueDepth > tp.maximumDpcQueueDepth
           || tp.dpcRequestRate < tp.minimumDpcRate) {
@@ -916,6 +953,11 @@ public final class Kernel implements CpuDriver {
       machine.stop("internal error: " + e);
       throw new KernelInternalError(machine, e);
     }
+  }
+
+  @Override
+  public void verify() {
+    new KernelVerifier(this).verify();
   }
 
   @Override

@@ -15,6 +15,7 @@ public final class Labs {
   static {
     BUILT_IN.put("quickstart", QuickstartLab::new);
     BUILT_IN.put("cpu-accounting", CpuAccountingLab::new);
+    BUILT_IN.put("stress", StressLab::new);
   }
 
   private Labs() {}
