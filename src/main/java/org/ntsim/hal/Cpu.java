@@ -14,8 +14,10 @@ import org.ntsim.trace.TraceKind;
  * delivered only at a level above it; time only moves forward, through {@link #advance(long)},
  * which also charges it to the current category and account.
  *
- * <p>Left out: interrupt vectors within a level, nesting of interrupts inside running handlers
- * (handlers run atomically; an interrupt that falls due meanwhile is taken right after).
+ * <p>Nesting: a handler that spends time at its level (the kernel's busy time at raised IRQL)
+ * may deliver higher interrupts inside it; each delivery keeps its own return IRQL.
+ *
+ * <p>Left out: interrupt vectors within a level.
  */
 public final class Cpu {
   public final int index;
@@ -143,6 +145,7 @@ public final class Cpu {
     while ((level = highestDeliverable()) >= 0 && !machine.stopped()) {
       clearPending(level);
       int interrupted = irql;
+      int outerReturnIrql = returnIrql; // a handler busy at its level may take higher interrupts
       returnIrql = interrupted;
       irql = level;
       InterruptHandler h = handlers[level];
@@ -164,6 +167,7 @@ public final class Cpu {
         h.service(this, interrupted);
       }
       irql = returnIrql;
+      returnIrql = outerReturnIrql;
     }
   }
 

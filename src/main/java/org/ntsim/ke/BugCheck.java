@@ -11,6 +11,7 @@ public record BugCheck(int code, long p1, long p2, long p3, long p4, long timeNs
   public static final int IRQL_NOT_LESS_OR_EQUAL = 0x0A;
   public static final int KMODE_EXCEPTION_NOT_HANDLED = 0x1E;
   public static final int PAGE_FAULT_IN_NONPAGED_AREA = 0x50;
+  public static final int SYSTEM_THREAD_EXCEPTION_NOT_HANDLED = 0x7E;
   public static final int ATTEMPTED_SWITCH_FROM_DPC = 0xB8;
   public static final int BAD_POOL_CALLER = 0xC2;
   public static final int DRIVER_VERIFIER_DETECTED_VIOLATION = 0xC4;
@@ -21,6 +22,7 @@ public record BugCheck(int code, long p1, long p2, long p3, long p4, long timeNs
       case IRQL_NOT_LESS_OR_EQUAL -> "IRQL_NOT_LESS_OR_EQUAL";
       case KMODE_EXCEPTION_NOT_HANDLED -> "KMODE_EXCEPTION_NOT_HANDLED";
       case PAGE_FAULT_IN_NONPAGED_AREA -> "PAGE_FAULT_IN_NONPAGED_AREA";
+      case SYSTEM_THREAD_EXCEPTION_NOT_HANDLED -> "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED";
       case ATTEMPTED_SWITCH_FROM_DPC -> "ATTEMPTED_SWITCH_FROM_DPC";
       case BAD_POOL_CALLER -> "BAD_POOL_CALLER";
       case DRIVER_VERIFIER_DETECTED_VIOLATION -> "DRIVER_VERIFIER_DETECTED_VIOLATION";

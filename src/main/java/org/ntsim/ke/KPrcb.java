@@ -34,6 +34,7 @@ public final class KPrcb {
   boolean dpcRoutineActive;
   Kdpc activeDpc;
   boolean quantumEnd;
+  long handOffNs; // latest time another processor gave this one a NextThread or a DPC
 
   KThread deferredReadyHead; // KiInsertDeferredReadyList, processed at dispatcher exit
   KThread deferredReadyTail;
@@ -135,6 +136,18 @@ public final class KPrcb {
       out.add(d);
     }
     return out;
+  }
+
+  /**
+   * Records that {@code from} handed this processor work (a NextThread or a DPC) at its clock. The
+   * idle loop takes such work only once its own clock reaches that time: CPUs run one after
+   * another within a slice, and an idle processor that runs later in the loop must not start a
+   * thread before it was readied.
+   */
+  void noteHandOff(Cpu from) {
+    if (from != cpu) {
+      handOffNs = Math.max(handOffNs, from.clockNs());
+    }
   }
 
   // --- ready queue (KiInsertReadyQueue / KiRemoveReadyQueue), no allocation ---

@@ -39,6 +39,7 @@ public class KThread extends DispatcherObject implements Accountable {
   boolean disableBoost;
   boolean kernelStackResident = true;
   long readyTick; // KeTickCount when it last became ready (starvation detection)
+  long earliestRunNs; // it may not run again before: when it last stopped running or was readied
   long waitTick; // KeTickCount when it last began waiting
   int waitReason;
   int waitMode; // 0 KernelMode, 1 UserMode
@@ -113,6 +114,11 @@ public class KThread extends DispatcherObject implements Accountable {
 
   public int basePriority() {
     return basePriority;
+  }
+
+  /** The part of the current priority above base that came from a boost (PriorityDecrement). */
+  public int priorityDecrement() {
+    return priorityDecrement;
   }
 
   public int quantum() {

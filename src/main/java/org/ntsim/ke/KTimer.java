@@ -5,8 +5,8 @@ package org.ntsim.ke;
  * table until then; optionally periodic, optionally queueing a DPC on expiry. A notification timer
  * stays signalled and releases every waiter; a synchronization timer releases one and resets.
  *
- * <p>Invariants: {@code inserted} exactly while the timer is linked in one bucket of the timer
- * table; {@code dueTimeNs} is absolute simulated time.
+ * <p>Invariants: {@code inserted} exactly while the timer is in one bucket of the timer table;
+ * {@code dueTimeNs} is absolute simulated time.
  */
 public final class KTimer extends DispatcherObject {
   long dueTimeNs;
@@ -14,8 +14,7 @@ public final class KTimer extends DispatcherObject {
   Kdpc dpc;
   boolean inserted;
   int bucket = -1;
-  KTimer tableNext; // in the bucket, ordered by due time
-  KTimer tablePrev;
+  int tableSlot = -1; // its entry in the timer table's registry while inserted
 
   public KTimer(boolean notification, long address) {
     super(notification ? TIMER_NOTIFICATION : TIMER_SYNCHRONIZATION, address);
@@ -35,6 +34,11 @@ public final class KTimer extends DispatcherObject {
 
   public Kdpc dpc() {
     return dpc;
+  }
+
+  /** The timer table list that holds it (the List column of !timer), -1 when not inserted. */
+  public int tableIndex() {
+    return inserted ? bucket : -1;
   }
 
   @Override

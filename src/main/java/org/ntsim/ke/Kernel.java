@@ -622,6 +622,7 @@ public final class Kernel implements CpuDriver {
     self.savedIrql = prcb.cpu.irql();
     scheduler.contextSwitch(prcb, self, next);
     prcb.cpu.setIrql(next.savedIrql);
+    scheduler.processDeferredReadyList(); // this thread, if it may no longer run here
     machine.backend.yieldCurrent();
     runningCoroutine = self;
     scheduler.processDeferredReadyList();

@@ -1,6 +1,6 @@
 package org.ntsim.ke;
 
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -16,7 +16,7 @@ final class KernelVerifier {
   }
 
   void verify() {
-    Map<KThread, String> placed = new IdentityHashMap<>();
+    Map<KThread, String> placed = new LinkedHashMap<>(); // threads compare by identity
     for (int c = 0; c < kernel.processorCount(); c++) {
       verifyProcessor(kernel.prcb(c), placed);
     }

@@ -35,6 +35,7 @@ final class Scheduler {
   long quantumEnds;
   long roundRobins; // quantum ends that handed the CPU to another thread
   long waitBoosts;
+  ThreadStateObserver stateObserver; // null unless a test or tool listens
 
   Scheduler(Kernel kernel) {
     this.kernel = kernel;
@@ -99,6 +100,7 @@ final class Scheduler {
     t.preempted = false;
     setState(t, ThreadState.READY);
     t.readyTick = kernel.tickCount();
+    t.earliestRunNs = Math.max(t.earliestRunNs, machine.activeCpu().clockNs());
     prcb.insertReady(t, atHead);
     trace(TraceKind.READY, t, t.priority, prcb.number);
   }
@@ -170,6 +172,10 @@ final class Scheduler {
    */
   void contextSwitch(KPrcb prcb, KThread old, KThread next) {
     Cpu cpu = prcb.cpu;
+    old.earliestRunNs = Math.max(old.earliestRunNs, cpu.clockNs());
+    if (!next.idle) {
+      idleUntil(cpu, next.earliestRunNs);
+    }
     cpu.advance(machine.cost.contextSwitchNs);
     prcb.currentThread = next;
     next.lastCpu = prcb.number;
@@ -180,6 +186,21 @@ final class Scheduler {
     machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.CONTEXT_SWITCH,
         kernel.threadId(old), kernel.threadId(next), oldInfo);
     mount(cpu, next);
+  }
+
+  /**
+   * Idles {@code cpu} until {@code t} if its clock is behind. CPUs take turns within a slice, so
+   * a thread that another processor readied, or that last ran on another processor, at {@code t}
+   * must not start here earlier in simulated time: a thread's own clock never goes back.
+   * Interrupts that fall due meanwhile are taken after the switch (late by less than a slice).
+   */
+  private void idleUntil(Cpu cpu, long t) {
+    if (t > cpu.clockNs()) {
+      int category = cpu.category();
+      cpu.setCategory(TimeCategory.IDLE);
+      cpu.advance(t - cpu.clockNs());
+      cpu.setCategory(category);
+    }
   }
 
   /** Points the CPU's accounting and IRQL at the thread that now runs there. */
@@ -326,6 +347,12 @@ final class Scheduler {
   /** KiIdleLoop: drains DPCs, takes a NextThread or a ready thread from any queue, else waits. */
   private void idleLoop(KPrcb prcb, long sliceEndNs) {
     Cpu cpu = prcb.cpu;
+    if (cpu.clockNs() < prcb.handOffNs && (prcb.dpcHead != null || prcb.nextThread != null)) {
+      // Another processor handed this one work at a time its clock has not reached yet.
+      cpu.advance(Math.min(prcb.handOffNs, Math.min(sliceEndNs, cpu.nextInterruptNs()))
+          - cpu.clockNs());
+      return;
+    }
     if (prcb.dpcHead != null) {
       cpu.requestSoftwareInterrupt(Irql.DISPATCH_LEVEL);
       return;
@@ -447,6 +474,7 @@ final class Scheduler {
           KPrcb prcb = kernel.prcb(t.standbyCpu);
           if (prcb.highestReadyPriority() > newPriority) {
             takeStandby(prcb);
+            replaceStandby(prcb);
             readyThread(t);
           }
         }
@@ -473,6 +501,7 @@ final class Scheduler {
         KPrcb prcb = kernel.prcb(t.standbyCpu);
         if (!allowed(t, prcb.number)) {
           takeStandby(prcb);
+          replaceStandby(prcb);
           readyThread(t);
         }
       }
@@ -491,7 +520,11 @@ final class Scheduler {
   // ------------------------------------------------------------------ helpers
 
   void setState(KThread t, ThreadState s) {
+    ThreadState old = t.state;
     t.state = s;
+    if (stateObserver != null) {
+      stateObserver.stateChanged(t, old, s);
+    }
   }
 
   private void trace(TraceKind kind, KThread t, long b, long c) {
@@ -502,9 +535,31 @@ final class Scheduler {
   /** Makes {@code t} the NextThread of {@code prcb}. */
   void makeStandby(KPrcb prcb, KThread t) {
     prcb.nextThread = t;
+    prcb.noteHandOff(machine.activeCpu());
     if (!t.idle) {
+      t.earliestRunNs = Math.max(t.earliestRunNs, machine.activeCpu().clockNs());
       t.standbyCpu = prcb.number;
       setState(t, ThreadState.STANDBY);
+    }
+  }
+
+  /**
+   * After {@code prcb}'s NextThread was taken away (its priority or affinity changed), gives the
+   * dispatch request still on its way the thread it should now switch to, as KiSetPriorityThread
+   * and KiSetAffinityThread do: a ready thread above the running one, or, when the running thread
+   * may no longer run here, the best ready thread or else the idle thread. An idle processor
+   * needs none: its idle loop looks at the ready queues itself.
+   */
+  private void replaceStandby(KPrcb prcb) {
+    KThread current = prcb.currentThread;
+    if (current.idle) {
+      return;
+    }
+    if (!allowed(current, prcb.number)) {
+      KThread next = prcb.selectReady(0);
+      makeStandby(prcb, next != null ? next : prcb.idleThread);
+    } else if (prcb.highestReadyPriority() > current.priority) {
+      makeStandby(prcb, prcb.selectReady(current.priority + 1));
     }
   }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ntsim.ex.Pool;
 import org.ntsim.hal.Machine;
+import org.ntsim.ke.BugCheck;
 import org.ntsim.ke.BugCheckException;
 import org.ntsim.ke.GuestException;
 import org.ntsim.ke.Kernel;
@@ -226,6 +227,12 @@ public final class ProcessManager {
       }
       status = failure instanceof GuestException g ? g.status()
           : NtStatus.STATUS_UNHANDLED_EXCEPTION;
+      if (t.eprocess == systemProcess) {
+        // PspSystemThreadStartup's exception filter: kernel code may not let an exception out.
+        // Parameters: the exception code, its address, exception and context records (none).
+        kernel.bugCheckEx(BugCheck.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED, status, 0, 0, 0,
+            "system thread " + t.name() + " raised " + failure);
+      }
       EProcess p = t.eprocess;
       if (p.unhandledException == null) {
         StringWriter w = new StringWriter();

@@ -248,7 +248,7 @@ public final class Kernel32 {
     return ref;
   }
 
-  /** Sleep: Sleep(0) yields to a ready thread of equal priority; INFINITE never returns. */
+  /** Sleep: Sleep(0) yields to any other thread ready on this processor; INFINITE never returns. */
   public void Sleep(int dwMilliseconds) {
     SleepEx(dwMilliseconds, false);
   }
@@ -370,8 +370,9 @@ public final class Kernel32 {
   }
 
   /**
-   * SetThreadAffinityMask: the mask must be a non-empty subset of the process's affinity.
-   * Returns the previous mask, or 0 with ERROR_INVALID_PARAMETER.
+   * SetThreadAffinityMask: the mask must be a non-empty subset of the process's affinity (all
+   * ones stands for the process's affinity). Returns the previous mask, or 0 with
+   * ERROR_INVALID_PARAMETER.
    */
   public long SetThreadAffinityMask(long hThread, long dwThreadAffinityMask) {
     nt.enter();
@@ -384,13 +385,22 @@ public final class Kernel32 {
       EThread t = ref.body();
       ntos.ob.dereference(ref.header());
       long processMask = t.process().affinity();
-      if (dwThreadAffinityMask == 0 || (dwThreadAffinityMask & ~processMask) != 0) {
+      long mask = isAllOnes(dwThreadAffinityMask) ? processMask : dwThreadAffinityMask;
+      if (mask == 0 || (mask & ~processMask) != 0) {
         return fail(WinError.ERROR_INVALID_PARAMETER, 0L);
       }
-      return kernel.setAffinityThread(t, dwThreadAffinityMask);
+      return kernel.setAffinityThread(t, mask);
     } finally {
       nt.leave();
     }
+  }
+
+  /**
+   * ~(DWORD_PTR)0, which ntdll takes from Vista on as "every processor of the process" (Wine's
+   * test_thread_processor records it; the documentation is silent). DWORD_PTR is 32 bits on x86.
+   */
+  private boolean isAllOnes(long mask) {
+    return mask == -1L || (mask == 0xFFFF_FFFFL && kernel.processorCount() <= 32);
   }
 
   /**

@@ -1,0 +1,61 @@
+package org.ntsim.bench;
+
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * The {@code ntsim bench} benchmarks (DESIGN.md section 6: speed is measured here, never by timed
+ * assertions in tests). Figures and the machine they came from are in BENCHMARKS.md.
+ *
+ * <ul>
+ *   <li>{@code switch}: simulated context switches per host second on each coroutine backend;
+ *   <li>{@code scale}: host cost per simulated second and per simulated event at 10, 1,000 and
+ *       100,000 threads.
+ * </ul>
+ *
+ * <p>Unlike the simulation packages, this one reads the host clock: that is what it measures.
+ * Each benchmark boots its own machines, so one never warms or pollutes another's heap beyond
+ * the JIT.
+ */
+public final class Benchmarks {
+  private Benchmarks() {}
+
+  public static List<String> names() {
+    return List.of(SwitchBenchmark.NAME, ScaleBenchmark.NAME);
+  }
+
+  /**
+   * Runs one benchmark (or all when name is null), printing a human table or, if json, one JSON
+   * object per benchmark; returns 0 on success, 2 for an unknown name.
+   */
+  public static int run(String name, boolean json, PrintStream out) {
+    if (name != null && !names().contains(name)) {
+      out.println("unknown benchmark '" + name + "' (use one of " + String.join(", ", names())
+          + ")");
+      return 2;
+    }
+    boolean first = true;
+    for (String n : names()) {
+      if (name != null && !name.equals(n)) {
+        continue;
+      }
+      Json result = n.equals(SwitchBenchmark.NAME) ? SwitchBenchmark.run() : ScaleBenchmark.run();
+      if (json) {
+        out.println(result);
+      } else {
+        if (!first) {
+          out.println();
+        }
+        if (n.equals(SwitchBenchmark.NAME)) {
+          SwitchBenchmark.printTable(result, out);
+        } else {
+          ScaleBenchmark.printTable(result, out);
+        }
+        out.println("  host: " + HostInfo.oneLine((Json) result.get("host")));
+      }
+      out.flush();
+      first = false;
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,51 @@
+package org.ntsim.arch;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * DESIGN.md section 1: imports point down only, {@code cli, kd, labs, bench -> win32 -> io, cc,
+ * mm, ps, ob, se, ex -> ke -> hal}, and {@code trace} is used by every layer and uses none.
+ * A layer may use any layer below it, not only the next one; packages of one layer may use each
+ * other. Layers whose packages do not exist yet are allowed to be empty.
+ */
+@AnalyzeClasses(packages = "org.ntsim", importOptions = ImportOption.DoNotIncludeTests.class)
+class LayeringTest {
+
+  /** Guards the rules below against passing vacuously (an ArchUnit too old for the class files). */
+  @ArchTest
+  static void theSimulationClassesAreImported(JavaClasses classes) {
+    assertThat(classes.containPackage("org.ntsim.ke")).isTrue();
+    assertThat(classes.contain("org.ntsim.hal.Machine")).isTrue();
+    assertThat(classes.contain("org.ntsim.win32.Kernel32")).isTrue();
+  }
+
+  @ArchTest
+  static final ArchRule importsPointDownOnly = layeredArchitecture()
+      .consideringOnlyDependenciesInLayers()
+      .withOptionalLayers(true)
+      .layer("Tools").definedBy("org.ntsim.cli..", "org.ntsim.kd..", "org.ntsim.labs..",
+          "org.ntsim.bench..")
+      .layer("Win32").definedBy("org.ntsim.win32..")
+      .layer("Executive").definedBy("org.ntsim.io..", "org.ntsim.cc..", "org.ntsim.mm..",
+          "org.ntsim.ps..", "org.ntsim.ob..", "org.ntsim.se..", "org.ntsim.ex..")
+      .layer("Kernel").definedBy("org.ntsim.ke..")
+      .layer("Hal").definedBy("org.ntsim.hal..")
+      .layer("Trace").definedBy("org.ntsim.trace..")
+      .whereLayer("Tools").mayNotBeAccessedByAnyLayer()
+      .whereLayer("Win32").mayOnlyBeAccessedByLayers("Tools")
+      .whereLayer("Executive").mayOnlyBeAccessedByLayers("Tools", "Win32")
+      .whereLayer("Kernel").mayOnlyBeAccessedByLayers("Tools", "Win32", "Executive")
+      .whereLayer("Hal").mayOnlyBeAccessedByLayers("Tools", "Win32", "Executive", "Kernel")
+      .whereLayer("Trace").mayNotAccessAnyLayer()
+      .because("DESIGN.md section 1: a layer calls only the layers below it (cli, kd, labs, bench"
+          + " -> win32 -> io, cc, mm, ps, ob, se, ex -> ke -> hal) and trace depends on none;"
+          + " to reach upwards, have the upper layer register a callback or pass an interface"
+          + " defined in the lower layer");
+}
