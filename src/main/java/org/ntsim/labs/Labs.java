@@ -16,6 +16,7 @@ public final class Labs {
     BUILT_IN.put("quickstart", QuickstartLab::new);
     BUILT_IN.put("cpu-accounting", CpuAccountingLab::new);
     BUILT_IN.put("stress", StressLab::new);
+    BUILT_IN.put("dpc-wait", DpcWaitLab::new);
   }
 
   private Labs() {}
