@@ -58,6 +58,24 @@ public class KThread extends DispatcherObject implements Accountable {
   KThread readyPrev;
   KThread deferredNext; // deferred ready list / swapper list
 
+  // APC state (KAPC_STATE and the disable counts)
+  Kapc kernelApcHead; // special APCs first, then normal ones, each group first-in first-out
+  Kapc userApcHead;
+  boolean kernelApcPending;
+  boolean userApcPending;
+  boolean kernelApcInProgress; // a normal kernel APC's normal routine is running
+  int kernelApcDisable; // KeEnterCriticalRegion depth (and held kernel mutexes)
+  int specialApcDisable; // KeEnterGuardedRegion depth
+  boolean apcQueueable = true;
+  boolean alertedUser;
+  boolean alertedKernel;
+  int suspendCount;
+  Kapc suspendApc; // built in, as KTHREAD.SuspendApc
+  KSemaphore suspendSemaphore; // KTHREAD.SuspendSemaphore
+  KMutant ownedMutants; // MutantListHead
+  KQueue queue; // the KQUEUE this thread is associated with
+  Object queueEntry; // the entry KeRemoveQueue hands back
+
   long contextSwitches;
   long kernelTicks;
   long userTicks;
@@ -195,6 +213,51 @@ public class KThread extends DispatcherObject implements Accountable {
 
   public long exactKernelNs() {
     return exactKernelNs;
+  }
+
+  public int suspendCount() {
+    return suspendCount;
+  }
+
+  public KQueue queue() {
+    return queue;
+  }
+
+  public boolean kernelApcPending() {
+    return kernelApcPending;
+  }
+
+  public boolean userApcPending() {
+    return userApcPending;
+  }
+
+  public int kernelApcDisable() {
+    return kernelApcDisable;
+  }
+
+  public int specialApcDisable() {
+    return specialApcDisable;
+  }
+
+  /** Queued APCs: kernel ones (special first) then user ones. */
+  public java.util.List<Kapc> queuedApcs() {
+    java.util.List<Kapc> out = new java.util.ArrayList<>();
+    for (Kapc a = kernelApcHead; a != null; a = a.next) {
+      out.add(a);
+    }
+    for (Kapc a = userApcHead; a != null; a = a.next) {
+      out.add(a);
+    }
+    return out;
+  }
+
+  /** Mutants this thread owns, most recently acquired first. */
+  public java.util.List<KMutant> ownedMutants() {
+    java.util.List<KMutant> out = new java.util.ArrayList<>();
+    for (KMutant m = ownedMutants; m != null; m = m.ownerNext) {
+      out.add(m);
+    }
+    return out;
   }
 
   public KTimer timer() {

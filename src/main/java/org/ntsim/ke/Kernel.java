@@ -36,6 +36,9 @@ public final class Kernel implements CpuDriver {
   private final Machine machine;
   private final KPrcb[] prcbs;
   private final Scheduler scheduler;
+  final Apcs apcs = new Apcs(this);
+  /** The dispatcher objects' operations: mutants, semaphores, events, queues, APCs, suspension. */
+  public final KeObjects objects = new KeObjects(this);
   private final TimerTable timerTable;
   private final Kdpc timerExpiryDpc;
   private final KEvent swapEvent;
@@ -266,6 +269,8 @@ public final class Kernel implements CpuDriver {
     Cpu cpu = machine.activeCpu();
     machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.THREAD_EXIT, self.uniqueThread,
         self.process.uniqueProcess, exitStatus);
+    self.apcQueueable = false;
+    rundownThread(self);
     self.signalState = 1;
     waitTest(self, 0);
     scheduler.processDeferredReadyList();
@@ -276,6 +281,31 @@ public final class Kernel implements CpuDriver {
     KThread next = scheduler.selectNextThread(prcb);
     scheduler.contextSwitch(prcb, self, next);
     cpu.setIrql(next.savedIrql);
+  }
+
+  /**
+   * KeRundownThread: abandons every mutant the ending thread still owns and takes it off its
+   * queue (releasing a waiter in its place).
+   */
+  private void rundownThread(KThread t) {
+    while (t.ownedMutants != null) {
+      KMutant m = t.ownedMutants;
+      t.ownedMutants = m.ownerNext;
+      m.ownerNext = null;
+      m.owner = null;
+      m.signalState = 1;
+      m.abandoned = true;
+      if (m.kernelMutex) {
+        t.kernelApcDisable--;
+      }
+      waitTest(m, KMutant.MUTANT_INCREMENT);
+    }
+    if (t.queue != null) {
+      KQueue q = t.queue;
+      q.threads.remove(t);
+      t.queue = null;
+      objects.activateWaiter(q);
+    }
   }
 
   /** Signals a process object (all its threads have ended) and releases its waiters. */
@@ -296,10 +326,10 @@ public final class Kernel implements CpuDriver {
     if (t.terminationRequested || t.state == ThreadState.TERMINATED) {
       return;
     }
-    t.terminationRequested = true;
-    if (t.state == ThreadState.WAITING) {
-      unwaitThread(t, NtStatus.STATUS_KERNEL_APC, 0);
-      exitDispatcher();
+    Kapc exitApc = new Kapc(t, "nt!PsExitSpecialApc", apc -> apc.thread.terminationRequested = true,
+        null, null, KERNEL_MODE, t.address + 0x1a0);
+    if (!apcs.insert(exitApc, null, null, 0)) {
+      t.terminationRequested = true;
     }
   }
 
@@ -375,6 +405,21 @@ public final class Kernel implements CpuDriver {
     KThread self = runningCoroutine;
     machine.backend.yieldCurrent();
     runningCoroutine = self;
+    deliverPendingApcs(self);
+  }
+
+  /** KiDeliverApc (kernel mode) for the current thread: whatever NT's rules let run now. */
+  public void deliverKernelApcs() {
+    if (runningCoroutine != null) {
+      deliverPendingApcs(runningCoroutine);
+    }
+  }
+
+  /** Runs the kernel APCs the thread may take at its IRQL now (the APC_LEVEL interrupt's work). */
+  void deliverPendingApcs(KThread self) {
+    if (self.kernelApcPending && apcs.kernelApcDeliverable(self, machine.activeCpu().irql())) {
+      apcs.deliverKernel(self);
+    }
   }
 
   /** Switches the current thread between user and kernel mode (system call entry and exit). */
@@ -438,47 +483,92 @@ public final class Kernel implements CpuDriver {
       checkWaitContext(objects[0], timeoutNs); // a zero timeout only tests: fine up to DISPATCH
     }
     KThread self = currentThread();
-    testTermination();
-    int immediate = trySatisfy(self, objects, count, waitType);
-    if (immediate >= 0) {
-      return immediate;
-    }
-    if (timeoutNs == 0) {
-      return NtStatus.STATUS_TIMEOUT;
-    }
-    WaitBlock[] blocks = count <= KThread.THREAD_WAIT_OBJECTS ? self.waitBlocks : largeBlocks(self);
-    WaitBlock prev = null;
-    for (int i = 0; i < count; i++) {
-      WaitBlock b = blocks[i];
-      b.thread = self;
-      b.object = objects[i];
-      b.waitKey = i;
-      b.waitType = waitType;
-      b.nextWaitBlock = null;
-      b.linkAtTail(objects[i].waitListHead);
-      if (prev == null) {
-        self.waitBlockList = b;
-      } else {
-        prev.nextWaitBlock = b;
+    long deadline = timeoutNs > 0 ? machine.activeCpu().clockNs() + timeoutNs : timeoutNs;
+    while (true) {
+      int early = waitPreamble(self, waitMode, alertable);
+      if (early != NtStatus.STATUS_PENDING) {
+        return early;
       }
-      prev = b;
+      int immediate = trySatisfy(self, objects, count, waitType);
+      if (immediate >= 0) {
+        return immediate;
+      }
+      long remaining = deadline > 0 ? deadline - machine.activeCpu().clockNs() : deadline;
+      if (remaining == 0 || (deadline > 0 && remaining <= 0)) {
+        return NtStatus.STATUS_TIMEOUT;
+      }
+      WaitBlock[] blocks =
+          count <= KThread.THREAD_WAIT_OBJECTS ? self.waitBlocks : largeBlocks(self);
+      WaitBlock prev = null;
+      for (int i = 0; i < count; i++) {
+        WaitBlock b = blocks[i];
+        b.thread = self;
+        b.object = objects[i];
+        b.waitKey = i;
+        b.waitType = waitType;
+        b.nextWaitBlock = null;
+        b.linkAtTail(objects[i].waitListHead);
+        if (prev == null) {
+          self.waitBlockList = b;
+        } else {
+          prev.nextWaitBlock = b;
+        }
+        prev = b;
+      }
+      if (remaining > 0) {
+        prev.nextWaitBlock = armTimeout(self, NtStatus.STATUS_TIMEOUT, deadline);
+      }
+      if (self.queue != null) {
+        this.objects.activateWaiter(self.queue); // KiActivateWaiterQueue: it stops being active
+      }
+      int status = blockThread(self, count, waitReason, waitMode, alertable);
+      if (status != NtStatus.STATUS_KERNEL_APC) {
+        return status;
+      }
     }
-    if (timeoutNs > 0) {
-      WaitBlock tb = self.waitBlocks[KThread.THREAD_WAIT_OBJECTS];
-      tb.thread = self;
-      tb.object = self.timer;
-      tb.waitKey = NtStatus.STATUS_TIMEOUT;
-      tb.waitType = WaitBlock.WAIT_ANY;
-      tb.nextWaitBlock = null;
-      self.timer.signalState = 0;
-      tb.linkAtTail(self.timer.waitListHead);
-      prev.nextWaitBlock = tb;
-      timerTable.insert(self.timer, machine.activeCpu().clockNs() + timeoutNs);
-    }
-    return blockThread(self, count, waitReason, waitMode, alertable);
   }
 
-  private int blockThread(KThread self, int count, int waitReason, int waitMode,
+  /**
+   * What every wait checks before it tests its objects: termination, kernel APCs that may run now
+   * (delivered, then the wait goes on), and for alertable waits a pending alert or user APC.
+   * Returns STATUS_PENDING when the wait should proceed.
+   */
+  int waitPreamble(KThread self, int waitMode, boolean alertable) {
+    testTermination();
+    deliverPendingApcs(self);
+    testTermination();
+    if (alertable) {
+      if (waitMode == USER_MODE && self.alertedUser) {
+        self.alertedUser = false;
+        return NtStatus.STATUS_ALERTED;
+      }
+      if (waitMode == KERNEL_MODE && self.alertedKernel) {
+        self.alertedKernel = false;
+        return NtStatus.STATUS_ALERTED;
+      }
+      if (waitMode == USER_MODE && self.userApcHead != null) {
+        self.userApcPending = true;
+        return NtStatus.STATUS_USER_APC;
+      }
+    }
+    return NtStatus.STATUS_PENDING;
+  }
+
+  /** Links the thread's timeout wait block to its own timer, due at {@code deadlineNs}. */
+  WaitBlock armTimeout(KThread self, int key, long deadlineNs) {
+    WaitBlock tb = self.waitBlocks[KThread.THREAD_WAIT_OBJECTS];
+    tb.thread = self;
+    tb.object = self.timer;
+    tb.waitKey = key;
+    tb.waitType = WaitBlock.WAIT_ANY;
+    tb.nextWaitBlock = null;
+    self.timer.signalState = 0;
+    tb.linkAtTail(self.timer.waitListHead);
+    timerTable.insert(self.timer, deadlineNs);
+    return tb;
+  }
+
+  int blockThread(KThread self, int count, int waitReason, int waitMode,
       boolean alertable) {
     self.waitReason = waitReason;
     self.waitMode = waitMode;
@@ -486,6 +576,7 @@ public final class Kernel implements CpuDriver {
     self.waitObjectCount = count;
     self.waitTick = tickCount();
     self.waitStatus = NtStatus.STATUS_PENDING;
+    self.waitIrql = machine.activeCpu().irql();
     scheduler.setState(self, ThreadState.WAITING);
     Cpu cpu = machine.activeCpu();
     machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.WAIT, self.uniqueThread, waitReason,
@@ -575,18 +666,24 @@ public final class Kernel implements CpuDriver {
       return NtStatus.STATUS_SUCCESS;
     }
     checkWaitContext(self.timer, intervalNs);
-    testTermination();
-    WaitBlock tb = self.waitBlocks[KThread.THREAD_WAIT_OBJECTS];
-    tb.thread = self;
-    tb.object = self.timer;
-    tb.waitKey = NtStatus.STATUS_SUCCESS;
-    tb.waitType = WaitBlock.WAIT_ANY;
-    tb.nextWaitBlock = null;
-    self.timer.signalState = 0;
-    tb.linkAtTail(self.timer.waitListHead);
-    self.waitBlockList = tb;
-    timerTable.insert(self.timer, machine.activeCpu().clockNs() + intervalNs);
-    return blockThread(self, 0, WaitReason.DELAY_EXECUTION, waitMode, alertable);
+    long deadline = machine.activeCpu().clockNs() + intervalNs;
+    while (true) {
+      int early = waitPreamble(self, waitMode, alertable);
+      if (early != NtStatus.STATUS_PENDING) {
+        return early;
+      }
+      if (deadline <= machine.activeCpu().clockNs()) {
+        return NtStatus.STATUS_SUCCESS;
+      }
+      self.waitBlockList = armTimeout(self, NtStatus.STATUS_SUCCESS, deadline);
+      if (self.queue != null) {
+        objects.activateWaiter(self.queue);
+      }
+      int status = blockThread(self, 0, WaitReason.DELAY_EXECUTION, waitMode, alertable);
+      if (status != NtStatus.STATUS_KERNEL_APC) {
+        return status;
+      }
+    }
   }
 
   /**
@@ -626,6 +723,7 @@ public final class Kernel implements CpuDriver {
     machine.backend.yieldCurrent();
     runningCoroutine = self;
     scheduler.processDeferredReadyList();
+    deliverPendingApcs(self);
     testTermination();
     return true;
   }
@@ -683,6 +781,9 @@ public final class Kernel implements CpuDriver {
       timerTable.remove(t.timer);
     }
     t.waitStatus = status;
+    if (t.queue != null) {
+      t.queue.currentCount++; // KiUnlinkThread: an associated thread is active again
+    }
     Cpu cpu = machine.activeCpu();
     machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.UNWAIT, t.uniqueThread, status,
         increment);
@@ -753,6 +854,9 @@ public final class Kernel implements CpuDriver {
   }
 
   private void expireTimer(KTimer t, long nowNs) {
+    Cpu cpu = machine.activeCpu();
+    machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.TIMER_EXPIRED, t.address, t.periodNs,
+        t.dpc != null ? 1 : 0);
     t.signalState = 1;
     waitTest(t, TIMER_EXPIRE_INCREMENT);
     if (t.periodNs > 0) {

@@ -11,6 +11,13 @@ public final class NtStatus {
   public static final int STATUS_TIMEOUT = 0x00000102;
   public static final int STATUS_PENDING = 0x00000103;
   public static final int STATUS_NO_YIELD_PERFORMED = 0x40000024;
+  public static final int STATUS_OBJECT_NAME_EXISTS = 0x40000000;
+  public static final int STATUS_MUTANT_NOT_OWNED = 0xC0000046;
+  public static final int STATUS_SEMAPHORE_LIMIT_EXCEEDED = 0xC0000047;
+  public static final int STATUS_SUSPEND_COUNT_EXCEEDED = 0xC000004A;
+  public static final int STATUS_INVALID_PARAMETER_MIX = 0xC0000030;
+  public static final int STATUS_OBJECT_NAME_NOT_FOUND = 0xC0000034;
+  public static final int STATUS_OBJECT_NAME_COLLISION = 0xC0000035;
   public static final int STATUS_UNSUCCESSFUL = 0xC0000001;
   public static final int STATUS_NOT_IMPLEMENTED = 0xC0000002;
   public static final int STATUS_ACCESS_VIOLATION = 0xC0000005;

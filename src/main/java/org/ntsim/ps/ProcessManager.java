@@ -214,6 +214,7 @@ public final class ProcessManager {
   private void threadMain(EThread t, ThreadStart body) {
     int status;
     try {
+      kernel.deliverKernelApcs(); // e.g. the suspend APC of a thread created suspended
       kernel.testTermination(); // a thread ended before it first ran never runs its body
       status = body.run();
     } catch (ThreadExitSignal exit) {

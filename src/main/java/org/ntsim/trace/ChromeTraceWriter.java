@@ -141,14 +141,15 @@ final class ChromeTraceWriter {
 
   private static boolean isCpuInstant(TraceKind kind) {
     return switch (kind) {
-      case CLOCK_TICK, IPI, BUGCHECK, MARK, PROCESS_CREATE, PROCESS_EXIT -> true;
+      case CLOCK_TICK, IPI, BUGCHECK, MARK, PROCESS_CREATE, PROCESS_EXIT, TIMER_EXPIRED -> true;
       default -> false;
     };
   }
 
   private static boolean isThreadInstant(TraceKind kind) {
     return switch (kind) {
-      case READY, WAIT, UNWAIT, PRIORITY, QUANTUM_END, THREAD_CREATE, THREAD_EXIT -> true;
+      case READY, WAIT, UNWAIT, PRIORITY, QUANTUM_END, THREAD_CREATE, THREAD_EXIT, APC_QUEUED,
+          APC_DELIVERED -> true;
       default -> false;
     };
   }

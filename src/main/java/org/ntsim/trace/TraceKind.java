@@ -49,7 +49,13 @@ public enum TraceKind {
   /** The machine stopped with a bug check: a = stop code, b = parameter 1, c = parameter 2. */
   BUGCHECK("stopCode", "parameter1", "parameter2", "abc"),
   /** A point of interest chosen by a lab; a, b, c are free. */
-  MARK("a", "b", "c", "");
+  MARK("a", "b", "c", ""),
+  /** An APC was queued: a = target thread id, b = KAPC address, c = kind (0 special kernel, 1 normal kernel, 2 user). */
+  APC_QUEUED("tid", "apc", "kind", "b"),
+  /** An APC routine is about to run in its thread: a = thread id, b = KAPC address, c = kind. */
+  APC_DELIVERED("tid", "apc", "kind", "b"),
+  /** A timer expired: a = KTIMER address, b = its period in ns (0 one-shot), c = 1 if it queued a DPC. */
+  TIMER_EXPIRED("timer", "periodNs", "dpc", "a");
 
   private static final TraceKind[] BY_ORDINAL = values();
 

@@ -43,6 +43,7 @@ public final class Ntdll {
   void leave() {
     kernel.setKernelMode(false);
     kernel.testTermination();
+    kernel.objects.deliverUserApcs();
   }
 
   EThread currentThread() {
