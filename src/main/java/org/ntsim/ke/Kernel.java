@@ -601,8 +601,9 @@ public final class Kernel implements CpuDriver {
     if (waitType == WaitBlock.WAIT_ANY) {
       for (int i = 0; i < count; i++) {
         if (objects[i].isSignaledFor(self)) {
+          int status = objects[i].waitStatusFor(i);
           objects[i].satisfyWait(self);
-          return objects[i].waitStatusFor(i);
+          return status;
         }
       }
       return -1;

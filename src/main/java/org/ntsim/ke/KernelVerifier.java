@@ -70,6 +70,15 @@ final class KernelVerifier {
   }
 
   private void verifyThread(KThread t, Map<KThread, String> placed) {
+    for (KMutant m = t.ownedMutants; m != null; m = m.ownerNext) {
+      check(m.owner == t, null, t.name + " lists a mutant it does not own");
+      check(m.signalState <= 0, null, t.name + " owns a mutant whose count is " + m.signalState);
+    }
+    if (t.queue != null) {
+      check(t.queue.threads.contains(t), null, t.name + " is not on its queue's thread list");
+    }
+    check(t.kernelApcHead == null || t.kernelApcPending, null,
+        t.name + " has kernel APCs queued but none pending");
     switch (t.state) {
       case READY, RUNNING, STANDBY -> check(placed.containsKey(t), null,
           t.name + " is " + t.state + " but on no processor");
