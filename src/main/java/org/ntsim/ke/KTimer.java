@@ -13,8 +13,10 @@ public final class KTimer extends DispatcherObject {
   long periodNs;
   Kdpc dpc;
   boolean inserted;
-  int bucket = -1;
-  int tableSlot = -1; // its entry in the timer table's registry while inserted
+  int bucket = -1; // dueTick % TimerTable.SIZE while inserted, else -1
+  long dueTick; // the absolute clock tick of its timer table list while inserted
+  long tableSeq; // the insertion that put it in the table: equal due times expire in this order
+  int listSlot; // its entry in its timer table list, while there (see TimerTable)
 
   public KTimer(boolean notification, long address) {
     super(notification ? TIMER_NOTIFICATION : TIMER_SYNCHRONIZATION, address);
