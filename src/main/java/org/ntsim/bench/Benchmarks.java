@@ -10,7 +10,9 @@ import java.util.List;
  * <ul>
  *   <li>{@code switch}: simulated context switches per host second on each coroutine backend;
  *   <li>{@code scale}: host cost per simulated second and per simulated event at 10, 1,000 and
- *       100,000 threads.
+ *       100,000 threads;
+ *   <li>{@code wait}, {@code waitall}: simulated wait/signal round trips per host second, an
+ *       event ping-pong and a WaitAll over 64 objects, two threads on two CPUs.
  * </ul>
  *
  * <p>Unlike the simulation packages, this one reads the host clock: that is what it measures.
@@ -21,7 +23,8 @@ public final class Benchmarks {
   private Benchmarks() {}
 
   public static List<String> names() {
-    return List.of(SwitchBenchmark.NAME, ScaleBenchmark.NAME);
+    return List.of(SwitchBenchmark.NAME, ScaleBenchmark.NAME, WaitBenchmark.WAIT,
+        WaitBenchmark.WAIT_ALL);
   }
 
   /**
@@ -39,17 +42,21 @@ public final class Benchmarks {
       if (name != null && !name.equals(n)) {
         continue;
       }
-      Json result = n.equals(SwitchBenchmark.NAME) ? SwitchBenchmark.run() : ScaleBenchmark.run();
+      Json result = switch (n) {
+        case SwitchBenchmark.NAME -> SwitchBenchmark.run();
+        case ScaleBenchmark.NAME -> ScaleBenchmark.run();
+        default -> WaitBenchmark.run(n);
+      };
       if (json) {
         out.println(result);
       } else {
         if (!first) {
           out.println();
         }
-        if (n.equals(SwitchBenchmark.NAME)) {
-          SwitchBenchmark.printTable(result, out);
-        } else {
-          ScaleBenchmark.printTable(result, out);
+        switch (n) {
+          case SwitchBenchmark.NAME -> SwitchBenchmark.printTable(result, out);
+          case ScaleBenchmark.NAME -> ScaleBenchmark.printTable(result, out);
+          default -> WaitBenchmark.printTable(result, out);
         }
         out.println("  host: " + HostInfo.oneLine((Json) result.get("host")));
       }

@@ -62,6 +62,12 @@ public final class KdConsole {
         !pcr [cpu]              KPCR/KPRCB: threads, IRQL, DPC queue, interrupt and DPC counts
         !irql [cpu]             the IRQL a processor was stopped at
         !timer                  the timer table: due times and what each timer releases
+        !object <addr> [flags]  an object's type, header, handle and pointer counts, name
+        !handle [h [flags [process [type]]]]
+                                a process's handles (default: current process; process 0: all);
+                                flags 1 handle, object and access, 2 the object's header
+        !apc [proc|thre <addr>] queued APCs per thread: KAPC address, kind, routine
+        !locks [-v] [addr]      held mutants with owner, recursion and waiters (-v: all known)
         !analyze [-v]           the bug check that stopped the machine, with recent trace events
         help, ?                 this list
       Numbers are hexadecimal unless written 0n<decimal>.""";
@@ -76,6 +82,8 @@ public final class KdConsole {
   private final SchedulerExtensions scheduler;
   private final ProcessorExtensions processors;
   private final BugCheckAnalysis analysis;
+  private final ObjectExtension objects;
+  private final DispatcherExtensions dispatcher;
   private boolean showProcessor; // the user has chosen a processor with ~N
 
   /**
@@ -93,6 +101,8 @@ public final class KdConsole {
     this.scheduler = new SchedulerExtensions(target, threads);
     this.processors = new ProcessorExtensions(target);
     this.analysis = new BugCheckAnalysis(target);
+    this.objects = new ObjectExtension(target, processes);
+    this.dispatcher = new DispatcherExtensions(target);
     if (os.kernel.bugCheck() != null) {
       target.setCurrentCpu(os.kernel.bugCheck().cpu());
     }
@@ -157,6 +167,10 @@ public final class KdConsole {
       case "!irql" -> processors.irql(o, args);
       case "!timer" -> processors.timer(o);
       case "!analyze" -> analysis.analyze(o, args);
+      case "!object" -> objects.object(o, args);
+      case "!handle" -> objects.handle(o, args);
+      case "!apc" -> dispatcher.apc(o, args);
+      case "!locks", "!mutant" -> dispatcher.locks(o, args);
       case "help", "?", ".help" -> o.line(HELP);
       default -> unknown(verb);
     }

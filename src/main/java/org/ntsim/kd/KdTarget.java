@@ -3,10 +3,17 @@ package org.ntsim.kd;
 import java.util.ArrayList;
 import java.util.List;
 import org.ntsim.hal.Machine;
+import org.ntsim.ke.DispatcherObject;
+import org.ntsim.ke.KMutant;
 import org.ntsim.ke.KPrcb;
 import org.ntsim.ke.KProcess;
 import org.ntsim.ke.KThread;
+import org.ntsim.ke.KTimer;
 import org.ntsim.ke.Kernel;
+import org.ntsim.ke.WaitBlock;
+import org.ntsim.ob.HandleTable;
+import org.ntsim.ob.ObjectHeader;
+import org.ntsim.ob.ObjectManager;
 import org.ntsim.ps.EProcess;
 import org.ntsim.ps.EThread;
 import org.ntsim.win32.Ntos;
@@ -123,6 +130,79 @@ final class KdTarget {
   /** A thread by thread ID (the {@code -t} form of !thread), or null. */
   KThread threadById(long tid) {
     return tid > 0 ? os.ps.lookupThread(tid) : null;
+  }
+
+  /** Processes whose handle tables the debugger walks: the Idle process, then the active ones. */
+  List<EProcess> processesWithHandles() {
+    List<EProcess> out = new ArrayList<>();
+    out.add(os.ps.idleProcess());
+    out.addAll(activeProcesses());
+    return out;
+  }
+
+  /**
+   * Every object the debugger can reach from kernel lists, in a fixed order without duplicates:
+   * processes and threads, the objects in each process's handle table, what each thread waits
+   * on and owns, and the timers in the timer table. Kernel objects that nothing points at (no
+   * handle, no waiter, no owner) cannot be found, as on a real target without a pool scan.
+   */
+  List<Object> reachableObjects() {
+    List<Object> out = new ArrayList<>();
+    java.util.Set<Long> seen = new java.util.TreeSet<>(); // one object per address
+    java.util.function.Consumer<Object> add = o -> {
+      if (o != null && seen.add(addressOf(o))) {
+        out.add(o);
+      }
+    };
+    for (EProcess p : processesWithHandles()) {
+      add.accept(p);
+      for (KThread t : p.threads()) {
+        add.accept(t);
+      }
+    }
+    for (EProcess p : processesWithHandles()) {
+      HandleTable table = p.handleTable();
+      for (long h : table.handles()) {
+        ObjectHeader header = table.entry(h);
+        if (header != null) {
+          add.accept(header.body);
+        }
+      }
+    }
+    for (KThread t : allThreads()) {
+      for (WaitBlock b : t.currentWaitBlocks()) {
+        add.accept(b.object());
+      }
+      for (KMutant m : t.ownedMutants()) {
+        add.accept(m);
+      }
+      if (t.queue() != null) {
+        add.accept(t.queue());
+      }
+    }
+    for (KTimer timer : os.kernel.timers()) {
+      add.accept(timer);
+    }
+    return out;
+  }
+
+  /** The simulated kernel address of an object body, or -1 when it has none the model knows. */
+  static long addressOf(Object body) {
+    if (body instanceof DispatcherObject d) {
+      return d.address;
+    }
+    ObjectHeader h = body == null ? null : ObjectManager.headerOf(body);
+    return h != null ? h.bodyAddress : -1;
+  }
+
+  /** The reachable object whose body is at {@code address}, or null. */
+  Object objectAt(long address) {
+    for (Object o : reachableObjects()) {
+      if (addressOf(o) == address) {
+        return o;
+      }
+    }
+    return null;
   }
 
   /** The process a thread belongs to, as an EPROCESS when it is one. */

@@ -2,6 +2,8 @@ package org.ntsim.kd;
 
 import java.util.List;
 import org.ntsim.ke.DispatcherObject;
+import org.ntsim.ke.KMutant;
+import org.ntsim.ke.KSemaphore;
 import org.ntsim.ke.KThread;
 import org.ntsim.ke.Kernel;
 import org.ntsim.ke.WaitBlock;
@@ -96,13 +98,23 @@ final class ThreadExtension {
     }
   }
 
-  /** The type name kdexts prints after a waited-on object's address. */
+  /**
+   * What kdexts prints after a waited-on object's address, by the object's dispatcher type: the
+   * event and timer kinds, {@code Mutant - owning thread 8523a0b8} (00000000 when free),
+   * {@code Semaphore Limit 0x7fffffff}, {@code QueueObject}, {@code ProcessObject},
+   * {@code ThreadObject}.
+   */
   static String objectTypeText(DispatcherObject o) {
-    return switch (o.dispatcherType()) {
-      case DispatcherObject.PROCESS -> "ProcessObject";
-      case DispatcherObject.THREAD -> "ThreadObject";
-      case DispatcherObject.QUEUE -> "QueueObject";
-      default -> o.typeName();
+    return switch (o) {
+      case KMutant m -> "Mutant - owning thread "
+          + KdFormat.hex8(m.owner() == null ? 0 : m.owner().address);
+      case KSemaphore s -> "Semaphore Limit 0x" + Integer.toHexString(s.limit());
+      default -> switch (o.dispatcherType()) {
+        case DispatcherObject.PROCESS -> "ProcessObject";
+        case DispatcherObject.THREAD -> "ThreadObject";
+        case DispatcherObject.QUEUE -> "QueueObject";
+        default -> o.typeName();
+      };
     };
   }
 

@@ -53,6 +53,7 @@ public class KThread extends DispatcherObject implements Accountable {
   final KTimer timer;
   boolean inKernel; // executing in kernel mode (system call or system thread)
   boolean terminationRequested;
+  boolean waitNext; // KTHREAD.WaitNext: a wait follows at once; the dispatcher stays held
   int savedIrql; // the IRQL to resume at
   KThread readyNext; // ready-queue links
   KThread readyPrev;

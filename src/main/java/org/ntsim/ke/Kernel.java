@@ -457,13 +457,27 @@ public final class Kernel implements CpuDriver {
   void exitDispatcher() {
     scheduler.processDeferredReadyList();
     Cpu cpu = machine.activeCpu();
-    if (runningCoroutine != null && cpu.irql() < Irql.DISPATCH_LEVEL
+    if (runningCoroutine != null && !runningCoroutine.waitNext
+        && cpu.irql() < Irql.DISPATCH_LEVEL
         && cpu.highestDeliverable() >= 0) {
       yieldToLoop();
     }
   }
 
   // ================================================================== waits
+
+  /**
+   * The Wait argument of KeSetEvent, KeReleaseSemaphore and KeReleaseMutant: the caller waits
+   * right after signalling, so no other thread may run in between (NtSignalAndWaitForSingleObject
+   * is atomic). Cleared by the wait, or by {@link #clearWaitNext()} if no wait follows.
+   */
+  public void setWaitNext() {
+    currentThread().waitNext = true;
+  }
+
+  public void clearWaitNext() {
+    currentThread().waitNext = false;
+  }
 
   /** KeWaitForSingleObject. Timeout: negative for none, else relative nanoseconds. */
   public int waitForSingleObject(DispatcherObject object, int waitReason, int waitMode,
@@ -534,6 +548,7 @@ public final class Kernel implements CpuDriver {
    * Returns STATUS_PENDING when the wait should proceed.
    */
   int waitPreamble(KThread self, int waitMode, boolean alertable) {
+    self.waitNext = false;
     testTermination();
     deliverPendingApcs(self);
     testTermination();
@@ -663,6 +678,10 @@ public final class Kernel implements CpuDriver {
     KThread self = currentThread();
     if (intervalNs <= 0) {
       checkWaitContext(self.timer, 0);
+      int early = waitPreamble(self, waitMode, alertable);
+      if (early != NtStatus.STATUS_PENDING) {
+        return early; // SleepEx(0, TRUE) with an APC queued
+      }
       yieldToReady(self, 1);
       return NtStatus.STATUS_SUCCESS;
     }

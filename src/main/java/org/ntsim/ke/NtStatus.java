@@ -27,6 +27,10 @@ public final class NtStatus {
   public static final int STATUS_OBJECT_TYPE_MISMATCH = 0xC0000024;
   public static final int STATUS_INVALID_PARAMETER_1 = 0xC00000EF;
   public static final int STATUS_INVALID_PARAMETER_2 = 0xC00000F0;
+  public static final int STATUS_INVALID_PARAMETER_3 = 0xC00000F1;
+  public static final int STATUS_INVALID_PARAMETER_4 = 0xC00000F2;
+  public static final int STATUS_INVALID_PARAMETER_6 = 0xC00000F4;
+  public static final int STATUS_TIMER_RESUME_IGNORED = 0x40000025;
   public static final int STATUS_THREAD_IS_TERMINATING = 0xC000004B;
   public static final int STATUS_PROCESS_IS_TERMINATING = 0xC000010A;
   public static final int STATUS_UNHANDLED_EXCEPTION = 0xC0000144;

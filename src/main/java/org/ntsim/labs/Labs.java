@@ -17,6 +17,10 @@ public final class Labs {
     BUILT_IN.put("cpu-accounting", CpuAccountingLab::new);
     BUILT_IN.put("stress", StressLab::new);
     BUILT_IN.put("dpc-wait", DpcWaitLab::new);
+    BUILT_IN.put("kqueue", KQueueLab::new);
+    BUILT_IN.put("waits", WaitsLab::new);
+    BUILT_IN.put("apc", ApcLab::new);
+    BUILT_IN.put("abandoned-mutex", AbandonedMutexLab::new);
   }
 
   private Labs() {}

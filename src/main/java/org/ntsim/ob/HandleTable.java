@@ -7,21 +7,36 @@ import java.util.List;
 /**
  * HANDLE_TABLE: a process's handles. Handle values are multiples of four starting at 4; a closed
  * handle's slot goes on a free list and is the first reused (LIFO), as NT's tables do. Each entry
- * holds the object and the access granted when the handle was made.
+ * holds the object, the access granted when the handle was made, and the handle's attributes
+ * (OBJ_INHERIT).
  *
  * <p>Invariants: a slot is either free (object null, on the free list) or in use; the free list
- * holds exactly the free slots below {@code highWater}.
+ * holds exactly the free slots below {@code highWater}; {@code count} is the number in use. Once
+ * run down (the process's handles closed at its exit) the table takes no new handles.
+ *
+ * <p>Left out: the three-level table layout, the tag bits of handle values, protect-from-close,
+ * and kernel handles (the System process's table with the top bit set).
  */
 public final class HandleTable {
   private ObjectHeader[] objects = new ObjectHeader[16];
   private int[] access = new int[16];
+  private int[] attributes = new int[16];
   private int[] nextFree = new int[16];
   private int freeHead = -1;
   private int highWater = 1; // slot 0 is never used: handle 0 is NULL
   private int count;
+  private boolean rundown;
 
-  /** Inserts an entry and returns its handle value. */
+  /** ExCreateHandle: an entry with no attributes; returns its handle value. */
   long insert(ObjectHeader header, int grantedAccess) {
+    return insert(header, grantedAccess, 0);
+  }
+
+  /** ExCreateHandle: an entry for {@code header}; returns its handle value. */
+  long insert(ObjectHeader header, int grantedAccess, int handleAttributes) {
+    if (rundown) {
+      throw new IllegalStateException("a handle inserted into a run-down handle table");
+    }
     int slot;
     if (freeHead >= 0) {
       slot = freeHead;
@@ -32,11 +47,13 @@ public final class HandleTable {
         int n = objects.length * 2;
         objects = Arrays.copyOf(objects, n);
         access = Arrays.copyOf(access, n);
+        attributes = Arrays.copyOf(attributes, n);
         nextFree = Arrays.copyOf(nextFree, n);
       }
     }
     objects[slot] = header;
     access[slot] = grantedAccess;
+    attributes[slot] = handleAttributes;
     count++;
     return (long) slot * 4;
   }
@@ -61,6 +78,7 @@ public final class HandleTable {
     ObjectHeader h = objects[slot];
     objects[slot] = null;
     access[slot] = 0;
+    attributes[slot] = 0;
     nextFree[slot] = freeHead;
     freeHead = slot;
     count--;
@@ -76,6 +94,15 @@ public final class HandleTable {
       return -1;
     }
     return (int) slot;
+  }
+
+  void markRundown() {
+    rundown = true;
+  }
+
+  /** Whether the process's handles have been closed for good (ObReferenceProcessHandleTable fails). */
+  public boolean isRundown() {
+    return rundown;
   }
 
   public int count() {
@@ -99,5 +126,35 @@ public final class HandleTable {
 
   public int access(long handle) {
     return grantedAccess(handle);
+  }
+
+  /** The handle's attributes (OBJ_INHERIT), or 0 if it is not in use. */
+  public int attributes(long handle) {
+    int slot = slotOf(handle);
+    return slot < 0 ? 0 : attributes[slot];
+  }
+
+  /** Checks the invariants; throws IllegalStateException naming the first one broken. */
+  public void verify() {
+    boolean[] free = new boolean[highWater];
+    int freeCount = 0;
+    for (int s = freeHead; s >= 0; s = nextFree[s]) {
+      if (s == 0 || s >= highWater || free[s] || objects[s] != null) {
+        throw new IllegalStateException("free list broken at slot " + s);
+      }
+      free[s] = true;
+      freeCount++;
+    }
+    int inUse = 0;
+    for (int s = 1; s < highWater; s++) {
+      if (objects[s] != null) {
+        inUse++;
+      } else if (!free[s]) {
+        throw new IllegalStateException("slot " + s + " is neither in use nor free");
+      }
+    }
+    if (inUse != count || inUse + freeCount != highWater - 1) {
+      throw new IllegalStateException("count " + count + " but " + inUse + " slots in use");
+    }
   }
 }

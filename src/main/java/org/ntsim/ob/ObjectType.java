@@ -1,18 +1,50 @@
 package org.ntsim.ob;
 
 /**
- * OBJECT_TYPE: a kind of executive object (Process, Thread, Event, ...) with the access mask that
- * a handle to it may be granted in full.
+ * OBJECT_TYPE: a kind of executive object (Process, Thread, Event, Directory, ...) with what its
+ * OBJECT_TYPE_INITIALIZER says about access and names: the GENERIC_MAPPING, the valid access
+ * mask (no handle to an object of the type is ever granted a right outside it), and whether
+ * names of its objects compare case-insensitively when the caller does not ask for it (NT's
+ * CaseInsensitive flag, which applies because ObpCaseInsensitive is on by default).
+ *
+ * <p>The object manager enters each type in \ObjectTypes, under its name, when the first object
+ * of the type is created or the type is registered ({@link ObjectManager#registerType}).
+ *
+ * <p>Left out: the type's procedures other than delete (open, close, parse, security, okay to
+ * close), quotas, and the pool type.
  */
 public final class ObjectType {
   public final String name;
+  public final GenericMapping genericMapping;
+  public final int validAccessMask;
+  public final boolean caseInsensitive;
+  /** What GENERIC_ALL maps to: every right a handle to this type can have. */
   public final int allAccess;
   private long objectCount;
   private long handleCount;
+  private long highWaterObjects;
+  private long highWaterHandles;
 
-  public ObjectType(String name, int allAccess) {
+  public ObjectType(String name, GenericMapping genericMapping, int validAccessMask,
+      boolean caseInsensitive) {
     this.name = name;
-    this.allAccess = allAccess;
+    this.genericMapping = genericMapping;
+    this.validAccessMask = validAccessMask;
+    this.caseInsensitive = caseInsensitive;
+    this.allAccess = genericMapping.genericAll();
+  }
+
+  /** A type whose names compare as the caller asks (case-sensitively by default). */
+  public ObjectType(String name, GenericMapping genericMapping, int validAccessMask) {
+    this(name, genericMapping, validAccessMask, false);
+  }
+
+  /**
+   * A type whose valid access is {@code allAccess}, with NT's generic mapping when {@code name}
+   * is one of NT's standard types ({@link GenericMapping#forStandardType}).
+   */
+  public ObjectType(String name, int allAccess) {
+    this(name, GenericMapping.forStandardType(name, allAccess), allAccess, false);
   }
 
   public long objectCount() {
@@ -23,8 +55,17 @@ public final class ObjectType {
     return handleCount;
   }
 
+  /** The most objects of this type that existed at once (TotalNumberOfObjects' high water). */
+  public long highWaterObjects() {
+    return highWaterObjects;
+  }
+
+  public long highWaterHandles() {
+    return highWaterHandles;
+  }
+
   void objectCreated() {
-    objectCount++;
+    highWaterObjects = Math.max(highWaterObjects, ++objectCount);
   }
 
   void objectDeleted() {
@@ -32,7 +73,7 @@ public final class ObjectType {
   }
 
   void handleOpened() {
-    handleCount++;
+    highWaterHandles = Math.max(highWaterHandles, ++handleCount);
   }
 
   void handleClosed() {

@@ -14,6 +14,8 @@ public final class PsConstants {
   public static final int THREAD_ALL_ACCESS = 0x001FFFFF;
   public static final int THREAD_TERMINATE = 0x0001;
   public static final int THREAD_SUSPEND_RESUME = 0x0002;
+  public static final int THREAD_ALERT = 0x0004;
+  public static final int THREAD_SET_CONTEXT = 0x0010;
   public static final int THREAD_SET_INFORMATION = 0x0020;
   public static final int THREAD_QUERY_INFORMATION = 0x0040;
   public static final int THREAD_SET_LIMITED_INFORMATION = 0x0400;

@@ -15,8 +15,8 @@ import org.ntsim.ps.PsConstants;
  * (GetLastError) to the code Windows sets. Out-parameters are one-element arrays; passing an
  * array Windows would write through as a bad pointer raises STATUS_ACCESS_VIOLATION in the guest.
  *
- * <p>Left out in this version: CREATE_SUSPENDED, security attributes, stack sizes (accepted and
- * ignored, as threads have no simulated stacks yet).
+ * <p>Left out in this version: security attributes, stack sizes (accepted and ignored, as threads
+ * have no simulated stacks yet).
  */
 public final class Kernel32 {
   public static final int INFINITE = 0xFFFFFFFF;
@@ -146,14 +146,15 @@ public final class Kernel32 {
 
   /**
    * CreateThread: a thread of the calling process at the process's base priority, running
-   * {@code lpStartAddress(lpParameter)}; its return value is the thread's exit code. Returns a
+   * {@code lpStartAddress(lpParameter)}; its return value is the thread's exit code. With
+   * CREATE_SUSPENDED it starts with a suspend count of 1 and runs after ResumeThread. Returns a
    * handle with THREAD_ALL_ACCESS, or 0 with the last error set.
    */
   public long CreateThread(Object lpThreadAttributes, long dwStackSize, ThreadProc lpStartAddress,
       long lpParameter, int dwCreationFlags, int[] lpThreadId) {
     nt.enter();
     try {
-      if ((dwCreationFlags & ~STACK_SIZE_PARAM_IS_A_RESERVATION) != 0) {
+      if ((dwCreationFlags & ~(STACK_SIZE_PARAM_IS_A_RESERVATION | CREATE_SUSPENDED)) != 0) {
         return fail(WinError.ERROR_INVALID_PARAMETER, 0L);
       }
       EProcess process = nt.currentProcess();
@@ -170,7 +171,11 @@ public final class Kernel32 {
                   "thread start address is NULL");
             }
             return lpStartAddress.run(lpParameter);
-          }, false);
+          }, true);
+      if ((dwCreationFlags & CREATE_SUSPENDED) != 0) {
+        kernel.objects.suspendThread(t); // its suspend APC runs before its start routine
+      }
+      ps.startThread(t);
       long handle = ntos.ob.insertHandle(process.handleTable(), t.header(),
           PsConstants.THREAD_ALL_ACCESS);
       ntos.ob.dereference(t.header());
@@ -259,7 +264,10 @@ public final class Kernel32 {
     try {
       long interval = dwMilliseconds == INFINITE ? Long.MIN_VALUE
           : -(Integer.toUnsignedLong(dwMilliseconds) * 10_000L);
-      int status = nt.delay(bAlertable, interval);
+      int status;
+      do {
+        status = nt.delay(bAlertable, interval);
+      } while (status == NtStatus.STATUS_ALERTED && bAlertable);
       return status == NtStatus.STATUS_USER_APC ? WAIT_IO_COMPLETION : 0;
     } finally {
       nt.leave();
@@ -446,7 +454,10 @@ public final class Kernel32 {
     try {
       long timeoutNs = dwMilliseconds == INFINITE ? -1
           : Integer.toUnsignedLong(dwMilliseconds) * 1_000_000L;
-      int status = nt.waitOne(hHandle, bAlertable, timeoutNs);
+      int status;
+      do {
+        status = nt.waitOne(hHandle, bAlertable, timeoutNs);
+      } while (status == NtStatus.STATUS_ALERTED && bAlertable); // kernelbase retries alerts
       if (status < 0) {
         failStatus(status);
         return WAIT_FAILED;
@@ -467,4 +478,305 @@ public final class Kernel32 {
   public static int basePriorityFor(EProcess p, int level) {
     return ProcessManager.basePriorityFor(p, level);
   }
+
+  // ================================================================== synchronisation (issue 3)
+  // Events, mutexes, semaphores, waitable timers, multiple-object waits, APCs, suspension. Each
+  // calls the native service as kernel32 does and turns its NTSTATUS into the last error; user
+  // APCs run inside the service, before the last error is set, as on Windows.
+
+  public static final int MAXIMUM_WAIT_OBJECTS = Ntdll.MAXIMUM_WAIT_OBJECTS;
+  public static final int EVENT_ALL_ACCESS = org.ntsim.ex.SyncObjectTypes.EVENT_ALL_ACCESS;
+  public static final int EVENT_MODIFY_STATE = org.ntsim.ex.SyncObjectTypes.EVENT_MODIFY_STATE;
+  public static final int MUTEX_ALL_ACCESS = org.ntsim.ex.SyncObjectTypes.MUTANT_ALL_ACCESS;
+  public static final int SEMAPHORE_ALL_ACCESS =
+      org.ntsim.ex.SyncObjectTypes.SEMAPHORE_ALL_ACCESS;
+  public static final int SEMAPHORE_MODIFY_STATE =
+      org.ntsim.ex.SyncObjectTypes.SEMAPHORE_MODIFY_STATE;
+  public static final int TIMER_ALL_ACCESS = org.ntsim.ex.SyncObjectTypes.TIMER_ALL_ACCESS;
+  public static final int TIMER_MODIFY_STATE = org.ntsim.ex.SyncObjectTypes.TIMER_MODIFY_STATE;
+  public static final int TIMER_QUERY_STATE = org.ntsim.ex.SyncObjectTypes.TIMER_QUERY_STATE;
+  public static final int SYNCHRONIZE = org.ntsim.ob.ObjectManager.SYNCHRONIZE;
+
+  /**
+   * The result of a Create* call: the handle, with the last error ERROR_ALREADY_EXISTS when a
+   * named object existed, 0 on other successes; NULL with the error on failure.
+   */
+  private long created(int status, long[] handle) {
+    if (status == NtStatus.STATUS_OBJECT_NAME_EXISTS) {
+      return fail(WinError.ERROR_ALREADY_EXISTS, handle[0]);
+    }
+    if (status < 0) {
+      return fail(WinError.fromNtStatus(status), 0L);
+    }
+    return fail(WinError.ERROR_SUCCESS, handle[0]);
+  }
+
+  /** BOOL result of a native call; a bad out-pointer (ERROR_NOACCESS) is raised instead. */
+  private boolean ok(int status) {
+    return NtStatus.isSuccess(status) || failStatus(status);
+  }
+
+  /**
+   * CreateEventW: a manual-reset (notification) or auto-reset (synchronization) event with
+   * EVENT_ALL_ACCESS. Returns the handle (last error 0, or ERROR_ALREADY_EXISTS for an existing
+   * name) or NULL.
+   */
+  public long CreateEventW(Object lpEventAttributes, boolean bManualReset, boolean bInitialState,
+      String lpName) {
+    long[] h = new long[1];
+    int status = nt.NtCreateEvent(h, EVENT_ALL_ACCESS, lpName,
+        bManualReset ? Ntdll.NotificationEvent : Ntdll.SynchronizationEvent, bInitialState);
+    return created(status, h);
+  }
+
+  /** SetEvent: needs EVENT_MODIFY_STATE. */
+  public boolean SetEvent(long hEvent) {
+    return ok(nt.NtSetEvent(hEvent, null));
+  }
+
+  /** ResetEvent: needs EVENT_MODIFY_STATE. */
+  public boolean ResetEvent(long hEvent) {
+    return ok(nt.NtResetEvent(hEvent, null));
+  }
+
+  /**
+   * PulseEvent: releases the threads waiting now (all for a manual-reset event, one for an
+   * auto-reset event) and leaves the event non-signalled. Microsoft calls it unreliable (a thread
+   * momentarily out of its wait misses the pulse) and kept for compatibility only.
+   */
+  public boolean PulseEvent(long hEvent) {
+    return ok(nt.NtPulseEvent(hEvent, null));
+  }
+
+  /** CreateMutexW: owned once by the caller when {@code bInitialOwner} (for a new mutex only). */
+  public long CreateMutexW(Object lpMutexAttributes, boolean bInitialOwner, String lpName) {
+    long[] h = new long[1];
+    return created(nt.NtCreateMutant(h, MUTEX_ALL_ACCESS, lpName, bInitialOwner), h);
+  }
+
+  /** ReleaseMutex: FALSE with ERROR_NOT_OWNER (288) unless the caller owns the mutex. */
+  public boolean ReleaseMutex(long hMutex) {
+    return ok(nt.NtReleaseMutant(hMutex, null));
+  }
+
+  /**
+   * CreateSemaphoreW: NULL with ERROR_INVALID_PARAMETER unless 0 <= lInitialCount <=
+   * lMaximumCount and lMaximumCount > 0.
+   */
+  public long CreateSemaphoreW(Object lpSemaphoreAttributes, int lInitialCount,
+      int lMaximumCount, String lpName) {
+    long[] h = new long[1];
+    return created(nt.NtCreateSemaphore(h, SEMAPHORE_ALL_ACCESS, lpName, lInitialCount,
+        lMaximumCount), h);
+  }
+
+  /**
+   * ReleaseSemaphore (SEMAPHORE_MODIFY_STATE): adds {@code lReleaseCount}; {@code lpPreviousCount}
+   * (optional) gets the count before. Past the maximum: FALSE, ERROR_TOO_MANY_POSTS (298), the
+   * count and {@code lpPreviousCount} untouched; a count <= 0: ERROR_INVALID_PARAMETER.
+   */
+  public boolean ReleaseSemaphore(long hSemaphore, int lReleaseCount, int[] lpPreviousCount) {
+    return ok(nt.NtReleaseSemaphore(hSemaphore, lReleaseCount, lpPreviousCount));
+  }
+
+  /** CreateWaitableTimerW: a manual-reset (notification) or synchronization timer, not set. */
+  public long CreateWaitableTimerW(Object lpTimerAttributes, boolean bManualReset,
+      String lpTimerName) {
+    long[] h = new long[1];
+    return created(nt.NtCreateTimer(h, TIMER_ALL_ACCESS, lpTimerName,
+        bManualReset ? Ntdll.NotificationTimer : Ntdll.SynchronizationTimer), h);
+  }
+
+  /**
+   * SetWaitableTimer (TIMER_MODIFY_STATE): {@code pDueTime} (the LARGE_INTEGER it points to) in
+   * 100 ns units, negative relative, positive absolute; {@code lPeriod} in milliseconds (0 once,
+   * negative ERROR_INVALID_PARAMETER); {@code pfnCompletionRoutine}, if not null, is queued as a
+   * user APC to this thread at each expiry and runs in its alertable waits. {@code fResume}:
+   * TRUE with last error ERROR_NOT_SUPPORTED (no resume support).
+   */
+  public boolean SetWaitableTimer(long hTimer, long pDueTime, int lPeriod,
+      TimerApcProc pfnCompletionRoutine, long lpArgToCompletionRoutine, boolean fResume) {
+    int status = nt.NtSetTimer(hTimer, pDueTime, pfnCompletionRoutine, lpArgToCompletionRoutine,
+        fResume, lPeriod, null);
+    if (status == NtStatus.STATUS_TIMER_RESUME_IGNORED) {
+      return fail(WinError.ERROR_NOT_SUPPORTED, true);
+    }
+    return ok(status);
+  }
+
+  /** CancelWaitableTimer: stops the timer; its signal state does not change. */
+  public boolean CancelWaitableTimer(long hTimer) {
+    return ok(nt.NtCancelTimer(hTimer, null));
+  }
+
+  /** WaitForMultipleObjects. */
+  public int WaitForMultipleObjects(int nCount, long[] lpHandles, boolean bWaitAll,
+      int dwMilliseconds) {
+    return WaitForMultipleObjectsEx(nCount, lpHandles, bWaitAll, dwMilliseconds, false);
+  }
+
+  /**
+   * WaitForMultipleObjectsEx: WAIT_OBJECT_0 + i (the lowest signalled index when waiting for
+   * any; WAIT_OBJECT_0 when all), WAIT_ABANDONED_0 + i for an abandoned mutex, WAIT_TIMEOUT,
+   * WAIT_IO_COMPLETION when user APCs ran in an alertable wait, or WAIT_FAILED with the last
+   * error: ERROR_INVALID_PARAMETER for nCount 0 or above MAXIMUM_WAIT_OBJECTS or a handle named
+   * twice in a wait for all, ERROR_INVALID_HANDLE, ERROR_ACCESS_DENIED without SYNCHRONIZE.
+   */
+  public int WaitForMultipleObjectsEx(int nCount, long[] lpHandles, boolean bWaitAll,
+      int dwMilliseconds, boolean bAlertable) {
+    if (Integer.compareUnsigned(nCount, MAXIMUM_WAIT_OBJECTS) > 0) {
+      return fail(WinError.ERROR_INVALID_PARAMETER, WAIT_FAILED);
+    }
+    if (nCount > 0 && (lpHandles == null || lpHandles.length < nCount)) {
+      throw new GuestException(NtStatus.STATUS_ACCESS_VIOLATION, "access violation reading "
+          + "lpHandles");
+    }
+    long[] handles = lpHandles == null ? new long[0] : lpHandles.clone();
+    int status;
+    do {
+      status = nt.NtWaitForMultipleObjects(nCount, handles,
+          bWaitAll ? Ntdll.WaitAll : Ntdll.WaitAny, bAlertable, ntTimeout(dwMilliseconds));
+    } while (status == NtStatus.STATUS_ALERTED && bAlertable);
+    return waitResult(status);
+  }
+
+  /**
+   * SignalObjectAndWait: signals an event, releases a semaphore by one or a mutex, then waits on
+   * the other handle (alertably if asked); results as WaitForSingleObjectEx. A failed signal
+   * (ERROR_TOO_MANY_POSTS, ERROR_NOT_OWNER, ERROR_INVALID_HANDLE for another type) is
+   * WAIT_FAILED without waiting.
+   */
+  public int SignalObjectAndWait(long hObjectToSignal, long hObjectToWaitOn, int dwMilliseconds,
+      boolean bAlertable) {
+    int status = nt.NtSignalAndWaitForSingleObject(hObjectToSignal, hObjectToWaitOn, bAlertable,
+        ntTimeout(dwMilliseconds));
+    while (status == NtStatus.STATUS_ALERTED && bAlertable) {
+      status = nt.NtWaitForSingleObject(hObjectToWaitOn, true, ntTimeout(dwMilliseconds));
+    }
+    return waitResult(status);
+  }
+
+  /** Milliseconds as an NT relative timeout (Long.MIN_VALUE: INFINITE, a null pointer). */
+  private static long ntTimeout(int dwMilliseconds) {
+    return dwMilliseconds == INFINITE ? Long.MIN_VALUE
+        : -(Integer.toUnsignedLong(dwMilliseconds) * 10_000L);
+  }
+
+  private int waitResult(int status) {
+    if (status < 0) {
+      failStatus(status);
+      return WAIT_FAILED;
+    }
+    return status; // STATUS_USER_APC is WAIT_IO_COMPLETION, STATUS_TIMEOUT WAIT_TIMEOUT
+  }
+
+  /**
+   * QueueUserAPC: queues {@code pfnAPC(dwData)} to the thread (THREAD_SET_CONTEXT); it runs when
+   * the thread next waits alertably. Returns nonzero, or 0 with the last error.
+   */
+  public int QueueUserAPC(ApcProc pfnAPC, long hThread, long dwData) {
+    int status = nt.NtQueueApcThread(hThread, (a1, a2, a3) -> {
+      if (pfnAPC == null) {
+        throw new GuestException(NtStatus.STATUS_ACCESS_VIOLATION, "APC routine is NULL");
+      }
+      pfnAPC.run(a1);
+    }, dwData, 0, 0);
+    return ok(status) ? 1 : 0;
+  }
+
+  /**
+   * SuspendThread (THREAD_SUSPEND_RESUME): the previous suspend count, or (DWORD)-1 with the last
+   * error: ERROR_SIGNAL_REFUSED past MAXIMUM_SUSPEND_COUNT, ERROR_ACCESS_DENIED for a thread that
+   * has ended.
+   */
+  public int SuspendThread(long hThread) {
+    int[] previous = new int[1];
+    int status = nt.NtSuspendThread(hThread, previous);
+    return ok(status) ? previous[0] : -1;
+  }
+
+  /** ResumeThread: the previous suspend count (0: it was not suspended), or (DWORD)-1. */
+  public int ResumeThread(long hThread) {
+    int[] previous = new int[1];
+    int status = nt.NtResumeThread(hThread, previous);
+    return ok(status) ? previous[0] : -1;
+  }
+
+  /**
+   * TerminateProcess (PROCESS_TERMINATE): every thread of the process ends with
+   * {@code uExitCode}; NULL is ERROR_INVALID_HANDLE (unlike NtTerminateProcess, where it means the
+   * caller's own process).
+   */
+  public boolean TerminateProcess(long hProcess, int uExitCode) {
+    if (hProcess == 0) {
+      nt.enter();
+      nt.leave();
+      return fail(WinError.ERROR_INVALID_HANDLE, false);
+    }
+    return ok(nt.NtTerminateProcess(hProcess, uExitCode));
+  }
+
+  // ================================================================== end of synchronisation
+
+  // ================================================================== object manager (issue 3)
+  // DuplicateHandle, OpenProcess, OpenThread. Last errors through Handles.dosError
+  // (RtlNtStatusToDosError); the options and rights are ObjectManager.DUPLICATE_* and AccessMask.
+
+  /**
+   * DuplicateHandle: NtDuplicateObject with OBJ_INHERIT for {@code bInheritHandle}. Both process
+   * handles need PROCESS_DUP_HANDLE; {@code dwOptions} DUPLICATE_CLOSE_SOURCE (1) closes the
+   * source even when the duplication fails, DUPLICATE_SAME_ACCESS (2) ignores
+   * {@code dwDesiredAccess}. A pseudo handle (GetCurrentProcess, GetCurrentThread) as source gives
+   * a real handle. {@code lpTargetHandle} may be null (the handle is made but not returned).
+   * Returns FALSE with the last error on failure: ERROR_INVALID_HANDLE for a bad handle,
+   * ERROR_ACCESS_DENIED for a process handle without PROCESS_DUP_HANDLE or access the object does
+   * not grant, ERROR_INVALID_PARAMETER for no target process without DUPLICATE_CLOSE_SOURCE.
+   */
+  public boolean DuplicateHandle(long hSourceProcessHandle, long hSourceHandle,
+      long hTargetProcessHandle, long[] lpTargetHandle, int dwDesiredAccess,
+      boolean bInheritHandle, int dwOptions) {
+    int status = nt.NtDuplicateObject(hSourceProcessHandle, hSourceHandle, hTargetProcessHandle,
+        lpTargetHandle, dwDesiredAccess,
+        bInheritHandle ? org.ntsim.ob.ObjectAttributes.OBJ_INHERIT : 0, dwOptions);
+    if (NtStatus.isSuccess(status)) {
+      return true;
+    }
+    nt.currentThread().lastError = Handles.dosError(status);
+    return false;
+  }
+
+  /**
+   * OpenProcess: a handle to the process {@code dwProcessId} granting {@code dwDesiredAccess}
+   * (generic rights mapped; MAXIMUM_ALLOWED is all), or NULL with ERROR_INVALID_PARAMETER for an
+   * unknown process or the Idle process (0), ERROR_ACCESS_DENIED for the System process, for no
+   * access asked, or for rights a process does not have.
+   */
+  public long OpenProcess(int dwDesiredAccess, boolean bInheritHandle, int dwProcessId) {
+    long[] handle = new long[1];
+    int status = nt.NtOpenProcess(handle, dwDesiredAccess,
+        org.ntsim.ob.ObjectAttributes.unnamed(
+            bInheritHandle ? org.ntsim.ob.ObjectAttributes.OBJ_INHERIT : 0),
+        ClientId.process(Integer.toUnsignedLong(dwProcessId)));
+    if (NtStatus.isSuccess(status)) {
+      return handle[0];
+    }
+    nt.currentThread().lastError = Handles.dosError(status);
+    return 0;
+  }
+
+  /** OpenThread: as OpenProcess, for the thread {@code dwThreadId}. */
+  public long OpenThread(int dwDesiredAccess, boolean bInheritHandle, int dwThreadId) {
+    long[] handle = new long[1];
+    int status = nt.NtOpenThread(handle, dwDesiredAccess,
+        org.ntsim.ob.ObjectAttributes.unnamed(
+            bInheritHandle ? org.ntsim.ob.ObjectAttributes.OBJ_INHERIT : 0),
+        ClientId.thread(Integer.toUnsignedLong(dwThreadId)));
+    if (NtStatus.isSuccess(status)) {
+      return handle[0];
+    }
+    nt.currentThread().lastError = Handles.dosError(status);
+    return 0;
+  }
+
+  // ================================================================== end of object manager
 }

@@ -1,6 +1,7 @@
 package org.ntsim.win32;
 
 import org.ntsim.ke.DispatcherObject;
+import org.ntsim.ke.KEvent;
 import org.ntsim.ke.Kernel;
 import org.ntsim.ke.NtStatus;
 import org.ntsim.ke.WaitReason;
@@ -126,13 +127,13 @@ public final class Ntdll {
   }
 
   /**
-   * NtWaitForSingleObject: {@code timeout} in 100 ns units (negative relative), null pointer
-   * (here {@code Long.MIN_VALUE}) for none. Needs SYNCHRONIZE.
+   * NtWaitForSingleObject: {@code timeout} in 100 ns units (negative relative, positive absolute),
+   * null pointer (here {@code Long.MIN_VALUE}) for none. Needs SYNCHRONIZE.
    */
   public int NtWaitForSingleObject(long handle, boolean alertable, long timeout) {
     enter();
     try {
-      return waitOne(handle, alertable, timeout == Long.MIN_VALUE ? -1 : -timeout * 100);
+      return waitOne(handle, alertable, timeoutNs(timeout));
     } finally {
       leave();
     }
@@ -145,7 +146,8 @@ public final class Ntdll {
       return ref.status();
     }
     try {
-      if (!(ref.header().body instanceof DispatcherObject object)) {
+      DispatcherObject object = waitObject(ref.header().body);
+      if (object == null) {
         return NtStatus.STATUS_OBJECT_TYPE_MISMATCH;
       }
       return kernel.waitForSingleObject(object, WaitReason.USER_REQUEST, Kernel.USER_MODE,
@@ -195,4 +197,784 @@ public final class Ntdll {
       leave();
     }
   }
+
+  // ================================================================== dispatcher objects (issue 3)
+  // Events, mutants, semaphores, timers, multiple-object waits, user APCs, alerts, suspension.
+  // Bad pointers: an out-array that is empty (or null where the value is required) is a pointer
+  // the service cannot write through; the service returns STATUS_ACCESS_VIOLATION from its probe
+  // and changes nothing, as NT's services do.
+
+  /** EVENT_TYPE. */
+  public static final int NotificationEvent = 0;
+  public static final int SynchronizationEvent = 1;
+  /** TIMER_TYPE. */
+  public static final int NotificationTimer = 0;
+  public static final int SynchronizationTimer = 1;
+  /** WAIT_TYPE. */
+  public static final int WaitAll = 0;
+  public static final int WaitAny = 1;
+  public static final int MAXIMUM_WAIT_OBJECTS = 64;
+  public static final int GENERIC_ALL = 0x10000000;
+  public static final int MAXIMUM_ALLOWED = 0x02000000;
+
+  /** PPS_APC_ROUTINE, the user-mode routine of NtQueueApcThread. */
+  @FunctionalInterface
+  public interface PsApcRoutine {
+    void run(long apcArgument1, long apcArgument2, long apcArgument3);
+  }
+
+  private interface ObjectCall<T> {
+    int run(T body);
+  }
+
+  /** A system service: enter, run, leave (user APCs made pending run on the way out). */
+  private int service(java.util.function.IntSupplier body) {
+    enter();
+    try {
+      return body.getAsInt();
+    } finally {
+      leave();
+    }
+  }
+
+  /** ObReferenceObjectByHandle, {@code call} on the body, then the reference dropped. */
+  private <T> int withObject(long handle, int access, org.ntsim.ob.ObjectType type,
+      ObjectCall<T> call) {
+    Reference ref = reference(handle, access, type);
+    if (!ref.ok()) {
+      return ref.status();
+    }
+    try {
+      return call.run(ref.body());
+    } finally {
+      ntos.ob.dereference(ref.header());
+    }
+  }
+
+  private static boolean badOptional(Object out) {
+    return out != null && java.lang.reflect.Array.getLength(out) < 1;
+  }
+
+  private static boolean badRequired(Object out) {
+    return out == null || java.lang.reflect.Array.getLength(out) < 1;
+  }
+
+  private static void put(int[] out, int value) {
+    if (out != null) {
+      out[0] = value;
+    }
+  }
+
+  /** The dispatcher object a handle's body waits on (an ETIMER waits on its KTIMER), or null. */
+  static DispatcherObject waitObject(Object body) {
+    if (body instanceof DispatcherObject d) {
+      return d;
+    }
+    return body instanceof org.ntsim.ex.ETimer t ? t.timer : null;
+  }
+
+  /**
+   * An NT timeout (100 ns units; negative relative, positive absolute system time, which counts
+   * from boot here; {@code Long.MIN_VALUE} for a null pointer) as the kernel takes it: -1 for
+   * none, else relative nanoseconds (0 only tests).
+   */
+  long timeoutNs(long timeout) {
+    if (timeout == Long.MIN_VALUE) {
+      return -1;
+    }
+    if (timeout <= 0) {
+      return -timeout * 100;
+    }
+    return Math.max(0, timeout * 100 - ntos.machine.activeCpu().clockNs());
+  }
+
+  /** The access a new handle gets: GENERIC_ALL and MAXIMUM_ALLOWED mean the type's full access. */
+  private static int grantedAccess(org.ntsim.ob.ObjectType type, int desiredAccess) {
+    if ((desiredAccess & (GENERIC_ALL | MAXIMUM_ALLOWED)) != 0) {
+      return type.allAccess;
+    }
+    return desiredAccess & type.allAccess;
+  }
+
+  /**
+   * ObInsertObject for a new synchronisation object: a handle in the current process granting
+   * {@code desiredAccess}. Named objects are not yet in a namespace: the name is recorded nowhere
+   * and the object is created as if unnamed.
+   */
+  private int insertObject(org.ntsim.ob.ObjectType type, Object body, long address, String name,
+      int desiredAccess, long[] handleOut, Runnable deleteProcedure) {
+    org.ntsim.ob.ObjectHeader h = ntos.ob.createObject(type, body, address, deleteProcedure);
+    if (body instanceof org.ntsim.ex.ETimer t) {
+      t.timer.objectHeader = h;
+    }
+    handleOut[0] = ntos.ob.insertHandle(currentProcess().handleTable(), h,
+        grantedAccess(type, desiredAccess));
+    ntos.ob.dereference(h);
+    return NtStatus.STATUS_SUCCESS;
+  }
+
+  // ------------------------------------------------------------------ events
+
+  /**
+   * NtCreateEvent: {@code EventType} NotificationEvent (manual reset) or SynchronizationEvent
+   * (auto reset), else STATUS_INVALID_PARAMETER; {@code ObjectName} null for an unnamed event.
+   */
+  public int NtCreateEvent(long[] EventHandle, int DesiredAccess, String ObjectName, int EventType,
+      boolean InitialState) {
+    return service(() -> {
+      if (EventType != NotificationEvent && EventType != SynchronizationEvent) {
+        return NtStatus.STATUS_INVALID_PARAMETER;
+      }
+      if (badRequired(EventHandle)) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      long address = ntos.pool.allocateNonPaged(org.ntsim.ex.SyncObjectTypes.KEVENT_SIZE, "Even");
+      KEvent e = new KEvent(EventType == NotificationEvent, InitialState, address);
+      return insertObject(ntos.syncTypes.event, e, address, ObjectName, DesiredAccess, EventHandle,
+          null);
+    });
+  }
+
+  /** NtSetEvent (EVENT_MODIFY_STATE): {@code PreviousState} gets the state before, 0 or 1. */
+  public int NtSetEvent(long EventHandle, int[] PreviousState) {
+    return eventCall(EventHandle, PreviousState,
+        e -> kernel.setEvent(e, KEvent.EVENT_INCREMENT));
+  }
+
+  /** NtResetEvent (EVENT_MODIFY_STATE). */
+  public int NtResetEvent(long EventHandle, int[] PreviousState) {
+    return eventCall(EventHandle, PreviousState, kernel::resetEvent);
+  }
+
+  /**
+   * NtPulseEvent (EVENT_MODIFY_STATE): releases every waiter of a notification event or one of a
+   * synchronization event, and leaves the event reset.
+   */
+  public int NtPulseEvent(long EventHandle, int[] PreviousState) {
+    return eventCall(EventHandle, PreviousState,
+        e -> kernel.objects.pulseEvent(e, KEvent.EVENT_INCREMENT));
+  }
+
+  private int eventCall(long handle, int[] previousState,
+      java.util.function.ToIntFunction<KEvent> op) {
+    return service(() -> {
+      if (badOptional(previousState)) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      return this.<KEvent>withObject(handle, org.ntsim.ex.SyncObjectTypes.EVENT_MODIFY_STATE,
+          ntos.syncTypes.event, e -> {
+            put(previousState, op.applyAsInt(e));
+            return NtStatus.STATUS_SUCCESS;
+          });
+    });
+  }
+
+  // ------------------------------------------------------------------ mutants
+
+  /** NtCreateMutant: owned once by the caller when {@code InitialOwner}. */
+  public int NtCreateMutant(long[] MutantHandle, int DesiredAccess, String ObjectName,
+      boolean InitialOwner) {
+    return service(() -> {
+      if (badRequired(MutantHandle)) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      long address = ntos.pool.allocateNonPaged(org.ntsim.ex.SyncObjectTypes.KMUTANT_SIZE,
+          "Muta");
+      org.ntsim.ke.KMutant m = kernel.objects.initializeMutant(InitialOwner, false, address);
+      return insertObject(ntos.syncTypes.mutant, m, address, ObjectName, DesiredAccess,
+          MutantHandle, null);
+    });
+  }
+
+  /**
+   * NtReleaseMutant: no access right is needed (only the owner may release). {@code PreviousCount}
+   * gets the count before: 0 when owned once, -1 when twice, ...; a caller that does not own the
+   * mutant gets STATUS_MUTANT_NOT_OWNED and nothing changes.
+   */
+  public int NtReleaseMutant(long MutantHandle, int[] PreviousCount) {
+    return service(() -> {
+      if (badOptional(PreviousCount)) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      return this.<org.ntsim.ke.KMutant>withObject(MutantHandle, 0, ntos.syncTypes.mutant, m -> {
+        int[] status = new int[1];
+        int previous = kernel.objects.releaseMutant(m, org.ntsim.ke.KMutant.MUTANT_INCREMENT,
+            false, status);
+        if (status[0] == NtStatus.STATUS_SUCCESS) {
+          put(PreviousCount, previous);
+        }
+        return status[0];
+      });
+    });
+  }
+
+  // ------------------------------------------------------------------ semaphores
+
+  /**
+   * NtCreateSemaphore: STATUS_INVALID_PARAMETER unless 0 <= InitialCount <= MaximumCount and
+   * MaximumCount > 0.
+   */
+  public int NtCreateSemaphore(long[] SemaphoreHandle, int DesiredAccess, String ObjectName,
+      int InitialCount, int MaximumCount) {
+    return service(() -> {
+      if (MaximumCount <= 0 || InitialCount < 0 || InitialCount > MaximumCount) {
+        return NtStatus.STATUS_INVALID_PARAMETER;
+      }
+      if (badRequired(SemaphoreHandle)) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      long address = ntos.pool.allocateNonPaged(org.ntsim.ex.SyncObjectTypes.KSEMAPHORE_SIZE,
+          "Sema");
+      org.ntsim.ke.KSemaphore s = new org.ntsim.ke.KSemaphore(InitialCount, MaximumCount, address);
+      return insertObject(ntos.syncTypes.semaphore, s, address, ObjectName, DesiredAccess,
+          SemaphoreHandle, null);
+    });
+  }
+
+  /**
+   * NtReleaseSemaphore (SEMAPHORE_MODIFY_STATE): STATUS_INVALID_PARAMETER for a count <= 0,
+   * STATUS_SEMAPHORE_LIMIT_EXCEEDED (count and {@code PreviousCount} untouched) past the limit.
+   */
+  public int NtReleaseSemaphore(long SemaphoreHandle, int ReleaseCount, int[] PreviousCount) {
+    return service(() -> {
+      if (ReleaseCount <= 0) {
+        return NtStatus.STATUS_INVALID_PARAMETER;
+      }
+      if (badOptional(PreviousCount)) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      return this.<org.ntsim.ke.KSemaphore>withObject(SemaphoreHandle,
+          org.ntsim.ex.SyncObjectTypes.SEMAPHORE_MODIFY_STATE, ntos.syncTypes.semaphore, s -> {
+            if (kernel.objects.wouldExceedLimit(s, ReleaseCount)) {
+              return NtStatus.STATUS_SEMAPHORE_LIMIT_EXCEEDED;
+            }
+            put(PreviousCount, kernel.objects.releaseSemaphore(s,
+                org.ntsim.ke.KSemaphore.SEMAPHORE_INCREMENT, ReleaseCount));
+            return NtStatus.STATUS_SUCCESS;
+          });
+    });
+  }
+
+  // ------------------------------------------------------------------ timers
+
+  /** NtCreateTimer: NotificationTimer or SynchronizationTimer, else STATUS_INVALID_PARAMETER_4. */
+  public int NtCreateTimer(long[] TimerHandle, int DesiredAccess, String ObjectName,
+      int TimerType) {
+    return service(() -> {
+      if (TimerType != NotificationTimer && TimerType != SynchronizationTimer) {
+        return NtStatus.STATUS_INVALID_PARAMETER_4;
+      }
+      if (badRequired(TimerHandle)) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      long address = ntos.pool.allocateNonPaged(org.ntsim.ex.SyncObjectTypes.ETIMER_SIZE, "Time");
+      org.ntsim.ex.ETimer t = new org.ntsim.ex.ETimer(TimerType == NotificationTimer, address);
+      t.dpc = kernel.initializeDpc("nt!ExpTimerDpcRoutine", this::timerDpc, t, address + 0x58);
+      return insertObject(ntos.syncTypes.timer, t, address, ObjectName, DesiredAccess,
+          TimerHandle, () -> cancel(t));
+    });
+  }
+
+  /**
+   * ExpTimerDpcRoutine: queues the completion routine's APC to the thread that set the timer,
+   * with the expiry time (100 ns units) as its argument, unless it is still queued.
+   */
+  private void timerDpc(org.ntsim.ke.Kdpc dpc, Object context, Object a1, Object a2) {
+    org.ntsim.ex.ETimer t = (org.ntsim.ex.ETimer) context;
+    if (t.apc != null && !t.apc.isInserted()) {
+      long now100ns = ntos.machine.activeCpu().clockNs() / 100;
+      kernel.objects.insertQueueApc(t.apc, now100ns, null, 0);
+    }
+  }
+
+  /** KeCancelTimer, and the timer's DPC and APC withdrawn if queued. */
+  private boolean cancel(org.ntsim.ex.ETimer t) {
+    boolean was = kernel.cancelTimer(t.timer);
+    kernel.removeQueueDpc(t.dpc);
+    if (t.apc != null) {
+      kernel.objects.removeQueueApc(t.apc);
+      t.apc = null;
+    }
+    return was;
+  }
+
+  /**
+   * NtSetTimer (TIMER_MODIFY_STATE): {@code DueTime} in 100 ns units, negative relative, positive
+   * absolute; {@code Period} in milliseconds (0 once, negative STATUS_INVALID_PARAMETER_6); an
+   * optional completion routine queued as a user APC to the calling thread at each expiry.
+   * Resetting a timer cancels it first and leaves it not signalled. {@code PreviousState} gets
+   * whether it was signalled. With {@code ResumeTimer} the result is STATUS_TIMER_RESUME_IGNORED
+   * (no power management to wake the machine).
+   */
+  public int NtSetTimer(long TimerHandle, long DueTime, TimerApcProc TimerApcRoutine,
+      long TimerContext, boolean ResumeTimer, int Period, boolean[] PreviousState) {
+    return service(() -> {
+      if (Period < 0) {
+        return NtStatus.STATUS_INVALID_PARAMETER_6;
+      }
+      if (badOptional(PreviousState)) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      return this.<org.ntsim.ex.ETimer>withObject(TimerHandle,
+          org.ntsim.ex.SyncObjectTypes.TIMER_MODIFY_STATE, ntos.syncTypes.timer, t -> {
+            boolean previous = t.timer.signalState() != 0;
+            cancel(t);
+            if (TimerApcRoutine != null) {
+              t.apc = new org.ntsim.ke.Kapc(currentThread(), "ntdll!TimerApcRoutine", null,
+                  (ctx, time, unused) -> {
+                    long v = (Long) time;
+                    TimerApcRoutine.run(TimerContext, (int) v, (int) (v >>> 32));
+                  }, null, Kernel.USER_MODE, t.address + 0x28);
+            }
+            boolean absolute = DueTime > 0;
+            long dueNs = absolute ? DueTime * 100 : -DueTime * 100;
+            kernel.setTimer(t.timer, dueNs, absolute, Period * 1_000_000L,
+                t.apc != null ? t.dpc : null);
+            if (PreviousState != null) {
+              PreviousState[0] = previous;
+            }
+            return ResumeTimer ? NtStatus.STATUS_TIMER_RESUME_IGNORED : NtStatus.STATUS_SUCCESS;
+          });
+    });
+  }
+
+  /** NtCancelTimer (TIMER_MODIFY_STATE): the signal state stays; {@code CurrentState} gets it. */
+  public int NtCancelTimer(long TimerHandle, boolean[] CurrentState) {
+    return service(() -> {
+      if (badOptional(CurrentState)) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      return this.<org.ntsim.ex.ETimer>withObject(TimerHandle,
+          org.ntsim.ex.SyncObjectTypes.TIMER_MODIFY_STATE, ntos.syncTypes.timer, t -> {
+            cancel(t);
+            if (CurrentState != null) {
+              CurrentState[0] = t.timer.signalState() != 0;
+            }
+            return NtStatus.STATUS_SUCCESS;
+          });
+    });
+  }
+
+  // ------------------------------------------------------------------ waits
+
+  /**
+   * NtWaitForMultipleObjects: {@code WaitAny} reports STATUS_WAIT_0 + the lowest signalled index
+   * (STATUS_ABANDONED_WAIT_0 + index for an abandoned mutant); {@code WaitAll} is satisfied
+   * atomically and reports STATUS_WAIT_0 (STATUS_ABANDONED_WAIT_0 if any was abandoned). Count 0
+   * or above 64 is STATUS_INVALID_PARAMETER_1, another wait type STATUS_INVALID_PARAMETER_3, an
+   * object named twice in a WaitAll STATUS_INVALID_PARAMETER_MIX (WRK obwait.c); every handle
+   * needs SYNCHRONIZE.
+   */
+  public int NtWaitForMultipleObjects(int Count, long[] Handles, int WaitType, boolean Alertable,
+      long Timeout) {
+    return service(() -> waitMany(Count, Handles, WaitType, Alertable, timeoutNs(Timeout)));
+  }
+
+  /** The wait behind WaitForMultipleObjectsEx: timeoutNs < 0 is infinite. */
+  int waitMany(int count, long[] handles, int waitType, boolean alertable, long timeoutNs) {
+    if (count <= 0 || count > MAXIMUM_WAIT_OBJECTS) {
+      return NtStatus.STATUS_INVALID_PARAMETER_1;
+    }
+    if (waitType != WaitAll && waitType != WaitAny) {
+      return NtStatus.STATUS_INVALID_PARAMETER_3;
+    }
+    if (handles == null || handles.length < count) {
+      return NtStatus.STATUS_ACCESS_VIOLATION;
+    }
+    org.ntsim.ob.ObjectHeader[] held = new org.ntsim.ob.ObjectHeader[count];
+    DispatcherObject[] objects = new DispatcherObject[count];
+    int referenced = 0;
+    try {
+      for (int i = 0; i < count; i++) {
+        Reference ref = reference(handles[i], ObjectManager.SYNCHRONIZE, null);
+        if (!ref.ok()) {
+          return ref.status();
+        }
+        held[referenced++] = ref.header();
+        objects[i] = waitObject(ref.header().body);
+        if (objects[i] == null) {
+          return NtStatus.STATUS_OBJECT_TYPE_MISMATCH;
+        }
+      }
+      if (waitType == WaitAll && hasDuplicate(objects, count)) {
+        return NtStatus.STATUS_INVALID_PARAMETER_MIX;
+      }
+      return kernel.waitForMultipleObjects(objects, count,
+          waitType == WaitAll ? org.ntsim.ke.WaitBlock.WAIT_ALL : org.ntsim.ke.WaitBlock.WAIT_ANY,
+          WaitReason.USER_REQUEST, Kernel.USER_MODE, alertable, timeoutNs);
+    } finally {
+      for (int i = 0; i < referenced; i++) {
+        ntos.ob.dereference(held[i]);
+      }
+    }
+  }
+
+  private static boolean hasDuplicate(DispatcherObject[] objects, int count) {
+    for (int i = 0; i < count; i++) {
+      for (int j = i + 1; j < count; j++) {
+        if (objects[i] == objects[j]) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * NtSignalAndWaitForSingleObject: signals an event (EVENT_MODIFY_STATE), releases a semaphore
+   * by one (SEMAPHORE_MODIFY_STATE) or a mutant, then waits on the other object (SYNCHRONIZE).
+   * Another type to signal is STATUS_OBJECT_TYPE_MISMATCH; a failed release (limit, not owner)
+   * returns its status without waiting.
+   */
+  public int NtSignalAndWaitForSingleObject(long SignalHandle, long WaitHandle, boolean Alertable,
+      long Timeout) {
+    return service(() -> signalAndWait(SignalHandle, WaitHandle, Alertable, timeoutNs(Timeout)));
+  }
+
+  int signalAndWait(long signalHandle, long waitHandle, boolean alertable, long timeoutNs) {
+    Reference signal = reference(signalHandle, 0, null);
+    if (!signal.ok()) {
+      return signal.status();
+    }
+    try {
+      Reference wait = reference(waitHandle, ObjectManager.SYNCHRONIZE, null);
+      if (!wait.ok()) {
+        return wait.status();
+      }
+      try {
+        DispatcherObject target = waitObject(wait.header().body);
+        if (target == null) {
+          return NtStatus.STATUS_OBJECT_TYPE_MISMATCH;
+        }
+        kernel.setWaitNext(); // signal and wait as one step: nobody runs in between
+        int status = signalObject(signalHandle, signal.header());
+        if (status != NtStatus.STATUS_SUCCESS) {
+          kernel.clearWaitNext();
+          return status;
+        }
+        return kernel.waitForSingleObject(target, WaitReason.USER_REQUEST, Kernel.USER_MODE,
+            alertable, timeoutNs);
+      } finally {
+        ntos.ob.dereference(wait.header());
+      }
+    } finally {
+      ntos.ob.dereference(signal.header());
+    }
+  }
+
+  private int signalObject(long handle, org.ntsim.ob.ObjectHeader h) {
+    var types = ntos.syncTypes;
+    int granted = handle == NtCurrentThread || handle == NtCurrentProcess ? -1
+        : currentProcess().handleTable().access(handle);
+    if (h.type == types.event) {
+      if ((granted & org.ntsim.ex.SyncObjectTypes.EVENT_MODIFY_STATE) == 0) {
+        return NtStatus.STATUS_ACCESS_DENIED;
+      }
+      kernel.setEvent((KEvent) h.body, KEvent.EVENT_INCREMENT);
+      return NtStatus.STATUS_SUCCESS;
+    }
+    if (h.type == types.semaphore) {
+      if ((granted & org.ntsim.ex.SyncObjectTypes.SEMAPHORE_MODIFY_STATE) == 0) {
+        return NtStatus.STATUS_ACCESS_DENIED;
+      }
+      org.ntsim.ke.KSemaphore s = (org.ntsim.ke.KSemaphore) h.body;
+      if (kernel.objects.wouldExceedLimit(s, 1)) {
+        return NtStatus.STATUS_SEMAPHORE_LIMIT_EXCEEDED;
+      }
+      kernel.objects.releaseSemaphore(s, org.ntsim.ke.KSemaphore.SEMAPHORE_INCREMENT, 1);
+      return NtStatus.STATUS_SUCCESS;
+    }
+    if (h.type == types.mutant) {
+      int[] status = new int[1];
+      kernel.objects.releaseMutant((org.ntsim.ke.KMutant) h.body,
+          org.ntsim.ke.KMutant.MUTANT_INCREMENT, false, status);
+      return status[0];
+    }
+    return NtStatus.STATUS_OBJECT_TYPE_MISMATCH;
+  }
+
+  // ------------------------------------------------------------------ APCs, alerts, suspension
+
+  /**
+   * NtQueueApcThread (THREAD_SET_CONTEXT): queues a user-mode APC that runs
+   * {@code ApcRoutine(ApcArgument1, ApcArgument2, ApcArgument3)} when the thread next waits
+   * alertably (or calls NtTestAlert); STATUS_UNSUCCESSFUL if the thread has ended.
+   */
+  public int NtQueueApcThread(long ThreadHandle, PsApcRoutine ApcRoutine, long ApcArgument1,
+      long ApcArgument2, long ApcArgument3) {
+    return service(() -> this.<EThread>withObject(ThreadHandle,
+        org.ntsim.ps.PsConstants.THREAD_SET_CONTEXT, ntos.ps.threadType, t -> {
+          if (t.kprocess() == ntos.ps.systemProcess()) {
+            return NtStatus.STATUS_INVALID_HANDLE;
+          }
+          long address = ntos.pool.allocateNonPaged(0x30, "Apc ");
+          org.ntsim.ke.Kapc apc = kernel.objects.initializeApc(t, "ntdll!KiUserApcDispatcher",
+              null, (ctx, a2, a3) -> {
+                if (ApcRoutine == null) {
+                  throw new org.ntsim.ke.GuestException(NtStatus.STATUS_ACCESS_VIOLATION,
+                      "user APC routine is NULL");
+                }
+                ApcRoutine.run(ApcArgument1, ApcArgument2, ApcArgument3);
+              }, null, Kernel.USER_MODE, address);
+          return kernel.objects.insertQueueApc(apc, null, null, 0) ? NtStatus.STATUS_SUCCESS
+              : NtStatus.STATUS_UNSUCCESSFUL;
+        }));
+  }
+
+  /**
+   * NtTestAlert: queued user APCs run on the way out; STATUS_ALERTED if the thread had been
+   * alerted (the alert is cleared), else STATUS_SUCCESS.
+   */
+  public int NtTestAlert() {
+    return service(kernel.objects::testAlert);
+  }
+
+  /**
+   * NtAlertThread (THREAD_ALERT): ends the thread's alertable user-mode wait with STATUS_ALERTED,
+   * or leaves it alerted for its next one.
+   */
+  public int NtAlertThread(long ThreadHandle) {
+    return service(() -> this.<EThread>withObject(ThreadHandle,
+        org.ntsim.ps.PsConstants.THREAD_ALERT, ntos.ps.threadType, t -> {
+          kernel.objects.alertThread(t);
+          return NtStatus.STATUS_SUCCESS;
+        }));
+  }
+
+  /**
+   * NtSuspendThread (THREAD_SUSPEND_RESUME): {@code PreviousSuspendCount} gets the count before;
+   * STATUS_SUSPEND_COUNT_EXCEEDED at MAXIMUM_SUSPEND_COUNT (127), STATUS_THREAD_IS_TERMINATING for
+   * a thread that has ended or is ending.
+   */
+  public int NtSuspendThread(long ThreadHandle, int[] PreviousSuspendCount) {
+    return service(() -> {
+      if (badOptional(PreviousSuspendCount)) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      return this.<EThread>withObject(ThreadHandle,
+          org.ntsim.ps.PsConstants.THREAD_SUSPEND_RESUME, ntos.ps.threadType, t -> {
+            if (t.state() == org.ntsim.ke.ThreadState.TERMINATED || t.terminationRequested()) {
+              return NtStatus.STATUS_THREAD_IS_TERMINATING;
+            }
+            int previous = kernel.objects.suspendThread(t);
+            if (previous < 0) {
+              return NtStatus.STATUS_SUSPEND_COUNT_EXCEEDED;
+            }
+            put(PreviousSuspendCount, previous);
+            return NtStatus.STATUS_SUCCESS;
+          });
+    });
+  }
+
+  /** NtResumeThread (THREAD_SUSPEND_RESUME): the count before; the thread runs again at 0. */
+  public int NtResumeThread(long ThreadHandle, int[] PreviousSuspendCount) {
+    return service(() -> {
+      if (badOptional(PreviousSuspendCount)) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      return this.<EThread>withObject(ThreadHandle,
+          org.ntsim.ps.PsConstants.THREAD_SUSPEND_RESUME, ntos.ps.threadType, t -> {
+            put(PreviousSuspendCount, kernel.objects.resumeThread(t));
+            return NtStatus.STATUS_SUCCESS;
+          });
+    });
+  }
+
+  // ================================================================== end of dispatcher objects
+
+  // ================================================================== object manager (issue 3)
+  // Handles and names: NtDuplicateObject, NtOpenProcess, NtOpenThread, NtCreateDirectoryObject,
+  // NtOpenDirectoryObject. An out-array that is empty (or null where required) is a pointer the
+  // service cannot write through: STATUS_ACCESS_VIOLATION from its probe, nothing changed.
+
+  /**
+   * NtDuplicateObject: a duplicate, in the process {@code TargetProcessHandle} refers to, of the
+   * handle {@code SourceHandle} of the process {@code SourceProcessHandle} refers to; both
+   * process handles need PROCESS_DUP_HANDLE. {@code Options}: DUPLICATE_SAME_ACCESS (the
+   * source's access instead of {@code DesiredAccess}), DUPLICATE_SAME_ATTRIBUTES,
+   * DUPLICATE_CLOSE_SOURCE (the source handle is closed, in its process, even when the
+   * duplication then fails). The pseudo handles are real handles once duplicated:
+   * NtCurrentProcess stands for the source process, NtCurrentThread for the calling thread.
+   * Without a target process (0) only DUPLICATE_CLOSE_SOURCE is meaningful. A target process
+   * handle that fails its check is the result, after the source has been closed if asked (the
+   * WRK's NtDuplicateObject). See ObjectManager.duplicateObject for the rest.
+   */
+  public int NtDuplicateObject(long SourceProcessHandle, long SourceHandle,
+      long TargetProcessHandle, long[] TargetHandle, int DesiredAccess, int HandleAttributes,
+      int Options) {
+    enter();
+    try {
+      if (TargetHandle != null && TargetHandle.length < 1) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      if (TargetHandle != null) {
+        TargetHandle[0] = 0;
+      }
+      Reference source = reference(SourceProcessHandle,
+          org.ntsim.ob.AccessMask.PROCESS_DUP_HANDLE, ntos.ps.processType);
+      if (!source.ok()) {
+        return source.status();
+      }
+      Reference target = null;
+      int targetStatus = NtStatus.STATUS_SUCCESS;
+      if (TargetProcessHandle != 0) {
+        target = reference(TargetProcessHandle, org.ntsim.ob.AccessMask.PROCESS_DUP_HANDLE,
+            ntos.ps.processType);
+        if (!target.ok()) {
+          targetStatus = target.status();
+          target = null;
+        }
+      }
+      try {
+        EProcess sourceProcess = source.body();
+        org.ntsim.ob.HandleTable targetTable =
+            target == null ? null : target.<EProcess>body().handleTable();
+        ObjectManager.HandleResult r = ntos.ob.duplicateObject(sourceProcess.handleTable(),
+            SourceHandle, targetTable, DesiredAccess, HandleAttributes, Options,
+            pseudoHandlesOf(sourceProcess));
+        if (TargetHandle != null) {
+          TargetHandle[0] = r.handle();
+        }
+        return targetStatus != NtStatus.STATUS_SUCCESS ? targetStatus : r.status();
+      } finally {
+        ntos.ob.dereference(source.header());
+        if (target != null) {
+          ntos.ob.dereference(target.header());
+        }
+      }
+    } finally {
+      leave();
+    }
+  }
+
+  /** ObpReferenceProcessObjectByHandle's pseudo handles when looking in {@code process}. */
+  private ObjectManager.PseudoHandles pseudoHandlesOf(EProcess process) {
+    return handle -> handle == NtCurrentProcess ? process.header()
+        : handle == NtCurrentThread ? currentThread().header() : null;
+  }
+
+  /**
+   * NtOpenProcess: a handle to the process {@code ClientId} names (UniqueProcess, and, if given,
+   * UniqueThread, which must be one of its threads), or {@code ObjectAttributes}' name, not
+   * both (STATUS_INVALID_PARAMETER_MIX); OBJ_INHERIT from the attributes. An unknown process is
+   * STATUS_INVALID_PARAMETER (PsLookupProcessByProcessId; ERROR_INVALID_PARAMETER, as
+   * OpenProcess documents, also for the Idle process, ID 0, which has no client ID), a thread
+   * not in it STATUS_INVALID_CID. An exited process is opened while its object lives. The access
+   * check is ObjectManager.accessCheck's; besides, the System process refuses every user-mode
+   * opener (STATUS_ACCESS_DENIED, as OpenProcess documents: its DACL admits only LocalSystem).
+   */
+  public int NtOpenProcess(long[] ProcessHandle, int DesiredAccess,
+      org.ntsim.ob.ObjectAttributes ObjectAttributes, ClientId ClientId) {
+    enter();
+    try {
+      if (ProcessHandle == null || ProcessHandle.length < 1 || ObjectAttributes == null) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      ProcessHandle[0] = 0;
+      ObjectManager.HandleResult r = openClient(ObjectAttributes, ClientId, DesiredAccess, true);
+      ProcessHandle[0] = r.handle();
+      return r.status();
+    } finally {
+      leave();
+    }
+  }
+
+  /**
+   * NtOpenThread: as NtOpenProcess, for the thread {@code ClientId} names (UniqueThread, and, if
+   * given, UniqueProcess, which must be its process): an unknown thread is
+   * STATUS_INVALID_PARAMETER (PsLookupThreadByThreadId), one not in the given process
+   * STATUS_INVALID_CID. Threads of the System process refuse user-mode openers like it.
+   */
+  public int NtOpenThread(long[] ThreadHandle, int DesiredAccess,
+      org.ntsim.ob.ObjectAttributes ObjectAttributes, ClientId ClientId) {
+    enter();
+    try {
+      if (ThreadHandle == null || ThreadHandle.length < 1 || ObjectAttributes == null) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      ThreadHandle[0] = 0;
+      ObjectManager.HandleResult r = openClient(ObjectAttributes, ClientId, DesiredAccess, false);
+      ThreadHandle[0] = r.handle();
+      return r.status();
+    } finally {
+      leave();
+    }
+  }
+
+  private ObjectManager.HandleResult openClient(org.ntsim.ob.ObjectAttributes attributes,
+      ClientId cid, int desiredAccess, boolean process) {
+    org.ntsim.ob.ObjectType type = process ? ntos.ps.processType : ntos.ps.threadType;
+    org.ntsim.ob.HandleTable table = currentProcess().handleTable();
+    if ((attributes.ObjectName() != null) == (cid != null)) {
+      return new ObjectManager.HandleResult(org.ntsim.ob.ObStatus.STATUS_INVALID_PARAMETER_MIX,
+          0);
+    }
+    if (cid == null) {
+      return ntos.ob.openObjectByName(table, attributes, type, desiredAccess);
+    }
+    // PsLookupProcessThreadByCid when both IDs matter, else PsLookupProcessByProcessId or
+    // PsLookupThreadByThreadId, which fail with STATUS_INVALID_PARAMETER.
+    boolean byBoth = process ? cid.UniqueThread() != 0 : cid.UniqueProcess() != 0;
+    EThread thread = null;
+    EProcess owner;
+    if (byBoth || !process) {
+      thread = ntos.ps.lookupThread(cid.UniqueThread());
+      owner = thread == null ? null : thread.process();
+      if (byBoth && (owner == null || owner.pid() != cid.UniqueProcess())) {
+        return new ObjectManager.HandleResult(org.ntsim.ob.ObStatus.STATUS_INVALID_CID, 0);
+      }
+    } else {
+      owner = ntos.ps.lookupProcess(cid.UniqueProcess());
+    }
+    if (owner == null) {
+      return new ObjectManager.HandleResult(NtStatus.STATUS_INVALID_PARAMETER, 0);
+    }
+    if (owner == ntos.ps.systemProcess()) {
+      return new ObjectManager.HandleResult(NtStatus.STATUS_ACCESS_DENIED, 0);
+    }
+    return ntos.ob.openObjectByPointer(table, process ? owner.header() : thread.header(),
+        attributes.Attributes(), desiredAccess, type);
+  }
+
+  /**
+   * NtCreateDirectoryObject: a new object directory, named by {@code ObjectAttributes} (null:
+   * unnamed), with the results of ObjectManager.insertObject (STATUS_OBJECT_NAME_COLLISION for a
+   * taken name, STATUS_OBJECT_NAME_EXISTS with OBJ_OPENIF, ...).
+   */
+  public int NtCreateDirectoryObject(long[] DirectoryHandle, int DesiredAccess,
+      org.ntsim.ob.ObjectAttributes ObjectAttributes) {
+    enter();
+    try {
+      if (DirectoryHandle == null || DirectoryHandle.length < 1) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      DirectoryHandle[0] = 0;
+      ObjectManager.HandleResult r = ntos.ob.insertObject(currentProcess().handleTable(),
+          ntos.ob.createDirectoryObject(), ObjectAttributes, DesiredAccess);
+      DirectoryHandle[0] = r.handle();
+      return r.status();
+    } finally {
+      leave();
+    }
+  }
+
+  /** NtOpenDirectoryObject: ObjectManager.openObjectByName for a Directory. */
+  public int NtOpenDirectoryObject(long[] DirectoryHandle, int DesiredAccess,
+      org.ntsim.ob.ObjectAttributes ObjectAttributes) {
+    enter();
+    try {
+      if (DirectoryHandle == null || DirectoryHandle.length < 1) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      DirectoryHandle[0] = 0;
+      ObjectManager.HandleResult r = ntos.ob.openObjectByName(currentProcess().handleTable(),
+          ObjectAttributes, ntos.ob.directoryType, DesiredAccess);
+      DirectoryHandle[0] = r.handle();
+      return r.status();
+    } finally {
+      leave();
+    }
+  }
+
+  // ================================================================== end of object manager
 }

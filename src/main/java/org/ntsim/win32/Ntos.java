@@ -20,6 +20,8 @@ public final class Ntos {
   public final Kernel kernel;
   public final ObjectManager ob;
   public final Pool pool;
+  /** The event, mutant, semaphore and timer object types. */
+  public final org.ntsim.ex.SyncObjectTypes syncTypes = new org.ntsim.ex.SyncObjectTypes();
   public final ProcessManager ps;
   public final Kernel32 kernel32;
   public final Ntdll ntdll;

@@ -13,6 +13,12 @@ public final class WinError {
   public static final int ERROR_NOT_SUPPORTED = 50;
   public static final int ERROR_GEN_FAILURE = 31;
   public static final int ERROR_NO_SYSTEM_RESOURCES = 1450;
+  public static final int ERROR_FILE_NOT_FOUND = 2;
+  public static final int ERROR_SIGNAL_REFUSED = 156;
+  public static final int ERROR_ALREADY_EXISTS = 183;
+  public static final int ERROR_NOT_OWNER = 288;
+  public static final int ERROR_TOO_MANY_POSTS = 298;
+  public static final int ERROR_NOACCESS = 998;
 
   private WinError() {}
 
@@ -24,7 +30,17 @@ public final class WinError {
           ERROR_INVALID_HANDLE;
       case NtStatus.STATUS_ACCESS_DENIED -> ERROR_ACCESS_DENIED;
       case NtStatus.STATUS_INVALID_PARAMETER, NtStatus.STATUS_INVALID_PARAMETER_1,
-          NtStatus.STATUS_INVALID_PARAMETER_2 -> ERROR_INVALID_PARAMETER;
+          NtStatus.STATUS_INVALID_PARAMETER_2, NtStatus.STATUS_INVALID_PARAMETER_3,
+          NtStatus.STATUS_INVALID_PARAMETER_4, NtStatus.STATUS_INVALID_PARAMETER_6,
+          NtStatus.STATUS_INVALID_PARAMETER_MIX -> ERROR_INVALID_PARAMETER;
+      case NtStatus.STATUS_MUTANT_NOT_OWNED -> ERROR_NOT_OWNER;
+      case NtStatus.STATUS_SEMAPHORE_LIMIT_EXCEEDED -> ERROR_TOO_MANY_POSTS;
+      case NtStatus.STATUS_SUSPEND_COUNT_EXCEEDED -> ERROR_SIGNAL_REFUSED;
+      case NtStatus.STATUS_THREAD_IS_TERMINATING -> ERROR_ACCESS_DENIED;
+      case NtStatus.STATUS_ACCESS_VIOLATION -> ERROR_NOACCESS;
+      case NtStatus.STATUS_OBJECT_NAME_NOT_FOUND -> ERROR_FILE_NOT_FOUND;
+      case NtStatus.STATUS_OBJECT_NAME_COLLISION, NtStatus.STATUS_OBJECT_NAME_EXISTS ->
+          ERROR_ALREADY_EXISTS;
       case NtStatus.STATUS_INSUFFICIENT_RESOURCES -> ERROR_NO_SYSTEM_RESOURCES;
       case NtStatus.STATUS_NOT_IMPLEMENTED -> ERROR_INVALID_FUNCTION;
       default -> ERROR_GEN_FAILURE;

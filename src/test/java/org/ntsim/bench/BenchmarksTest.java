@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 class BenchmarksTest {
 
   @Test
-  void namesAreSwitchAndScale() {
-    assertThat(Benchmarks.names()).containsExactly("switch", "scale");
+  void namesAreSwitchScaleWaitAndWaitAll() {
+    assertThat(Benchmarks.names()).containsExactly("switch", "scale", "wait", "waitall");
   }
 
   @Test

@@ -1,0 +1,137 @@
+package org.ntsim.labs;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.ntsim.hal.Prng;
+import org.ntsim.ps.EProcess;
+import org.ntsim.win32.GuestContext;
+import org.ntsim.win32.Kernel32;
+import org.ntsim.win32.Ntos;
+
+/**
+ * User APCs and alertable waits through the Win32 API (seed 003, "Asynchronous procedure calls":
+ * a user APC runs only when its thread is in, or enters, an alertable user-mode wait).
+ *
+ * <p>The main thread queues three APCs (QueueUserAPC) to a worker that is computing; the worker
+ * then sleeps without being alertable (the APCs stay queued), then calls SleepEx alertably: it
+ * returns WAIT_IO_COMPLETION at once after the three ran in the order they were queued. Next the
+ * worker waits alertably on an event; a fourth APC ends that wait with WAIT_IO_COMPLETION; the
+ * worker waits again and the event, set by main, ends it with WAIT_OBJECT_0. Last, an alertable
+ * SleepEx with nothing queued simply times out (0). The seed picks the work and sleep lengths.
+ */
+final class ApcLab implements Lab {
+  private static final long INSTRUCTIONS_PER_US = 2_000;
+
+  /** One line of the report: when, what the worker did, what came back, what Windows does. */
+  record Row(long timeNs, String call, String result, String expected) {}
+
+  private final List<Row> rows = new ArrayList<>();
+  private final List<Long> delivered = new ArrayList<>();
+  private EProcess process;
+  private Prng prng;
+
+  @Override
+  public String name() {
+    return "apc";
+  }
+
+  @Override
+  public String description() {
+    return "user APCs run only in alertable waits: WAIT_IO_COMPLETION, order of delivery";
+  }
+
+  @Override
+  public long timeLimitNs() {
+    return 5_000_000_000L;
+  }
+
+  @Override
+  public void start(Ntos os) {
+    prng = os.machine.prng.split("apc");
+    process = os.launch("apc.exe", this::main);
+  }
+
+  @Override
+  public boolean finished(Ntos os) {
+    return process.exitTimeNs() >= 0;
+  }
+
+  List<Long> delivered() {
+    return delivered;
+  }
+
+  List<Row> rows() {
+    return rows;
+  }
+
+  private int main(GuestContext ctx) {
+    Kernel32 k32 = ctx.kernel32();
+    long event = k32.CreateEventW(null, false, false, null);
+    long computeUs = prng.nextLong(3_000, 6_000);
+    long worker = k32.CreateThread(null, 0, p -> worker(ctx, event, computeUs), 0, 0, null);
+    k32.Sleep(1); // the worker is computing now
+    for (long i = 1; i <= 3; i++) {
+      k32.QueueUserAPC(this::apc, worker, i);
+    }
+    k32.Sleep((int) (40 + prng.nextLong(0, 20))); // the worker waits alertably on the event
+    k32.QueueUserAPC(this::apc, worker, 4);
+    k32.Sleep((int) (20 + prng.nextLong(0, 20)));
+    k32.SetEvent(event);
+    k32.WaitForSingleObject(worker, Kernel32.INFINITE);
+    k32.CloseHandle(worker);
+    k32.CloseHandle(event);
+    return 0;
+  }
+
+  private void apc(long parameter) {
+    delivered.add(parameter);
+  }
+
+  private int worker(GuestContext ctx, long event, long computeUs) {
+    Kernel32 k32 = ctx.kernel32();
+    ctx.compute(computeUs * INSTRUCTIONS_PER_US);
+    row(ctx, "computed; 3 APCs queued meanwhile", "-", "queued, not delivered: not waiting");
+    k32.Sleep(5);
+    row(ctx, "Sleep(5), not alertable", "returns; APCs run: " + delivered.size(),
+        "no delivery outside an alertable wait");
+    int r = k32.SleepEx(1000, true);
+    row(ctx, "SleepEx(1000, TRUE)", result(r) + "; APCs run: " + delivered,
+        "WAIT_IO_COMPLETION at once, APCs in FIFO order");
+    r = k32.WaitForSingleObjectEx(event, Kernel32.INFINITE, true);
+    row(ctx, "WaitForSingleObjectEx(event, INFINITE, TRUE)", result(r) + "; APCs run: "
+        + delivered.size(), "a new APC ends the wait: WAIT_IO_COMPLETION");
+    r = k32.WaitForSingleObjectEx(event, Kernel32.INFINITE, true);
+    row(ctx, "WaitForSingleObjectEx(event, INFINITE, TRUE)", result(r),
+        "the event is set: WAIT_OBJECT_0");
+    r = k32.SleepEx(10, true);
+    row(ctx, "SleepEx(10, TRUE), nothing queued", r == 0 ? "0" : result(r),
+        "0 when the interval elapses");
+    return 0;
+  }
+
+  private void row(GuestContext ctx, String call, String result, String expected) {
+    rows.add(new Row(ctx.nowNs(), call, result, expected));
+  }
+
+  static String result(int r) {
+    return switch (r) {
+      case Kernel32.WAIT_OBJECT_0 -> "WAIT_OBJECT_0 (0)";
+      case Kernel32.WAIT_IO_COMPLETION -> "WAIT_IO_COMPLETION (0xC0)";
+      case Kernel32.WAIT_TIMEOUT -> "WAIT_TIMEOUT (0x102)";
+      case Kernel32.WAIT_FAILED -> "WAIT_FAILED";
+      default -> "0x" + Integer.toHexString(r);
+    };
+  }
+
+  @Override
+  public void report(Ntos os, PrintStream out) {
+    out.println("apc: user APCs queued to a worker, delivered only in its alertable waits");
+    out.printf("  %-10s  %-46s  %-48s  %s%n", "time", "worker", "result", "Windows");
+    for (Row r : rows) {
+      out.printf("  %-10s  %-46s  %-48s  %s%n", ThreadTable.ms(r.timeNs()), r.call(), r.result(),
+          r.expected());
+    }
+    out.println("  APCs in the order they ran: " + delivered + " (queued 1, 2, 3, then 4)");
+  }
+}

@@ -1,0 +1,25 @@
+package org.ntsim.ob;
+
+/**
+ * The NTSTATUS values of the object manager's namespace and handles, named and valued as in
+ * ntstatus.h. (Some also appear in ke's NtStatus; the values are the same.)
+ */
+public final class ObStatus {
+  /** Informational: OBJ_OPENIF found the name and opened the existing object. */
+  public static final int STATUS_OBJECT_NAME_EXISTS = 0x40000000;
+  public static final int STATUS_INVALID_CID = 0xC000000B;
+  public static final int STATUS_INVALID_PARAMETER_MIX = 0xC0000030;
+  /** An empty component: a doubled, leading or trailing backslash. */
+  public static final int STATUS_OBJECT_NAME_INVALID = 0xC0000033;
+  /** The last component is not in its directory. */
+  public static final int STATUS_OBJECT_NAME_NOT_FOUND = 0xC0000034;
+  /** Creating without OBJ_OPENIF under a name an object of the same type has. */
+  public static final int STATUS_OBJECT_NAME_COLLISION = 0xC0000035;
+  /** A component before the last is not in its directory. */
+  public static final int STATUS_OBJECT_PATH_NOT_FOUND = 0xC000003A;
+  /** An absolute name without its leading backslash, or a relative one with it. */
+  public static final int STATUS_OBJECT_PATH_SYNTAX_BAD = 0xC000003B;
+  public static final int STATUS_PRIVILEGE_NOT_HELD = 0xC0000061;
+
+  private ObStatus() {}
+}
