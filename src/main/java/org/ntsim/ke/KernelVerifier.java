@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * A full sweep over the dispatcher's structures, for tests (see {@code hal.Checks}): ready queues
  * against the ready summary and thread states, the current, next and idle threads of each
- * processor, wait blocks against the objects' wait lists, and DPC queue depths.
+ * processor, wait blocks against the objects' wait lists, no waiting thread whose objects would
+ * satisfy it (a lost wake-up), and DPC queue depths.
  */
 final class KernelVerifier {
   private final Kernel kernel;
@@ -88,11 +89,36 @@ final class KernelVerifier {
           check(b.linked && onList(b), null, t.name + " has a wait block off its object's list");
         }
         check(!placed.containsKey(t), null, t.name + " waits but is " + placed.get(t));
+        check(!wakeable(t), null, t.name + " waits on objects that would satisfy it (lost wake-up)");
       }
       case TERMINATED -> check(false, null, t.name + " is terminated but still live");
       default -> check(!placed.containsKey(t), null, t.name + " is " + t.state + " but "
           + placed.get(t));
     }
+  }
+
+  /**
+   * Whether the objects {@code t} waits on would satisfy its wait now: one of its wait-any
+   * objects signalled for it, or every wait-all object. A queue satisfies a remover only while
+   * its active count is under the concurrency limit.
+   */
+  private static boolean wakeable(KThread t) {
+    boolean waitAll = false;
+    boolean allSignaled = true;
+    for (WaitBlock b = t.waitBlockList; b != null; b = b.nextWaitBlock) {
+      boolean signaled = b.object instanceof KQueue q
+          ? q.signalState > 0 && q.currentCount < q.maximumCount
+          : b.object.isSignaledFor(t);
+      if (b.waitType == WaitBlock.WAIT_ANY) {
+        if (signaled) {
+          return true;
+        }
+      } else {
+        waitAll = true;
+        allSignaled &= signaled;
+      }
+    }
+    return waitAll && allSignaled;
   }
 
   private static boolean onList(WaitBlock b) {

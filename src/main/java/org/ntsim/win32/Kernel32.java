@@ -497,20 +497,6 @@ public final class Kernel32 {
   public static final int TIMER_QUERY_STATE = org.ntsim.ex.SyncObjectTypes.TIMER_QUERY_STATE;
   public static final int SYNCHRONIZE = org.ntsim.ob.ObjectManager.SYNCHRONIZE;
 
-  /**
-   * The result of a Create* call: the handle, with the last error ERROR_ALREADY_EXISTS when a
-   * named object existed, 0 on other successes; NULL with the error on failure.
-   */
-  private long created(int status, long[] handle) {
-    if (status == NtStatus.STATUS_OBJECT_NAME_EXISTS) {
-      return fail(WinError.ERROR_ALREADY_EXISTS, handle[0]);
-    }
-    if (status < 0) {
-      return fail(WinError.fromNtStatus(status), 0L);
-    }
-    return fail(WinError.ERROR_SUCCESS, handle[0]);
-  }
-
   /** BOOL result of a native call; a bad out-pointer (ERROR_NOACCESS) is raised instead. */
   private boolean ok(int status) {
     return NtStatus.isSuccess(status) || failStatus(status);
@@ -523,10 +509,20 @@ public final class Kernel32 {
    */
   public long CreateEventW(Object lpEventAttributes, boolean bManualReset, boolean bInitialState,
       String lpName) {
-    long[] h = new long[1];
-    int status = nt.NtCreateEvent(h, EVENT_ALL_ACCESS, lpName,
-        bManualReset ? Ntdll.NotificationEvent : Ntdll.SynchronizationEvent, bInitialState);
-    return created(status, h);
+    int type = bManualReset ? Ntdll.NotificationEvent : Ntdll.SynchronizationEvent;
+    return Handles.create(nt.currentThread(), lpName, false,
+        (h, oa) -> nt.NtCreateEvent(h, EVENT_ALL_ACCESS, oa, type, bInitialState));
+  }
+
+  /**
+   * OpenEventW: a handle to the event named {@code lpName} in \BaseNamedObjects granting
+   * {@code dwDesiredAccess}; NULL with ERROR_FILE_NOT_FOUND when there is none,
+   * ERROR_INVALID_HANDLE when the name belongs to another type, ERROR_INVALID_PARAMETER for a
+   * NULL name, ERROR_ACCESS_DENIED for rights an event does not have.
+   */
+  public long OpenEventW(int dwDesiredAccess, boolean bInheritHandle, String lpName) {
+    return Handles.open(nt.currentThread(), lpName, bInheritHandle,
+        (h, oa) -> nt.NtOpenEvent(h, dwDesiredAccess, oa));
   }
 
   /** SetEvent: needs EVENT_MODIFY_STATE. */
@@ -550,8 +546,14 @@ public final class Kernel32 {
 
   /** CreateMutexW: owned once by the caller when {@code bInitialOwner} (for a new mutex only). */
   public long CreateMutexW(Object lpMutexAttributes, boolean bInitialOwner, String lpName) {
-    long[] h = new long[1];
-    return created(nt.NtCreateMutant(h, MUTEX_ALL_ACCESS, lpName, bInitialOwner), h);
+    return Handles.create(nt.currentThread(), lpName, false,
+        (h, oa) -> nt.NtCreateMutant(h, MUTEX_ALL_ACCESS, oa, bInitialOwner));
+  }
+
+  /** OpenMutexW: as OpenEventW, for a mutex. */
+  public long OpenMutexW(int dwDesiredAccess, boolean bInheritHandle, String lpName) {
+    return Handles.open(nt.currentThread(), lpName, bInheritHandle,
+        (h, oa) -> nt.NtOpenMutant(h, dwDesiredAccess, oa));
   }
 
   /** ReleaseMutex: FALSE with ERROR_NOT_OWNER (288) unless the caller owns the mutex. */
@@ -565,9 +567,15 @@ public final class Kernel32 {
    */
   public long CreateSemaphoreW(Object lpSemaphoreAttributes, int lInitialCount,
       int lMaximumCount, String lpName) {
-    long[] h = new long[1];
-    return created(nt.NtCreateSemaphore(h, SEMAPHORE_ALL_ACCESS, lpName, lInitialCount,
-        lMaximumCount), h);
+    return Handles.create(nt.currentThread(), lpName, false,
+        (h, oa) -> nt.NtCreateSemaphore(h, SEMAPHORE_ALL_ACCESS, oa, lInitialCount,
+            lMaximumCount));
+  }
+
+  /** OpenSemaphoreW: as OpenEventW, for a semaphore. */
+  public long OpenSemaphoreW(int dwDesiredAccess, boolean bInheritHandle, String lpName) {
+    return Handles.open(nt.currentThread(), lpName, bInheritHandle,
+        (h, oa) -> nt.NtOpenSemaphore(h, dwDesiredAccess, oa));
   }
 
   /**
@@ -582,9 +590,16 @@ public final class Kernel32 {
   /** CreateWaitableTimerW: a manual-reset (notification) or synchronization timer, not set. */
   public long CreateWaitableTimerW(Object lpTimerAttributes, boolean bManualReset,
       String lpTimerName) {
-    long[] h = new long[1];
-    return created(nt.NtCreateTimer(h, TIMER_ALL_ACCESS, lpTimerName,
-        bManualReset ? Ntdll.NotificationTimer : Ntdll.SynchronizationTimer), h);
+    int type = bManualReset ? Ntdll.NotificationTimer : Ntdll.SynchronizationTimer;
+    return Handles.create(nt.currentThread(), lpTimerName, false,
+        (h, oa) -> nt.NtCreateTimer(h, TIMER_ALL_ACCESS, oa, type));
+  }
+
+  /** OpenWaitableTimerW: as OpenEventW, for a waitable timer. */
+  public long OpenWaitableTimerW(int dwDesiredAccess, boolean bInheritHandle,
+      String lpTimerName) {
+    return Handles.open(nt.currentThread(), lpTimerName, bInheritHandle,
+        (h, oa) -> nt.NtOpenTimer(h, dwDesiredAccess, oa));
   }
 
   /**

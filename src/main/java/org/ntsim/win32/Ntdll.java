@@ -288,38 +288,79 @@ public final class Ntdll {
     return Math.max(0, timeout * 100 - ntos.machine.activeCpu().clockNs());
   }
 
-  /** The access a new handle gets: GENERIC_ALL and MAXIMUM_ALLOWED mean the type's full access. */
-  private static int grantedAccess(org.ntsim.ob.ObjectType type, int desiredAccess) {
-    if ((desiredAccess & (GENERIC_ALL | MAXIMUM_ALLOWED)) != 0) {
-      return type.allAccess;
-    }
-    return desiredAccess & type.allAccess;
-  }
-
   /**
-   * ObInsertObject for a new synchronisation object: a handle in the current process granting
-   * {@code desiredAccess}. Named objects are not yet in a namespace: the name is recorded nowhere
-   * and the object is created as if unnamed.
+   * ObInsertObject for a new synchronisation object made by one of the NtCreate calls: the
+   * object is entered under {@code attributes}' name, if any, and the caller gets a handle in
+   * its process (ObjectManager.insertObject: STATUS_OBJECT_NAME_EXISTS and a handle to the
+   * existing object with OBJ_OPENIF, STATUS_OBJECT_NAME_COLLISION without it,
+   * STATUS_OBJECT_TYPE_MISMATCH for a name of another type). When an existing object is opened
+   * the new one is deleted. {@code handleOut[0]} is 0 on failure.
    */
-  private int insertObject(org.ntsim.ob.ObjectType type, Object body, long address, String name,
-      int desiredAccess, long[] handleOut, Runnable deleteProcedure) {
+  private int insertObject(org.ntsim.ob.ObjectType type, Object body, long address,
+      org.ntsim.ob.ObjectAttributes attributes, int desiredAccess, long[] handleOut,
+      Runnable deleteProcedure) {
     org.ntsim.ob.ObjectHeader h = ntos.ob.createObject(type, body, address, deleteProcedure);
     if (body instanceof org.ntsim.ex.ETimer t) {
       t.timer.objectHeader = h;
     }
-    handleOut[0] = ntos.ob.insertHandle(currentProcess().handleTable(), h,
-        grantedAccess(type, desiredAccess));
-    ntos.ob.dereference(h);
-    return NtStatus.STATUS_SUCCESS;
+    ObjectManager.HandleResult r = ntos.ob.insertObject(currentProcess().handleTable(), h,
+        attributes, desiredAccess);
+    handleOut[0] = r.handle();
+    return r.status();
+  }
+
+  /**
+   * The NtOpen calls of the synchronisation objects: ObOpenObjectByName in the caller's process
+   * for an object of {@code type}. STATUS_OBJECT_NAME_NOT_FOUND for a name not there,
+   * STATUS_OBJECT_TYPE_MISMATCH for one of another type, STATUS_ACCESS_DENIED for rights the
+   * type does not have; {@code handleOut[0]} is 0 on failure.
+   */
+  private int openObject(long[] handleOut, int desiredAccess,
+      org.ntsim.ob.ObjectAttributes attributes, org.ntsim.ob.ObjectType type) {
+    return service(() -> {
+      if (badRequired(handleOut)) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      ObjectManager.HandleResult r = ntos.ob.openObjectByName(currentProcess().handleTable(),
+          attributes, type, desiredAccess);
+      handleOut[0] = r.handle();
+      return r.status();
+    });
+  }
+
+  /** NtOpenEvent. */
+  public int NtOpenEvent(long[] EventHandle, int DesiredAccess,
+      org.ntsim.ob.ObjectAttributes ObjectAttributes) {
+    return openObject(EventHandle, DesiredAccess, ObjectAttributes, ntos.syncTypes.event);
+  }
+
+  /** NtOpenMutant. */
+  public int NtOpenMutant(long[] MutantHandle, int DesiredAccess,
+      org.ntsim.ob.ObjectAttributes ObjectAttributes) {
+    return openObject(MutantHandle, DesiredAccess, ObjectAttributes, ntos.syncTypes.mutant);
+  }
+
+  /** NtOpenSemaphore. */
+  public int NtOpenSemaphore(long[] SemaphoreHandle, int DesiredAccess,
+      org.ntsim.ob.ObjectAttributes ObjectAttributes) {
+    return openObject(SemaphoreHandle, DesiredAccess, ObjectAttributes,
+        ntos.syncTypes.semaphore);
+  }
+
+  /** NtOpenTimer. */
+  public int NtOpenTimer(long[] TimerHandle, int DesiredAccess,
+      org.ntsim.ob.ObjectAttributes ObjectAttributes) {
+    return openObject(TimerHandle, DesiredAccess, ObjectAttributes, ntos.syncTypes.timer);
   }
 
   // ------------------------------------------------------------------ events
 
   /**
    * NtCreateEvent: {@code EventType} NotificationEvent (manual reset) or SynchronizationEvent
-   * (auto reset), else STATUS_INVALID_PARAMETER; {@code ObjectName} null for an unnamed event.
+   * (auto reset), else STATUS_INVALID_PARAMETER; {@code ObjectAttributes} null or without a name for an unnamed event.
    */
-  public int NtCreateEvent(long[] EventHandle, int DesiredAccess, String ObjectName, int EventType,
+  public int NtCreateEvent(long[] EventHandle, int DesiredAccess,
+      org.ntsim.ob.ObjectAttributes ObjectAttributes, int EventType,
       boolean InitialState) {
     return service(() -> {
       if (EventType != NotificationEvent && EventType != SynchronizationEvent) {
@@ -330,7 +371,7 @@ public final class Ntdll {
       }
       long address = ntos.pool.allocateNonPaged(org.ntsim.ex.SyncObjectTypes.KEVENT_SIZE, "Even");
       KEvent e = new KEvent(EventType == NotificationEvent, InitialState, address);
-      return insertObject(ntos.syncTypes.event, e, address, ObjectName, DesiredAccess, EventHandle,
+      return insertObject(ntos.syncTypes.event, e, address, ObjectAttributes, DesiredAccess, EventHandle,
           null);
     });
   }
@@ -372,7 +413,8 @@ public final class Ntdll {
   // ------------------------------------------------------------------ mutants
 
   /** NtCreateMutant: owned once by the caller when {@code InitialOwner}. */
-  public int NtCreateMutant(long[] MutantHandle, int DesiredAccess, String ObjectName,
+  public int NtCreateMutant(long[] MutantHandle, int DesiredAccess,
+      org.ntsim.ob.ObjectAttributes ObjectAttributes,
       boolean InitialOwner) {
     return service(() -> {
       if (badRequired(MutantHandle)) {
@@ -381,9 +423,19 @@ public final class Ntdll {
       long address = ntos.pool.allocateNonPaged(org.ntsim.ex.SyncObjectTypes.KMUTANT_SIZE,
           "Muta");
       org.ntsim.ke.KMutant m = kernel.objects.initializeMutant(InitialOwner, false, address);
-      return insertObject(ntos.syncTypes.mutant, m, address, ObjectName, DesiredAccess,
-          MutantHandle, null);
+      return insertObject(ntos.syncTypes.mutant, m, address, ObjectAttributes, DesiredAccess,
+          MutantHandle, () -> abandonOnDelete(m));
     });
+  }
+
+  /**
+   * ExpDeleteMutant: a mutant deleted while owned (its last handle closed by a thread that still
+   * owns it) is released as abandoned, so that it leaves its owner's list.
+   */
+  private void abandonOnDelete(org.ntsim.ke.KMutant m) {
+    if (m.owner() != null) {
+      kernel.objects.releaseMutant(m, org.ntsim.ke.KMutant.MUTANT_INCREMENT, true, new int[1]);
+    }
   }
 
   /**
@@ -414,7 +466,8 @@ public final class Ntdll {
    * NtCreateSemaphore: STATUS_INVALID_PARAMETER unless 0 <= InitialCount <= MaximumCount and
    * MaximumCount > 0.
    */
-  public int NtCreateSemaphore(long[] SemaphoreHandle, int DesiredAccess, String ObjectName,
+  public int NtCreateSemaphore(long[] SemaphoreHandle, int DesiredAccess,
+      org.ntsim.ob.ObjectAttributes ObjectAttributes,
       int InitialCount, int MaximumCount) {
     return service(() -> {
       if (MaximumCount <= 0 || InitialCount < 0 || InitialCount > MaximumCount) {
@@ -426,7 +479,7 @@ public final class Ntdll {
       long address = ntos.pool.allocateNonPaged(org.ntsim.ex.SyncObjectTypes.KSEMAPHORE_SIZE,
           "Sema");
       org.ntsim.ke.KSemaphore s = new org.ntsim.ke.KSemaphore(InitialCount, MaximumCount, address);
-      return insertObject(ntos.syncTypes.semaphore, s, address, ObjectName, DesiredAccess,
+      return insertObject(ntos.syncTypes.semaphore, s, address, ObjectAttributes, DesiredAccess,
           SemaphoreHandle, null);
     });
   }
@@ -458,7 +511,8 @@ public final class Ntdll {
   // ------------------------------------------------------------------ timers
 
   /** NtCreateTimer: NotificationTimer or SynchronizationTimer, else STATUS_INVALID_PARAMETER_4. */
-  public int NtCreateTimer(long[] TimerHandle, int DesiredAccess, String ObjectName,
+  public int NtCreateTimer(long[] TimerHandle, int DesiredAccess,
+      org.ntsim.ob.ObjectAttributes ObjectAttributes,
       int TimerType) {
     return service(() -> {
       if (TimerType != NotificationTimer && TimerType != SynchronizationTimer) {
@@ -470,7 +524,7 @@ public final class Ntdll {
       long address = ntos.pool.allocateNonPaged(org.ntsim.ex.SyncObjectTypes.ETIMER_SIZE, "Time");
       org.ntsim.ex.ETimer t = new org.ntsim.ex.ETimer(TimerType == NotificationTimer, address);
       t.dpc = kernel.initializeDpc("nt!ExpTimerDpcRoutine", this::timerDpc, t, address + 0x58);
-      return insertObject(ntos.syncTypes.timer, t, address, ObjectName, DesiredAccess,
+      return insertObject(ntos.syncTypes.timer, t, address, ObjectAttributes, DesiredAccess,
           TimerHandle, () -> cancel(t));
     });
   }
