@@ -94,7 +94,7 @@ public final class Main implements Runnable {
   }
 
   @Command(name = "kd", description = "Open the kernel debugger console on a lab, stopped at its"
-      + " start. Reads commands from standard input when it is not a terminal.")
+      + " start (or at the lab's break-in point). Reads commands from standard input when it is not a terminal.")
   static final class Kd implements Callable<Integer> {
     @Parameters(paramLabel = "LAB") String labName;
     @Mixin MachineOptions machine;
@@ -108,6 +108,11 @@ public final class Main implements Runnable {
         lab.start(os);
         long limit = traceOptions.time != null
             ? org.ntsim.hal.MachineConfig.parseDurationNs(traceOptions.time) : lab.timeLimitNs();
+        Labs.runToBreakIn(lab, os);
+        if (lab.breakInNs() > 0) {
+          System.out.printf("ntsim: %s breaks in after %.3f ms of simulated time%n", lab.name(),
+              lab.breakInNs() / 1e6);
+        }
         KdConsole console = new KdConsole(os, System.out, () -> lab.finished(os), limit);
         console.run(System.in, System.console() != null && System.console().isTerminal());
         finish(os, traceOptions, System.out);

@@ -25,6 +25,16 @@ public interface Lab {
     return 60_000_000_000L;
   }
 
+  /**
+   * Where {@code ntsim kd} breaks in first: the machine runs this much simulated time after
+   * {@link #start} before the console takes its first command (0: at the start). A lab sets it
+   * to the moment its experiment has something to look at, as one breaks into a target when the
+   * interesting state is reached.
+   */
+  default long breakInNs() {
+    return 0;
+  }
+
   /** Prints the lab's results. */
   void report(Ntos os, PrintStream out);
 }

@@ -16,6 +16,7 @@ public final class Labs {
     BUILT_IN.put("quickstart", QuickstartLab::new);
     BUILT_IN.put("cpu-accounting", CpuAccountingLab::new);
     BUILT_IN.put("stress", StressLab::new);
+    BUILT_IN.put("sync-stress", SyncStressLab::new);
     BUILT_IN.put("dpc-wait", DpcWaitLab::new);
     BUILT_IN.put("kqueue", KQueueLab::new);
     BUILT_IN.put("waits", WaitsLab::new);
@@ -34,6 +35,16 @@ public final class Labs {
     long step = os.machine.config.clockIntervalNs;
     while (!lab.finished(os) && !os.machine.stopped() && os.machine.nowNs() < end) {
       os.machine.runUntil(Math.min(end, os.machine.nowNs() + step));
+    }
+  }
+
+  /**
+   * Runs a started lab to its break-in point ({@link Lab#breakInNs}), where {@code ntsim kd}
+   * takes its first command; does nothing for a lab that breaks in at its start.
+   */
+  public static void runToBreakIn(Lab lab, Ntos os) {
+    if (lab.breakInNs() > 0) {
+      os.machine.runUntil(os.machine.nowNs() + lab.breakInNs());
     }
   }
 

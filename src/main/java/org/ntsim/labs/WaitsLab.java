@@ -13,9 +13,9 @@ import org.ntsim.win32.Ntos;
  * consumers on a pair of counting semaphores (free slots and filled slots), and a gatekeeper that
  * waits for all of {mutex, start event} at once, which the main thread sets after 80 ms.
  *
- * <p>Open it with {@code ntsim kd waits}, {@code g 50ms}, {@code !process 0 7}: producers wait on
- * the free-slots semaphore ({@code Semaphore Limit 0x4}) or the mutex, consumers sleep or wait
- * on the filled-slots semaphore, and the gatekeeper waits with two wait blocks (the mutant with
+ * <p>{@code ntsim kd waits} breaks in at 30 ms; {@code !process 0 7} then shows producers
+ * waiting on the free-slots semaphore ({@code Semaphore Limit 0x4}) or the mutex, consumers
+ * sleep or wait on the filled-slots semaphore, and the gatekeeper waits with two wait blocks (the mutant with
  * its owner, the notification event). The seed picks the work and sleep of every item.
  */
 final class WaitsLab implements Lab {
@@ -48,6 +48,12 @@ final class WaitsLab implements Lab {
   @Override
   public long timeLimitNs() {
     return 10_000_000_000L;
+  }
+
+  /** By 30 ms the producers have filled the buffer and block; the gatekeeper waits for all. */
+  @Override
+  public long breakInNs() {
+    return 30_000_000L;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.ntsim.ke;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -56,5 +57,20 @@ class KernelVerifierTest {
   void wrongReadyCountIsCaught() {
     os.kernel.prcb(0).readyCount++;
     assertThatThrownBy(() -> os.kernel.verify()).hasMessageContaining("ready count");
+  }
+
+  /** A waiter left on a signalled event (its wake-up lost) is caught. */
+  @Test
+  void lostWakeUpIsCaught() {
+    KEvent e = new KEvent(true, false, 0);
+    os.launch("waiter.exe", ctx -> {
+      os.kernel.waitForSingleObject(e, WaitReason.EXECUTIVE, Kernel.KERNEL_MODE, false, -1);
+      return 0;
+    });
+    os.runFor(500_000_000);
+    assertThat(e.waitListHead.next).as("the waiter waits").isNotSameAs(e.waitListHead);
+    assertThatCode(() -> os.kernel.verify()).doesNotThrowAnyException();
+    e.signalState = 1; // signalled without the wait test that would release the waiter
+    assertThatThrownBy(() -> os.kernel.verify()).hasMessageContaining("lost wake-up");
   }
 }
