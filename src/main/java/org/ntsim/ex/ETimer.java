@@ -1,6 +1,8 @@
 package org.ntsim.ex;
 
+import java.util.List;
 import org.ntsim.ke.KTimer;
+import org.ntsim.ke.Kernel;
 import org.ntsim.ke.Kapc;
 import org.ntsim.ke.Kdpc;
 
@@ -13,8 +15,12 @@ import org.ntsim.ke.Kdpc;
  * <p>Invariants: {@code apc} is null exactly when the timer was last set without a routine (or
  * cancelled); the DPC is the timer's only DPC.
  *
- * <p>Left out: ExTimerRundown (NT cancels the timers whose APC targets a thread when the thread
- * ends; here the APC is simply not queued to a thread that has ended) and wake timers.
+ * <p>A timer with a routine is on the active-timer list of the thread its APC targets
+ * (ETHREAD.ActiveTimerListHead); when that thread ends, ExTimerRundown cancels every timer on
+ * its list, as SetWaitableTimer documents ("if the thread that set the timer terminates and
+ * there is an associated completion routine, the timer is canceled").
+ *
+ * <p>Left out: wake timers.
  */
 public final class ETimer {
   public final KTimer timer;
@@ -24,8 +30,43 @@ public final class ETimer {
   /** The completion routine's APC of the last NtSetTimer, or null. */
   public Kapc apc;
 
+  /** The active-timer list of the thread {@code apc} targets, or null. */
+  private List<ETimer> activeList;
+
   public ETimer(boolean notification, long address) {
     this.timer = new KTimer(notification, address);
     this.address = address;
+  }
+
+  /** Puts the timer on the active-timer list of the thread its new APC targets. */
+  public void associate(Kapc routineApc, List<ETimer> threadActiveTimers) {
+    apc = routineApc;
+    activeList = threadActiveTimers;
+    threadActiveTimers.add(this);
+  }
+
+  /**
+   * KeCancelTimer, with the timer's DPC and APC withdrawn if queued and the timer taken off its
+   * thread's list; returns whether the timer was set.
+   */
+  public boolean cancel(Kernel kernel) {
+    boolean was = kernel.cancelTimer(timer);
+    kernel.removeQueueDpc(dpc);
+    if (apc != null) {
+      kernel.objects.removeQueueApc(apc);
+      apc = null;
+    }
+    if (activeList != null) {
+      activeList.remove(this);
+      activeList = null;
+    }
+    return was;
+  }
+
+  /** ExTimerRundown: cancels every timer on an ending thread's active-timer list. */
+  public static void rundown(Kernel kernel, List<ETimer> threadActiveTimers) {
+    while (!threadActiveTimers.isEmpty()) {
+      threadActiveTimers.get(0).cancel(kernel);
+    }
   }
 }

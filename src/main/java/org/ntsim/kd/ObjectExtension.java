@@ -1,5 +1,7 @@
 package org.ntsim.kd;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.ntsim.ke.DispatcherObject;
@@ -8,9 +10,12 @@ import org.ntsim.ke.KQueue;
 import org.ntsim.ke.KSemaphore;
 import org.ntsim.ke.KThread;
 import org.ntsim.ke.WaitBlock;
+import org.ntsim.ex.ETimer;
 import org.ntsim.ob.HandleTable;
+import org.ntsim.ob.ObjectDirectory;
 import org.ntsim.ob.ObjectHeader;
 import org.ntsim.ob.ObjectManager;
+import org.ntsim.ob.SymbolicLink;
 import org.ntsim.ps.EProcess;
 
 /**
@@ -52,14 +57,16 @@ final class ObjectExtension {
 
   // ------------------------------------------------------------------ !object
 
-  /** {@code !object <address> [flags]}. */
+  /** {@code !object <address>|<path> [flags]}. */
   void object(Listing out, List<String> args) {
     if (args.isEmpty()) {
-      throw new KdError("Usage: !object <address> [flags]   (ntsim: object paths such as "
-          + "\\BaseNamedObjects are not supported yet)");
+      throw new KdError("Usage: !object <address>|<path> [flags]   (e.g. !object "
+          + "\\BaseNamedObjects)");
     }
     if (args.get(0).startsWith("\\")) {
-      throw new KdError("ntsim: !object by path is not supported yet; give the object's address");
+      int flags = args.size() > 1 ? KdFormat.small(args.get(1), 0xFF) : 0x9;
+      named(out, args.get(0), flags);
+      return;
     }
     long address = KdFormat.address(args.get(0));
     int flags = args.size() > 1 ? KdFormat.small(args.get(1), 0xFF) : 0x9;
@@ -99,6 +106,69 @@ final class ObjectExtension {
     if (body instanceof DispatcherObject d && (flags & 0x1) != 0) {
       out.line(detail + dispatcherState(d));
     }
+  }
+
+  /**
+   * {@code !object \\Path}: the object the path names (links followed, as the object manager
+   * resolves them, case-insensitively), its header and name, a symbolic link's target, and a
+   * directory's entries with the hash bucket NT files each under (37 buckets).
+   */
+  private void named(Listing out, String path, int flags) {
+    ObjectHeader h = target.os.ob.lookupPath(path);
+    if (h == null) {
+      throw new KdError("Object " + path + " not found");
+    }
+    out.format("Object: %s  Type: (%s) %s", KdFormat.hex8(h.bodyAddress),
+        KdFormat.hex8(typeAddress(h.type.name)), h.type.name);
+    out.format("    ObjectHeader: %s (old version)", KdFormat.hex8(h.headerAddress()));
+    out.format("    HandleCount: %d  PointerCount: %d", h.handleCount(), h.pointerCount());
+    String full = h.fullName();
+    if (full != null && !full.equals(ObjectManager.ROOT_NAME)) {
+      int cut = full.lastIndexOf('\\');
+      ObjectHeader parent = target.os.ob.lookupPath(cut == 0 ? ObjectManager.ROOT_NAME
+          : full.substring(0, cut));
+      out.format("    Directory Object: %s  Name: %s",
+          KdFormat.hex8(parent == null ? 0 : parent.bodyAddress), h.name());
+    }
+    switch (h.body) {
+      case SymbolicLink link -> {
+        out.line("");
+        out.format("    Target String is '%s'", link.target());
+      }
+      case ObjectDirectory directory -> entries(out, directory);
+      case DispatcherObject d -> out.line("    " + dispatcherState(d));
+      case ETimer t -> out.line("    " + dispatcherState(t.timer));
+      default -> { }
+    }
+  }
+
+  private static void entries(Listing out, ObjectDirectory directory) {
+    out.line("");
+    out.line("    Hash Address  Type                      Name");
+    out.line("    ---- -------  ----                      ----");
+    List<ObjectHeader> objects = new ArrayList<>(directory.objects());
+    objects.sort(Comparator.comparingInt((ObjectHeader o) -> hashBucket(o.name()))
+        .thenComparing(ObjectHeader::name));
+    int previous = -1;
+    for (ObjectHeader o : objects) {
+      int bucket = hashBucket(o.name());
+      out.format("     %s  %s %-25s %s", bucket == previous ? "  "
+          : String.format(Locale.ROOT, "%02d", bucket), KdFormat.hex8(o.bodyAddress),
+          o.type.name, o.name());
+      previous = bucket;
+    }
+  }
+
+  /**
+   * The directory bucket NT hashes a name into: over the upper-cased name, h += (h << 1) +
+   * (h >> 1) + c, then h mod 37 (x86, 32-bit arithmetic).
+   */
+  static int hashBucket(String name) {
+    int h = 0;
+    for (int i = 0; i < name.length(); i++) {
+      h += (h << 1) + (h >>> 1) + Character.toUpperCase(name.charAt(i));
+    }
+    return Integer.remainderUnsigned(h, 37);
   }
 
   /** The stand-in address of the OBJECT_TYPE called {@code name}. */

@@ -17,6 +17,8 @@ public final class EThread extends KThread {
   int priorityLevel;
   /** TEB LastErrorValue. */
   public int lastError;
+  /** ActiveTimerListHead: the timers whose completion APC targets this thread. */
+  public final java.util.List<org.ntsim.ex.ETimer> activeTimers = new java.util.ArrayList<>();
   final String startSymbol;
   ObjectHeader header;
 

@@ -315,6 +315,7 @@ public final class ProcessManager {
   private void exitThread(EThread t, int status) {
     kernel.setKernelMode(true);
     EProcess p = t.eprocess;
+    org.ntsim.ex.ETimer.rundown(kernel, t.activeTimers);
     t.exitStatus = status;
     t.exitTimeNs = machine.activeCpu().clockNs();
     p.activeThreads--;

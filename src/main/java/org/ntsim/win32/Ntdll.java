@@ -541,15 +541,9 @@ public final class Ntdll {
     }
   }
 
-  /** KeCancelTimer, and the timer's DPC and APC withdrawn if queued. */
+  /** KeCancelTimer, with the timer's DPC and APC withdrawn: ETimer.cancel. */
   private boolean cancel(org.ntsim.ex.ETimer t) {
-    boolean was = kernel.cancelTimer(t.timer);
-    kernel.removeQueueDpc(t.dpc);
-    if (t.apc != null) {
-      kernel.objects.removeQueueApc(t.apc);
-      t.apc = null;
-    }
-    return was;
+    return t.cancel(kernel);
   }
 
   /**
@@ -574,11 +568,12 @@ public final class Ntdll {
             boolean previous = t.timer.signalState() != 0;
             cancel(t);
             if (TimerApcRoutine != null) {
-              t.apc = new org.ntsim.ke.Kapc(currentThread(), "ntdll!TimerApcRoutine", null,
+              EThread self = currentThread();
+              t.associate(new org.ntsim.ke.Kapc(self, "ntdll!TimerApcRoutine", null,
                   (ctx, time, unused) -> {
                     long v = (Long) time;
                     TimerApcRoutine.run(TimerContext, (int) v, (int) (v >>> 32));
-                  }, null, Kernel.USER_MODE, t.address + 0x28);
+                  }, null, Kernel.USER_MODE, t.address + 0x28), self.activeTimers);
             }
             boolean absolute = DueTime > 0;
             long dueNs = absolute ? DueTime * 100 : -DueTime * 100;

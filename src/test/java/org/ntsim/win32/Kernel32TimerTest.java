@@ -196,4 +196,43 @@ class Kernel32TimerTest extends SyncTestSupport {
     });
     assertThat(r).containsExactly(true, WinError.ERROR_NOT_SUPPORTED, WAIT_OBJECT_0);
   }
+
+  /**
+   * SetWaitableTimer: "If the thread that set the timer terminates and there is an associated
+   * completion routine, the timer is canceled."
+   */
+  @Test
+  void aTimerWithARoutineIsCancelledWhenTheThreadThatSetItEnds() {
+    List<Object> r = new ArrayList<>();
+    run(ctx -> {
+      Kernel32 k = ctx.kernel32();
+      long timer = k.CreateWaitableTimerW(null, false, null);
+      long t = k.CreateThread(null, 0, p -> {
+        k.SetWaitableTimer(timer, -100_000L, 10, (arg, lo, hi) -> { }, 0, false);
+        return 0;
+      }, 0, 0, null);
+      k.WaitForSingleObject(t, INFINITE);
+      r.add(k.WaitForSingleObject(timer, 60));
+      return 0;
+    });
+    assertThat(r).containsExactly(WAIT_TIMEOUT);
+  }
+
+  /** Without a completion routine the timer outlives the thread that set it. */
+  @Test
+  void aTimerWithoutARoutineOutlivesTheThreadThatSetIt() {
+    List<Object> r = new ArrayList<>();
+    run(ctx -> {
+      Kernel32 k = ctx.kernel32();
+      long timer = k.CreateWaitableTimerW(null, false, null);
+      long t = k.CreateThread(null, 0, p -> {
+        k.SetWaitableTimer(timer, -100_000L, 10, null, 0, false);
+        return 0;
+      }, 0, 0, null);
+      k.WaitForSingleObject(t, INFINITE);
+      r.add(k.WaitForSingleObject(timer, 60));
+      return 0;
+    });
+    assertThat(r).containsExactly(WAIT_OBJECT_0);
+  }
 }
