@@ -147,7 +147,7 @@ class KdDispatcherObjectsTest {
       assertThat(s.run("!object")).contains("Usage: !object");
       assertThat(s.run("!object zz")).contains("Couldn't resolve error at 'zz'");
       assertThat(s.run("!object 12345678")).contains("12345678: Not a valid object");
-      assertThat(s.run("!object \\BaseNamedObjects")).contains("not supported");
+      assertThat(s.run("!object \\NoSuchDirectory\\x")).contains("not found");
       assertThat(s.run("!handle 1 3 " + Long.toHexString(s.demo.pid())))
           .contains("0001: free handle");
       assertThat(s.run("!handle 0 3 fff0")).contains("Unable to read _EPROCESS");
