@@ -14,7 +14,10 @@ import java.util.List;
  * holds exactly the free slots below {@code highWater}; {@code count} is the number in use. Once
  * run down (the process's handles closed at its exit) the table takes no new handles.
  *
- * <p>Left out: the three-level table layout, the tag bits of handle values, protect-from-close,
+ * <p>A value with either of its two low bits set (the tag bits callers may use) names the same
+ * entry as the value without them, as in NT.
+ *
+ * <p>Left out: the three-level table layout, protect-from-close,
  * and kernel handles (the System process's table with the top bit set).
  */
 public final class HandleTable {
@@ -86,8 +89,8 @@ public final class HandleTable {
   }
 
   private int slotOf(long handle) {
-    if (handle <= 0 || (handle & 3) != 0) {
-      return -1;
+    if (handle <= 0) {
+      return -1; // the two low bits are the caller's tag bits: NT ignores them
     }
     long slot = handle >>> 2;
     if (slot >= highWater || objects[(int) slot] == null) {

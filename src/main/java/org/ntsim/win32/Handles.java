@@ -28,14 +28,14 @@ import org.ntsim.ps.EThread;
  * success and fails with ERROR_INVALID_PARAMETER for a NULL name.
  */
 public final class Handles {
-  public static final int ERROR_FILE_NOT_FOUND = 2;
-  public static final int ERROR_PATH_NOT_FOUND = 3;
-  public static final int ERROR_INVALID_NAME = 123;
-  public static final int ERROR_BAD_PATHNAME = 161;
-  public static final int ERROR_ALREADY_EXISTS = 183;
-  public static final int ERROR_OBJECT_NAME_EXISTS = 698;
-  public static final int ERROR_NOACCESS = 998;
-  public static final int ERROR_PRIVILEGE_NOT_HELD = 1314;
+  public static final int ERROR_FILE_NOT_FOUND = WinError.ERROR_FILE_NOT_FOUND;
+  public static final int ERROR_PATH_NOT_FOUND = WinError.ERROR_PATH_NOT_FOUND;
+  public static final int ERROR_INVALID_NAME = WinError.ERROR_INVALID_NAME;
+  public static final int ERROR_BAD_PATHNAME = WinError.ERROR_BAD_PATHNAME;
+  public static final int ERROR_ALREADY_EXISTS = WinError.ERROR_ALREADY_EXISTS;
+  public static final int ERROR_OBJECT_NAME_EXISTS = WinError.ERROR_OBJECT_NAME_EXISTS;
+  public static final int ERROR_NOACCESS = WinError.ERROR_NOACCESS;
+  public static final int ERROR_PRIVILEGE_NOT_HELD = WinError.ERROR_PRIVILEGE_NOT_HELD;
 
   /** A native create or open call, given the attributes kernel32 built; fills {@code handle[0]}. */
   @FunctionalInterface
@@ -128,27 +128,8 @@ public final class Handles {
     return handle[0];
   }
 
-  /**
-   * RtlNtStatusToDosError for the statuses of handles and names (values as Wine's
-   * dlls/ntdll/tests/error.c checks them on Windows), and WinError's mapping for the rest.
-   * STATUS_OBJECT_NAME_EXISTS maps to ERROR_OBJECT_NAME_EXISTS; the Create functions set
-   * ERROR_ALREADY_EXISTS themselves.
-   */
+  /** RtlNtStatusToDosError: {@link WinError#fromNtStatus}, the one table. */
   public static int dosError(int status) {
-    return switch (status) {
-      case ObStatus.STATUS_OBJECT_NAME_INVALID -> ERROR_INVALID_NAME;
-      case ObStatus.STATUS_OBJECT_NAME_NOT_FOUND -> ERROR_FILE_NOT_FOUND;
-      case ObStatus.STATUS_OBJECT_NAME_COLLISION -> ERROR_ALREADY_EXISTS;
-      case ObStatus.STATUS_OBJECT_NAME_EXISTS -> ERROR_OBJECT_NAME_EXISTS;
-      case ObStatus.STATUS_OBJECT_PATH_NOT_FOUND -> ERROR_PATH_NOT_FOUND;
-      case ObStatus.STATUS_OBJECT_PATH_SYNTAX_BAD -> ERROR_BAD_PATHNAME;
-      case ObStatus.STATUS_PRIVILEGE_NOT_HELD -> ERROR_PRIVILEGE_NOT_HELD;
-      case ObStatus.STATUS_INVALID_CID, ObStatus.STATUS_INVALID_PARAMETER_MIX ->
-          WinError.ERROR_INVALID_PARAMETER;
-      case NtStatus.STATUS_PROCESS_IS_TERMINATING, NtStatus.STATUS_THREAD_IS_TERMINATING ->
-          WinError.ERROR_ACCESS_DENIED;
-      case NtStatus.STATUS_ACCESS_VIOLATION -> ERROR_NOACCESS;
-      default -> WinError.fromNtStatus(status);
-    };
+    return WinError.fromNtStatus(status);
   }
 }

@@ -203,6 +203,9 @@ public final class Kernel32 {
 
   /** TerminateThread needs THREAD_TERMINATE. */
   public boolean TerminateThread(long hThread, int dwExitCode) {
+    if (hThread == 0) {
+      return failStatus(NtStatus.STATUS_INVALID_HANDLE); // kernel32 refuses NULL itself
+    }
     int status = nt.NtTerminateThread(hThread, dwExitCode);
     return status == NtStatus.STATUS_SUCCESS || failStatus(status);
   }

@@ -180,7 +180,11 @@ public final class Ntdll {
     }
   }
 
-  /** NtTerminateProcess. NtCurrentProcess ends the caller's process, the caller last. */
+  /**
+   * NtTerminateProcess. NtCurrentProcess ends the caller's process, the caller last; another
+   * process that is already ending or has ended is STATUS_PROCESS_IS_TERMINATING (so
+   * TerminateProcess fails with ERROR_ACCESS_DENIED, as Microsoft documents).
+   */
   public int NtTerminateProcess(long handle, int exitStatus) {
     enter();
     try {
@@ -191,6 +195,9 @@ public final class Ntdll {
       }
       EProcess p = ref.body();
       ntos.ob.dereference(ref.header());
+      if (p.isExiting() && p != currentProcess()) {
+        return NtStatus.STATUS_PROCESS_IS_TERMINATING; // already ending or ended
+      }
       ntos.ps.terminateProcess(p, exitStatus);
       return NtStatus.STATUS_SUCCESS;
     } finally {
@@ -294,7 +301,8 @@ public final class Ntdll {
    * its process (ObjectManager.insertObject: STATUS_OBJECT_NAME_EXISTS and a handle to the
    * existing object with OBJ_OPENIF, STATUS_OBJECT_NAME_COLLISION without it,
    * STATUS_OBJECT_TYPE_MISMATCH for a name of another type). When an existing object is opened
-   * the new one is deleted. {@code handleOut[0]} is 0 on failure.
+   * the new one is deleted. On failure {@code handleOut[0]} keeps the caller's value, as on Vista
+   * (Wine's om.c records it as Vista's behaviour; later versions write 0).
    */
   private int insertObject(org.ntsim.ob.ObjectType type, Object body, long address,
       org.ntsim.ob.ObjectAttributes attributes, int desiredAccess, long[] handleOut,
@@ -305,7 +313,9 @@ public final class Ntdll {
     }
     ObjectManager.HandleResult r = ntos.ob.insertObject(currentProcess().handleTable(), h,
         attributes, desiredAccess);
-    handleOut[0] = r.handle();
+    if (r.ok()) {
+      handleOut[0] = r.handle(); // Vista leaves the caller's value alone on failure
+    }
     return r.status();
   }
 
@@ -313,7 +323,7 @@ public final class Ntdll {
    * The NtOpen calls of the synchronisation objects: ObOpenObjectByName in the caller's process
    * for an object of {@code type}. STATUS_OBJECT_NAME_NOT_FOUND for a name not there,
    * STATUS_OBJECT_TYPE_MISMATCH for one of another type, STATUS_ACCESS_DENIED for rights the
-   * type does not have; {@code handleOut[0]} is 0 on failure.
+   * type does not have; on failure {@code handleOut[0]} keeps the caller's value (Vista).
    */
   private int openObject(long[] handleOut, int desiredAccess,
       org.ntsim.ob.ObjectAttributes attributes, org.ntsim.ob.ObjectType type) {
@@ -323,7 +333,9 @@ public final class Ntdll {
       }
       ObjectManager.HandleResult r = ntos.ob.openObjectByName(currentProcess().handleTable(),
           attributes, type, desiredAccess);
-      handleOut[0] = r.handle();
+      if (r.ok()) {
+        handleOut[0] = r.handle(); // Vista leaves the caller's value alone on failure
+      }
       return r.status();
     });
   }
@@ -635,6 +647,9 @@ public final class Ntdll {
     int referenced = 0;
     try {
       for (int i = 0; i < count; i++) {
+        if (handles[i] == NtCurrentThread || handles[i] == NtCurrentProcess) {
+          return NtStatus.STATUS_INVALID_HANDLE; // unlike the single-object wait
+        }
         Reference ref = reference(handles[i], ObjectManager.SYNCHRONIZE, null);
         if (!ref.ok()) {
           return ref.status();
@@ -757,14 +772,14 @@ public final class Ntdll {
             return NtStatus.STATUS_INVALID_HANDLE;
           }
           long address = ntos.pool.allocateNonPaged(0x30, "Apc ");
-          org.ntsim.ke.Kapc apc = kernel.objects.initializeApc(t, "ntdll!KiUserApcDispatcher",
-              null, (ctx, a2, a3) -> {
-                if (ApcRoutine == null) {
-                  throw new org.ntsim.ke.GuestException(NtStatus.STATUS_ACCESS_VIOLATION,
-                      "user APC routine is NULL");
-                }
-                ApcRoutine.run(ApcArgument1, ApcArgument2, ApcArgument3);
-              }, null, Kernel.USER_MODE, address);
+          // KeInitializeApc makes an APC without a normal routine a special kernel APC: with a
+          // NULL routine nothing reaches user mode, and an alertable wait is not ended by it.
+          org.ntsim.ke.Kapc apc = ApcRoutine == null
+              ? kernel.objects.initializeApc(t, "nt!PspQueueApcSpecialApc", a -> { }, null, null,
+                  Kernel.KERNEL_MODE, address)
+              : kernel.objects.initializeApc(t, "ntdll!KiUserApcDispatcher", null,
+                  (ctx, a2, a3) -> ApcRoutine.run(ApcArgument1, ApcArgument2, ApcArgument3),
+                  null, Kernel.USER_MODE, address);
           return kernel.objects.insertQueueApc(apc, null, null, 0) ? NtStatus.STATUS_SUCCESS
               : NtStatus.STATUS_UNSUCCESSFUL;
         }));

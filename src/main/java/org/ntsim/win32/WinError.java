@@ -1,6 +1,7 @@
 package org.ntsim.win32;
 
 import org.ntsim.ke.NtStatus;
+import org.ntsim.ob.ObStatus;
 
 /** Win32 error codes (winerror.h) and the RtlNtStatusToDosError mapping for the statuses used. */
 public final class WinError {
@@ -18,11 +19,20 @@ public final class WinError {
   public static final int ERROR_ALREADY_EXISTS = 183;
   public static final int ERROR_NOT_OWNER = 288;
   public static final int ERROR_TOO_MANY_POSTS = 298;
+  public static final int ERROR_PATH_NOT_FOUND = 3;
+  public static final int ERROR_INVALID_NAME = 123;
+  public static final int ERROR_BAD_PATHNAME = 161;
+  public static final int ERROR_OBJECT_NAME_EXISTS = 698;
   public static final int ERROR_NOACCESS = 998;
+  public static final int ERROR_PRIVILEGE_NOT_HELD = 1314;
 
   private WinError() {}
 
-  /** RtlNtStatusToDosError for the statuses ntsim returns. */
+  /**
+   * RtlNtStatusToDosError for the statuses ntsim returns, with the values Wine's
+   * dlls/ntdll/tests/error.c checks on Windows. STATUS_OBJECT_NAME_EXISTS is
+   * ERROR_OBJECT_NAME_EXISTS; the Create functions report ERROR_ALREADY_EXISTS themselves.
+   */
   public static int fromNtStatus(int status) {
     return switch (status) {
       case NtStatus.STATUS_SUCCESS -> ERROR_SUCCESS;
@@ -36,11 +46,17 @@ public final class WinError {
       case NtStatus.STATUS_MUTANT_NOT_OWNED -> ERROR_NOT_OWNER;
       case NtStatus.STATUS_SEMAPHORE_LIMIT_EXCEEDED -> ERROR_TOO_MANY_POSTS;
       case NtStatus.STATUS_SUSPEND_COUNT_EXCEEDED -> ERROR_SIGNAL_REFUSED;
-      case NtStatus.STATUS_THREAD_IS_TERMINATING -> ERROR_ACCESS_DENIED;
+      case NtStatus.STATUS_THREAD_IS_TERMINATING, NtStatus.STATUS_PROCESS_IS_TERMINATING ->
+          ERROR_ACCESS_DENIED;
       case NtStatus.STATUS_ACCESS_VIOLATION -> ERROR_NOACCESS;
-      case NtStatus.STATUS_OBJECT_NAME_NOT_FOUND -> ERROR_FILE_NOT_FOUND;
-      case NtStatus.STATUS_OBJECT_NAME_COLLISION, NtStatus.STATUS_OBJECT_NAME_EXISTS ->
-          ERROR_ALREADY_EXISTS;
+      case ObStatus.STATUS_OBJECT_NAME_NOT_FOUND -> ERROR_FILE_NOT_FOUND;
+      case ObStatus.STATUS_OBJECT_NAME_COLLISION -> ERROR_ALREADY_EXISTS;
+      case ObStatus.STATUS_OBJECT_NAME_EXISTS -> ERROR_OBJECT_NAME_EXISTS;
+      case ObStatus.STATUS_OBJECT_NAME_INVALID -> ERROR_INVALID_NAME;
+      case ObStatus.STATUS_OBJECT_PATH_NOT_FOUND -> ERROR_PATH_NOT_FOUND;
+      case ObStatus.STATUS_OBJECT_PATH_SYNTAX_BAD -> ERROR_BAD_PATHNAME;
+      case ObStatus.STATUS_PRIVILEGE_NOT_HELD -> ERROR_PRIVILEGE_NOT_HELD;
+      case ObStatus.STATUS_INVALID_CID -> ERROR_INVALID_PARAMETER;
       case NtStatus.STATUS_INSUFFICIENT_RESOURCES -> ERROR_NO_SYSTEM_RESOURCES;
       case NtStatus.STATUS_NOT_IMPLEMENTED -> ERROR_INVALID_FUNCTION;
       default -> ERROR_GEN_FAILURE;

@@ -305,6 +305,7 @@ class Kernel32NamedObjectTest extends SyncTestSupport {
       long[] h = new long[1];
       ObjectAttributes name = ObjectAttributes.named("\\BaseNamedObjects\\n");
       r.add(nt.NtCreateEvent(h, EVENT_ALL_ACCESS, name, Ntdll.NotificationEvent, false));
+      h[0] = -7; // Vista leaves the out-parameter alone on failure
       r.add(nt.NtCreateEvent(h, EVENT_ALL_ACCESS, name, Ntdll.NotificationEvent, false));
       r.add(h[0]);
       r.add(nt.NtCreateEvent(h, EVENT_ALL_ACCESS,
@@ -312,7 +313,7 @@ class Kernel32NamedObjectTest extends SyncTestSupport {
           Ntdll.NotificationEvent, false));
       return 0;
     });
-    assertThat(r).containsExactly(0, ObStatus.STATUS_OBJECT_NAME_COLLISION, 0L,
+    assertThat(r).containsExactly(0, ObStatus.STATUS_OBJECT_NAME_COLLISION, -7L,
         ObStatus.STATUS_OBJECT_NAME_EXISTS);
   }
 
