@@ -328,7 +328,8 @@ public final class Ntdll {
       if (badRequired(EventHandle)) {
         return NtStatus.STATUS_ACCESS_VIOLATION;
       }
-      long address = ntos.pool.allocateNonPaged(org.ntsim.ex.SyncObjectTypes.KEVENT_SIZE, "Even");
+      long address = ntos.ob.allocateObjectBody(ntos.syncTypes.event,
+          org.ntsim.ex.SyncObjectTypes.KEVENT_SIZE, false);
       KEvent e = new KEvent(EventType == NotificationEvent, InitialState, address);
       return insertObject(ntos.syncTypes.event, e, address, ObjectName, DesiredAccess, EventHandle,
           null);
@@ -378,8 +379,8 @@ public final class Ntdll {
       if (badRequired(MutantHandle)) {
         return NtStatus.STATUS_ACCESS_VIOLATION;
       }
-      long address = ntos.pool.allocateNonPaged(org.ntsim.ex.SyncObjectTypes.KMUTANT_SIZE,
-          "Muta");
+      long address = ntos.ob.allocateObjectBody(ntos.syncTypes.mutant,
+          org.ntsim.ex.SyncObjectTypes.KMUTANT_SIZE, false);
       org.ntsim.ke.KMutant m = kernel.objects.initializeMutant(InitialOwner, false, address);
       return insertObject(ntos.syncTypes.mutant, m, address, ObjectName, DesiredAccess,
           MutantHandle, null);
@@ -423,8 +424,8 @@ public final class Ntdll {
       if (badRequired(SemaphoreHandle)) {
         return NtStatus.STATUS_ACCESS_VIOLATION;
       }
-      long address = ntos.pool.allocateNonPaged(org.ntsim.ex.SyncObjectTypes.KSEMAPHORE_SIZE,
-          "Sema");
+      long address = ntos.ob.allocateObjectBody(ntos.syncTypes.semaphore,
+          org.ntsim.ex.SyncObjectTypes.KSEMAPHORE_SIZE, false);
       org.ntsim.ke.KSemaphore s = new org.ntsim.ke.KSemaphore(InitialCount, MaximumCount, address);
       return insertObject(ntos.syncTypes.semaphore, s, address, ObjectName, DesiredAccess,
           SemaphoreHandle, null);
@@ -467,7 +468,8 @@ public final class Ntdll {
       if (badRequired(TimerHandle)) {
         return NtStatus.STATUS_ACCESS_VIOLATION;
       }
-      long address = ntos.pool.allocateNonPaged(org.ntsim.ex.SyncObjectTypes.ETIMER_SIZE, "Time");
+      long address = ntos.ob.allocateObjectBody(ntos.syncTypes.timer,
+          org.ntsim.ex.SyncObjectTypes.ETIMER_SIZE, false);
       org.ntsim.ex.ETimer t = new org.ntsim.ex.ETimer(TimerType == NotificationTimer, address);
       t.dpc = kernel.initializeDpc("nt!ExpTimerDpcRoutine", this::timerDpc, t, address + 0x58);
       return insertObject(ntos.syncTypes.timer, t, address, ObjectName, DesiredAccess,
@@ -708,16 +710,20 @@ public final class Ntdll {
             return NtStatus.STATUS_INVALID_HANDLE;
           }
           long address = ntos.pool.allocateNonPaged(0x30, "Apc ");
+          // The KAPC's kernel routine frees it on delivery, as PspQueueApcSpecialApc does.
           org.ntsim.ke.Kapc apc = kernel.objects.initializeApc(t, "ntdll!KiUserApcDispatcher",
-              null, (ctx, a2, a3) -> {
+              a -> ntos.pool.freePool(a.address), (ctx, a2, a3) -> {
                 if (ApcRoutine == null) {
                   throw new org.ntsim.ke.GuestException(NtStatus.STATUS_ACCESS_VIOLATION,
                       "user APC routine is NULL");
                 }
                 ApcRoutine.run(ApcArgument1, ApcArgument2, ApcArgument3);
               }, null, Kernel.USER_MODE, address);
-          return kernel.objects.insertQueueApc(apc, null, null, 0) ? NtStatus.STATUS_SUCCESS
-              : NtStatus.STATUS_UNSUCCESSFUL;
+          if (kernel.objects.insertQueueApc(apc, null, null, 0)) {
+            return NtStatus.STATUS_SUCCESS;
+          }
+          ntos.pool.freePool(address);
+          return NtStatus.STATUS_UNSUCCESSFUL;
         }));
   }
 
@@ -950,7 +956,9 @@ public final class Ntdll {
       }
       DirectoryHandle[0] = 0;
       ObjectManager.HandleResult r = ntos.ob.insertObject(currentProcess().handleTable(),
-          ntos.ob.createDirectoryObject(), ObjectAttributes, DesiredAccess);
+          ntos.ob.createDirectoryObject(ObjectAttributes != null
+              && ObjectAttributes.ObjectName() != null && !ObjectAttributes.ObjectName().isEmpty()),
+          ObjectAttributes, DesiredAccess);
       DirectoryHandle[0] = r.handle();
       return r.status();
     } finally {
