@@ -68,6 +68,10 @@ public final class KdConsole {
                                 flags 1 handle, object and access, 2 the object's header
         !apc [proc|thre <addr>] queued APCs per thread: KAPC address, kind, routine
         !locks [-v] [addr]      held mutants with owner, recursion and waiters (-v: all known)
+        !pool <addr> [flags]    the pool page holding addr: each block's header, addr's marked;
+                                flags 2 only addr's block
+        !poolused [flags [tag]] pool use per tag, non-paged and paged; flags 1 allocations and
+                                frees, 2 sort by non-paged, 4 by paged bytes; tag may use * and ?
         !analyze [-v]           the bug check that stopped the machine, with recent trace events
         help, ?                 this list
       Numbers are hexadecimal unless written 0n<decimal>.""";
@@ -84,6 +88,7 @@ public final class KdConsole {
   private final BugCheckAnalysis analysis;
   private final ObjectExtension objects;
   private final DispatcherExtensions dispatcher;
+  private final PoolExtensions pools;
   private boolean showProcessor; // the user has chosen a processor with ~N
 
   /**
@@ -103,6 +108,7 @@ public final class KdConsole {
     this.analysis = new BugCheckAnalysis(target);
     this.objects = new ObjectExtension(target, processes);
     this.dispatcher = new DispatcherExtensions(target);
+    this.pools = new PoolExtensions(target);
     if (os.kernel.bugCheck() != null) {
       target.setCurrentCpu(os.kernel.bugCheck().cpu());
     }
@@ -171,6 +177,8 @@ public final class KdConsole {
       case "!handle" -> objects.handle(o, args);
       case "!apc" -> dispatcher.apc(o, args);
       case "!locks", "!mutant" -> dispatcher.locks(o, args);
+      case "!pool" -> pools.pool(o, args);
+      case "!poolused" -> pools.poolused(o, args);
       case "help", "?", ".help" -> o.line(HELP);
       default -> unknown(verb);
     }

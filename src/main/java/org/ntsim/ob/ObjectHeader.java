@@ -10,8 +10,17 @@ package org.ntsim.ob;
  * runs once and the header is dead. A temporary (not permanent) named object is in its
  * directory exactly while handleCount > 0; the directory entry is not a reference to the object,
  * but it is one to the directory.
+ *
+ * <p>An object made through {@link ObjectManager#allocateObjectBody} lives in one pool block:
+ * POOL_HEADER, OBJECT_HEADER_NAME_INFO (0x10 bytes, for an object created with a name), this
+ * header (0x18 bytes), then the body; the block goes back to the pool when the object is deleted.
  */
 public final class ObjectHeader {
+  /** sizeof(OBJECT_HEADER) up to its Body field on x86 Vista. */
+  public static final int BYTES = 0x18;
+  /** sizeof(OBJECT_HEADER_NAME_INFO) on x86. */
+  public static final int NAME_INFO_BYTES = 0x10;
+
   public final ObjectType type;
   public final Object body;
   public final long bodyAddress;
@@ -25,6 +34,8 @@ public final class ObjectHeader {
   boolean permanent;
   boolean deleted;
   Runnable deleteProcedure;
+  /** The pool allocation holding the object (as the pool returned it), or 0 for none. */
+  long poolBlock;
 
   ObjectHeader(ObjectType type, Object body, long bodyAddress) {
     this.type = type;
@@ -70,7 +81,15 @@ public final class ObjectHeader {
 
   /** Address of the header itself: 0x18 bytes before the body on x86. */
   public long headerAddress() {
-    return bodyAddress - 0x18;
+    return bodyAddress - BYTES;
+  }
+
+  /**
+   * The address the pool returned for the object's block (its optional headers come first), or
+   * 0 when the body's address did not come from {@link ObjectManager#allocateObjectBody}.
+   */
+  public long poolBlock() {
+    return poolBlock;
   }
 
   @Override

@@ -4,6 +4,9 @@ import static org.ntsim.ob.AccessMask.ACCESS_SYSTEM_SECURITY;
 import static org.ntsim.ob.AccessMask.GENERIC_ALL;
 import static org.ntsim.ob.AccessMask.MAXIMUM_ALLOWED;
 
+import org.ntsim.ex.Pool;
+import org.ntsim.ex.PoolTag;
+import org.ntsim.ex.PoolType;
 import org.ntsim.ke.DispatcherObject;
 import org.ntsim.ke.NtStatus;
 
@@ -24,7 +27,12 @@ import org.ntsim.ke.NtStatus;
  *   <li>temporary names: a named object leaves its directory when its last handle closes
  *       (ObpDeleteNameCheck), and is deleted when its last reference goes;
  *   <li>access: generic rights mapped through the type's GENERIC_MAPPING and kept within its
- *       valid mask; see {@link #accessCheck} for what opening an existing object is granted.
+ *       valid mask; see {@link #accessCheck} for what opening an existing object is granted;
+ *   <li>ObpAllocateObject / ObpFreeObject: an object's headers and body share one block of its
+ *       type's pool, tagged with the type's key and PROTECTED_POOL ({@link #allocateObjectBody});
+ *       the block is freed when the object is deleted. Types, directories and symbolic links
+ *       are allocated the same way (types from non-paged pool as "ObjT", directories and links
+ *       from paged pool).
  * </ul>
  *
  * <p>Left out: security descriptors (every object behaves as if it had the default DACL of a
@@ -53,11 +61,6 @@ public final class ObjectManager {
   /** Handle attributes a handle entry keeps. */
   private static final int HANDLE_ATTRIBUTES = ObjectAttributes.OBJ_INHERIT;
 
-  /**
-   * Where the namespace's own objects (directories, links, type objects) get addresses: a paged
-   * pool range as a debugger on Vista x86 shows it (ex.Pool models only the non-paged pool).
-   */
-  private static final long NAMESPACE_POOL_START = 0x8A000000L;
   private static final int OBJECT_DIRECTORY_SIZE = 0xA8;
   private static final int OBJECT_SYMBOLIC_LINK_SIZE = 0x20;
   private static final int OBJECT_TYPE_SIZE = 0x90;
@@ -110,28 +113,34 @@ public final class ObjectManager {
       new Reference(NtStatus.STATUS_OBJECT_TYPE_MISMATCH, null);
   private static final Reference DENIED = new Reference(NtStatus.STATUS_ACCESS_DENIED, null);
 
-  public final ObjectType typeType =
-      new ObjectType("Type", GenericMapping.OBJECT_TYPE, AccessMask.OBJECT_TYPE_ALL_ACCESS);
+  public final ObjectType typeType = new ObjectType("Type", GenericMapping.OBJECT_TYPE,
+      AccessMask.OBJECT_TYPE_ALL_ACCESS, false, PoolType.NonPagedPool, PoolTag.of("ObjT"));
   public final ObjectType directoryType = new ObjectType("Directory", GenericMapping.DIRECTORY,
-      AccessMask.DIRECTORY_ALL_ACCESS, true);
+      AccessMask.DIRECTORY_ALL_ACCESS, true, PoolType.PagedPool, ObjectType.keyOf("Directory"));
   public final ObjectType symbolicLinkType = new ObjectType("SymbolicLink",
-      GenericMapping.SYMBOLIC_LINK, AccessMask.SYMBOLIC_LINK_ALL_ACCESS, true);
+      GenericMapping.SYMBOLIC_LINK, AccessMask.SYMBOLIC_LINK_ALL_ACCESS, true,
+      PoolType.PagedPool, ObjectType.keyOf("SymbolicLink"));
 
+  private final Pool pool;
   private final NameLookup names = new NameLookup(this);
-  private long nextNamespaceAddress = NAMESPACE_POOL_START;
   private final ObjectDirectory root;
   private final ObjectDirectory objectTypes;
   private final ObjectDirectory baseNamedObjects;
 
-  /** ObInitSystem: the types of the namespace's own objects and the standard directories. */
-  public ObjectManager() {
+  /**
+   * ObInitSystem: the types of the namespace's own objects and the standard directories, their
+   * bodies allocated from {@code pool}.
+   */
+  public ObjectManager(Pool pool) {
+    this.pool = pool;
     root = new ObjectDirectory();
-    root.header = allocate(directoryType, root, namespaceAddress(OBJECT_DIRECTORY_SIZE), null);
+    root.header = allocate(directoryType, root,
+        allocateObjectBody(directoryType, OBJECT_DIRECTORY_SIZE, true), null);
     root.header.name = ROOT_NAME;
     root.header.permanent = true;
     objectTypes = new ObjectDirectory();
     objectTypes.header = allocate(directoryType, objectTypes,
-        namespaceAddress(OBJECT_DIRECTORY_SIZE), null);
+        allocateObjectBody(directoryType, OBJECT_DIRECTORY_SIZE, true), null);
     enterPermanent(root, "ObjectTypes", objectTypes.header);
     registerType(typeType);
     registerType(directoryType);
@@ -166,7 +175,8 @@ public final class ObjectManager {
       }
       return;
     }
-    ObjectHeader h = allocate(typeType, type, namespaceAddress(OBJECT_TYPE_SIZE), null);
+    ObjectHeader h = allocate(typeType, type, allocateObjectBody(typeType, OBJECT_TYPE_SIZE, true),
+        null);
     enterPermanent(objectTypes, type.name, h);
   }
 
@@ -176,7 +186,25 @@ public final class ObjectManager {
     return h == null ? null : (ObjectType) h.body;
   }
 
-  /** ObCreateObject: a header with one pointer reference held by the creator. */
+  /**
+   * ObpAllocateObject: a block of {@code type}'s pool for an object whose body is
+   * {@code bodySizeBytes}, with room before the body for the OBJECT_HEADER and, when the object
+   * is to be created with a name, its OBJECT_HEADER_NAME_INFO; tagged with the type's key and
+   * PROTECTED_POOL. Returns the body's address, for the body's constructor and then
+   * {@link #createObject}; 0 when the pool has no room.
+   */
+  public long allocateObjectBody(ObjectType type, int bodySizeBytes, boolean named) {
+    int optional = named ? ObjectHeader.NAME_INFO_BYTES : 0;
+    long block = pool.allocatePoolWithTag(type.poolType,
+        optional + ObjectHeader.BYTES + (long) bodySizeBytes, objectTag(type));
+    return block == 0 ? 0 : block + optional + ObjectHeader.BYTES;
+  }
+
+  /**
+   * ObCreateObject: a header with one pointer reference held by the creator. A body placed by
+   * {@link #allocateObjectBody} goes back to the pool with the object; one whose address came
+   * from elsewhere (a static address) does not.
+   */
   public ObjectHeader createObject(ObjectType type, Object body, long bodyAddress,
       Runnable deleteProcedure) {
     registerType(type);
@@ -192,15 +220,38 @@ public final class ObjectManager {
     ObjectHeader h = new ObjectHeader(type, body, bodyAddress);
     h.pointerCount = 1;
     h.deleteProcedure = deleteProcedure;
+    h.poolBlock = objectBlock(type, bodyAddress);
     type.objectCreated();
     return h;
   }
 
-  /** ObCreateObject for a Directory: an empty directory, not yet named. */
-  public ObjectHeader createDirectoryObject() {
+  private static int objectTag(ObjectType type) {
+    return type.poolTag | PoolTag.PROTECTED_POOL;
+  }
+
+  /**
+   * The pool block {@link #allocateObjectBody} made for a body at {@code bodyAddress}, or 0: the
+   * block starts right before the OBJECT_HEADER, or before the name information in front of it,
+   * and carries the type's protected tag. (No block can start inside another, so at most one of
+   * the two places holds one.)
+   */
+  private long objectBlock(ObjectType type, long bodyAddress) {
+    long plain = bodyAddress - ObjectHeader.BYTES;
+    if (pool.allocationTag(plain) == objectTag(type)) {
+      return plain;
+    }
+    long named = plain - ObjectHeader.NAME_INFO_BYTES;
+    return pool.allocationTag(named) == objectTag(type) ? named : 0;
+  }
+
+  /**
+   * ObCreateObject for a Directory: an empty directory, not yet in the namespace; {@code named}
+   * when it is to be inserted under a name (its block then has room for the name information).
+   */
+  public ObjectHeader createDirectoryObject(boolean named) {
     ObjectDirectory directory = new ObjectDirectory();
     directory.header = createObject(directoryType, directory,
-        namespaceAddress(OBJECT_DIRECTORY_SIZE), null);
+        allocateObjectBody(directoryType, OBJECT_DIRECTORY_SIZE, named), null);
     return directory.header;
   }
 
@@ -220,7 +271,7 @@ public final class ObjectManager {
     h.pointerCount++;
   }
 
-  /** ObDereferenceObject: the last reference deletes the object. */
+  /** ObDereferenceObject: the last reference deletes the object and frees its pool block. */
   public void dereference(ObjectHeader h) {
     if (h.pointerCount <= 0) {
       throw new IllegalStateException("dereference of a " + h.type.name + " with no references");
@@ -233,6 +284,9 @@ public final class ObjectManager {
       h.type.objectDeleted();
       if (h.deleteProcedure != null) {
         h.deleteProcedure.run();
+      }
+      if (h.poolBlock != 0) {
+        pool.freePoolWithTag(h.poolBlock, objectTag(h.type));
       }
     }
   }
@@ -266,15 +320,15 @@ public final class ObjectManager {
 
   private ObjectDirectory permanentDirectory(ObjectDirectory parent, String name) {
     ObjectDirectory directory = new ObjectDirectory();
-    directory.header = allocate(directoryType, directory, namespaceAddress(OBJECT_DIRECTORY_SIZE),
-        null);
+    directory.header = allocate(directoryType, directory,
+        allocateObjectBody(directoryType, OBJECT_DIRECTORY_SIZE, true), null);
     enterPermanent(parent, name, directory.header);
     return directory;
   }
 
   private void permanentLink(ObjectDirectory parent, String name, String target) {
     ObjectHeader link = allocate(symbolicLinkType, new SymbolicLink(target),
-        namespaceAddress(OBJECT_SYMBOLIC_LINK_SIZE), null);
+        allocateObjectBody(symbolicLinkType, OBJECT_SYMBOLIC_LINK_SIZE, true), null);
     enterPermanent(parent, name, link);
   }
 
@@ -295,12 +349,6 @@ public final class ObjectManager {
     ObjectDirectory directory = h.directory;
     directory.remove(h);
     dereference(directory.header);
-  }
-
-  private long namespaceAddress(int sizeBytes) {
-    long body = nextNamespaceAddress + 8; // after the POOL_HEADER
-    nextNamespaceAddress = body + ((sizeBytes + 7L) & ~7L);
-    return body;
   }
 
   // ------------------------------------------------------------------ handles

@@ -1,5 +1,8 @@
 package org.ntsim.ob;
 
+import org.ntsim.ex.PoolTag;
+import org.ntsim.ex.PoolType;
+
 /**
  * OBJECT_TYPE: a kind of executive object (Process, Thread, Event, Directory, ...) with what its
  * OBJECT_TYPE_INITIALIZER says about access and names: the GENERIC_MAPPING, the valid access
@@ -10,8 +13,12 @@ package org.ntsim.ob;
  * <p>The object manager enters each type in \ObjectTypes, under its name, when the first object
  * of the type is created or the type is registered ({@link ObjectManager#registerType}).
  *
+ * <p>Objects of the type live in its pool ({@code poolType}, non-paged unless the type says
+ * otherwise) under its key ({@code poolTag}): as ObCreateObjectType does, the first four
+ * characters of the type's name, padded with spaces ("Even", "Proc", "Thre", "Dire").
+ *
  * <p>Left out: the type's procedures other than delete (open, close, parse, security, okay to
- * close), quotas, and the pool type.
+ * close), and quotas.
  */
 public final class ObjectType {
   public final String name;
@@ -20,18 +27,31 @@ public final class ObjectType {
   public final boolean caseInsensitive;
   /** What GENERIC_ALL maps to: every right a handle to this type can have. */
   public final int allAccess;
+  /** The pool the type's objects are allocated from. */
+  public final PoolType poolType;
+  /** The type's key: the tag its objects' pool blocks carry (without PROTECTED_POOL). */
+  public final int poolTag;
   private long objectCount;
   private long handleCount;
   private long highWaterObjects;
   private long highWaterHandles;
 
   public ObjectType(String name, GenericMapping genericMapping, int validAccessMask,
-      boolean caseInsensitive) {
+      boolean caseInsensitive, PoolType poolType, int poolTag) {
     this.name = name;
     this.genericMapping = genericMapping;
     this.validAccessMask = validAccessMask;
     this.caseInsensitive = caseInsensitive;
     this.allAccess = genericMapping.genericAll();
+    this.poolType = poolType;
+    this.poolTag = poolTag;
+  }
+
+  /** A type of non-paged objects keyed by the first four characters of its name. */
+  public ObjectType(String name, GenericMapping genericMapping, int validAccessMask,
+      boolean caseInsensitive) {
+    this(name, genericMapping, validAccessMask, caseInsensitive, PoolType.NonPagedPool,
+        keyOf(name));
   }
 
   /** A type whose names compare as the caller asks (case-sensitively by default). */
@@ -45,6 +65,11 @@ public final class ObjectType {
    */
   public ObjectType(String name, int allAccess) {
     this(name, GenericMapping.forStandardType(name, allAccess), allAccess, false);
+  }
+
+  /** ObCreateObjectType's key: the name's first four characters, padded with spaces. */
+  public static int keyOf(String name) {
+    return PoolTag.of(name.length() > 4 ? name.substring(0, 4) : name);
   }
 
   public long objectCount() {

@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
-import org.ntsim.ex.Pool;
 import org.ntsim.hal.Machine;
 import org.ntsim.ke.BugCheck;
 import org.ntsim.ke.BugCheckException;
@@ -46,7 +45,6 @@ public final class ProcessManager {
   private final Kernel kernel;
   private final Machine machine;
   private final ObjectManager ob;
-  private final Pool pool;
   private final CidTable cids = new CidTable();
   private final List<EProcess> activeProcesses = new ArrayList<>();
   private EProcess idleProcess;
@@ -54,11 +52,10 @@ public final class ProcessManager {
   private final List<EThread> idleThreads = new ArrayList<>();
   private int processSeed;
 
-  public ProcessManager(Kernel kernel, ObjectManager ob, Pool pool) {
+  public ProcessManager(Kernel kernel, ObjectManager ob) {
     this.kernel = kernel;
     this.machine = kernel.machine();
     this.ob = ob;
-    this.pool = pool;
   }
 
   /**
@@ -159,7 +156,7 @@ public final class ProcessManager {
     if (base < 0) {
       throw new IllegalArgumentException("not a priority class: " + priorityClass);
     }
-    long address = pool.allocateNonPaged(EPROCESS_SIZE, "Proc");
+    long address = ob.allocateObjectBody(processType, EPROCESS_SIZE, false);
     EProcess p = new EProcess(address, imageName, parent == null ? 0 : parent.pid(), base,
         affinity, processSeed++);
     p.priorityClass = priorityClass;
@@ -186,7 +183,7 @@ public final class ProcessManager {
    */
   public EThread createThread(EProcess process, String name, String startSymbol, int priority,
       int priorityLevel, boolean kernelMode, ThreadStart body, boolean suspended) {
-    long address = pool.allocateNonPaged(ETHREAD_SIZE, "Thre");
+    long address = ob.allocateObjectBody(threadType, ETHREAD_SIZE, false);
     EThread t = new EThread(process, address, address + 0x40, false, startSymbol);
     t.uniqueThread = cids.allocate(t);
     t.createTimeNs = machine.activeCpu().clockNs();

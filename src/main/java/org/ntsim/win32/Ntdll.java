@@ -319,6 +319,12 @@ public final class Ntdll {
     return r.status();
   }
 
+  /** Whether an object created under {@code attributes} gets a name (and a name-info header). */
+  private static boolean named(org.ntsim.ob.ObjectAttributes attributes) {
+    return attributes != null && attributes.ObjectName() != null
+        && !attributes.ObjectName().isEmpty();
+  }
+
   /**
    * The NtOpen calls of the synchronisation objects: ObOpenObjectByName in the caller's process
    * for an object of {@code type}. STATUS_OBJECT_NAME_NOT_FOUND for a name not there,
@@ -381,10 +387,11 @@ public final class Ntdll {
       if (badRequired(EventHandle)) {
         return NtStatus.STATUS_ACCESS_VIOLATION;
       }
-      long address = ntos.pool.allocateNonPaged(org.ntsim.ex.SyncObjectTypes.KEVENT_SIZE, "Even");
+      long address = ntos.ob.allocateObjectBody(ntos.syncTypes.event,
+          org.ntsim.ex.SyncObjectTypes.KEVENT_SIZE, named(ObjectAttributes));
       KEvent e = new KEvent(EventType == NotificationEvent, InitialState, address);
-      return insertObject(ntos.syncTypes.event, e, address, ObjectAttributes, DesiredAccess, EventHandle,
-          null);
+      return insertObject(ntos.syncTypes.event, e, address, ObjectAttributes, DesiredAccess,
+          EventHandle, null);
     });
   }
 
@@ -432,8 +439,8 @@ public final class Ntdll {
       if (badRequired(MutantHandle)) {
         return NtStatus.STATUS_ACCESS_VIOLATION;
       }
-      long address = ntos.pool.allocateNonPaged(org.ntsim.ex.SyncObjectTypes.KMUTANT_SIZE,
-          "Muta");
+      long address = ntos.ob.allocateObjectBody(ntos.syncTypes.mutant,
+          org.ntsim.ex.SyncObjectTypes.KMUTANT_SIZE, named(ObjectAttributes));
       org.ntsim.ke.KMutant m = kernel.objects.initializeMutant(InitialOwner, false, address);
       return insertObject(ntos.syncTypes.mutant, m, address, ObjectAttributes, DesiredAccess,
           MutantHandle, () -> abandonOnDelete(m));
@@ -488,8 +495,8 @@ public final class Ntdll {
       if (badRequired(SemaphoreHandle)) {
         return NtStatus.STATUS_ACCESS_VIOLATION;
       }
-      long address = ntos.pool.allocateNonPaged(org.ntsim.ex.SyncObjectTypes.KSEMAPHORE_SIZE,
-          "Sema");
+      long address = ntos.ob.allocateObjectBody(ntos.syncTypes.semaphore,
+          org.ntsim.ex.SyncObjectTypes.KSEMAPHORE_SIZE, named(ObjectAttributes));
       org.ntsim.ke.KSemaphore s = new org.ntsim.ke.KSemaphore(InitialCount, MaximumCount, address);
       return insertObject(ntos.syncTypes.semaphore, s, address, ObjectAttributes, DesiredAccess,
           SemaphoreHandle, null);
@@ -533,7 +540,8 @@ public final class Ntdll {
       if (badRequired(TimerHandle)) {
         return NtStatus.STATUS_ACCESS_VIOLATION;
       }
-      long address = ntos.pool.allocateNonPaged(org.ntsim.ex.SyncObjectTypes.ETIMER_SIZE, "Time");
+      long address = ntos.ob.allocateObjectBody(ntos.syncTypes.timer,
+          org.ntsim.ex.SyncObjectTypes.ETIMER_SIZE, named(ObjectAttributes));
       org.ntsim.ex.ETimer t = new org.ntsim.ex.ETimer(TimerType == NotificationTimer, address);
       t.dpc = kernel.initializeDpc("nt!ExpTimerDpcRoutine", this::timerDpc, t, address + 0x58);
       return insertObject(ntos.syncTypes.timer, t, address, ObjectAttributes, DesiredAccess,
@@ -774,14 +782,19 @@ public final class Ntdll {
           long address = ntos.pool.allocateNonPaged(0x30, "Apc ");
           // KeInitializeApc makes an APC without a normal routine a special kernel APC: with a
           // NULL routine nothing reaches user mode, and an alertable wait is not ended by it.
+          // Either way the kernel routine frees the KAPC on delivery (PspQueueApcSpecialApc).
           org.ntsim.ke.Kapc apc = ApcRoutine == null
-              ? kernel.objects.initializeApc(t, "nt!PspQueueApcSpecialApc", a -> { }, null, null,
-                  Kernel.KERNEL_MODE, address)
-              : kernel.objects.initializeApc(t, "ntdll!KiUserApcDispatcher", null,
+              ? kernel.objects.initializeApc(t, "nt!PspQueueApcSpecialApc",
+                  a -> ntos.pool.freePool(a.address), null, null, Kernel.KERNEL_MODE, address)
+              : kernel.objects.initializeApc(t, "ntdll!KiUserApcDispatcher",
+                  a -> ntos.pool.freePool(a.address),
                   (ctx, a2, a3) -> ApcRoutine.run(ApcArgument1, ApcArgument2, ApcArgument3),
                   null, Kernel.USER_MODE, address);
-          return kernel.objects.insertQueueApc(apc, null, null, 0) ? NtStatus.STATUS_SUCCESS
-              : NtStatus.STATUS_UNSUCCESSFUL;
+          if (kernel.objects.insertQueueApc(apc, null, null, 0)) {
+            return NtStatus.STATUS_SUCCESS;
+          }
+          ntos.pool.freePool(address);
+          return NtStatus.STATUS_UNSUCCESSFUL;
         }));
   }
 
@@ -1014,7 +1027,9 @@ public final class Ntdll {
       }
       DirectoryHandle[0] = 0;
       ObjectManager.HandleResult r = ntos.ob.insertObject(currentProcess().handleTable(),
-          ntos.ob.createDirectoryObject(), ObjectAttributes, DesiredAccess);
+          ntos.ob.createDirectoryObject(ObjectAttributes != null
+              && ObjectAttributes.ObjectName() != null && !ObjectAttributes.ObjectName().isEmpty()),
+          ObjectAttributes, DesiredAccess);
       DirectoryHandle[0] = r.handle();
       return r.status();
     } finally {

@@ -18,8 +18,8 @@ import org.ntsim.ps.PsConstants;
 public final class Ntos {
   public final Machine machine;
   public final Kernel kernel;
-  public final ObjectManager ob;
   public final Pool pool;
+  public final ObjectManager ob;
   /** The event, mutant, semaphore and timer object types. */
   public final org.ntsim.ex.SyncObjectTypes syncTypes = new org.ntsim.ex.SyncObjectTypes();
   public final ProcessManager ps;
@@ -29,9 +29,9 @@ public final class Ntos {
   public Ntos(MachineConfig config) {
     this.machine = new Machine(config);
     this.kernel = new Kernel(machine);
-    this.ob = new ObjectManager();
-    this.pool = new Pool();
-    this.ps = new ProcessManager(kernel, ob, pool);
+    this.pool = new Pool(kernel);
+    this.ob = new ObjectManager(pool);
+    this.ps = new ProcessManager(kernel, ob);
     this.ntdll = new Ntdll(this);
     this.kernel32 = new Kernel32(this);
     ps.boot();

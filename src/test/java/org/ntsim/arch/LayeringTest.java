@@ -1,5 +1,6 @@
 package org.ntsim.arch;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,4 +49,17 @@ class LayeringTest {
           + " -> win32 -> io, cc, mm, ps, ob, se, ex -> ke -> hal) and trace depends on none;"
           + " to reach upwards, have the upper layer register a callback or pass an interface"
           + " defined in the lower layer");
+
+  /**
+   * Executive support sits on the kernel alone: the pool and ex's other mechanisms use only ke
+   * and hal (and trace), so that every executive component can allocate from the pool.
+   * SyncObjectTypes, which defines ex's object types for the object manager, is the exception.
+   */
+  @ArchTest
+  static final ArchRule executiveSupportUsesOnlyTheKernelAndHal = classes()
+      .that().resideInAPackage("org.ntsim.ex..").and().doNotHaveSimpleName("SyncObjectTypes")
+      .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.ntsim.ex..",
+          "org.ntsim.ke..", "org.ntsim.hal..", "org.ntsim.trace..")
+      .because("the pool and the other executive support routines serve ob, ps, mm and io, so"
+          + " they may call only the kernel and the HAL");
 }

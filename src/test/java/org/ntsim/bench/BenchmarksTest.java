@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 class BenchmarksTest {
 
   @Test
-  void namesAreSwitchScaleWaitAndWaitAll() {
-    assertThat(Benchmarks.names()).containsExactly("switch", "scale", "wait", "waitall");
+  void namesAreSwitchScaleWaitWaitAllAndPool() {
+    assertThat(Benchmarks.names()).containsExactly("switch", "scale", "wait", "waitall", "pool");
   }
 
   @Test

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Randomized simulation test: the stress lab over many seeds, with the kernel's invariants
- * checked after every CPU slice (safety), then every process must have exited (liveness). The
+ * checked after every CPU slice (safety), then every process must have exited (liveness) and
+ * the pools, after all the objects the run made and deleted, must be consistent. The
  * seed picks every parameter, the processor count included; a failure prints the command that
  * replays it.
  */
@@ -34,6 +35,7 @@ class StressSimulationTest {
         Labs.runToEnd(lab, os, lab.timeLimitNs());
         assertThat(os.kernel.bugCheck()).as(replay).isNull();
         assertThat(lab.finished(os)).as("every process exits: " + replay).isTrue();
+        os.pool.verify();
       } catch (RuntimeException | Error e) {
         throw new AssertionError(replay, e);
       } finally {
