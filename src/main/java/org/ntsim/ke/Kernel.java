@@ -422,6 +422,33 @@ public final class Kernel implements CpuDriver {
     }
   }
 
+  /**
+   * KeStackAttachProcess: the current thread runs in {@code p}'s address space until
+   * {@link #unstackDetachProcess}; it keeps doing so if it is switched out and resumes elsewhere.
+   * Returns the process it was attached to before (null: its own), for the detach.
+   */
+  public KProcess stackAttachProcess(KProcess p) {
+    KThread t = currentThread();
+    KProcess previous = t.attachedProcess;
+    t.attachedProcess = p == t.process ? null : p;
+    loadAddressSpace(t);
+    return previous;
+  }
+
+  /** KeUnstackDetachProcess: back to the address space the thread had before the attach. */
+  public void unstackDetachProcess(KProcess previous) {
+    KThread t = currentThread();
+    t.attachedProcess = previous;
+    loadAddressSpace(t);
+  }
+
+  private void loadAddressSpace(KThread t) {
+    long directoryBase = t.addressSpaceProcess().directoryTableBase;
+    if (directoryBase != 0) {
+      machine.activeCpu().mmu.loadDirectoryBase(directoryBase);
+    }
+  }
+
   /** Switches the current thread between user and kernel mode (system call entry and exit). */
   public void setKernelMode(boolean kernel) {
     KThread t = currentThread();
@@ -1080,9 +1107,19 @@ public final class Kernel implements CpuDriver {
     }
   }
 
+  private final List<Runnable> invariantChecks = new ArrayList<>();
+
+  /** Adds a sweep the executive runs with the kernel's when invariants are on (hal.Checks). */
+  public void addInvariantCheck(Runnable check) {
+    invariantChecks.add(check);
+  }
+
   @Override
   public void verify() {
     new KernelVerifier(this).verify();
+    for (Runnable check : invariantChecks) {
+      check.run();
+    }
   }
 
   @Override
