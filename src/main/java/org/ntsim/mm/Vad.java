@@ -95,6 +95,20 @@ public final class Vad {
     return (writeWatchBits[i >>> 6] & (1L << (i & 63))) != 0;
   }
 
+  /** A VAD for pages {@code fromVpn..toVpn} of this one, with their write-watch and lock bits. */
+  Vad slice(long fromVpn, long toVpn) {
+    Vad v = new Vad(fromVpn, toVpn, protection, memCommit, writeWatch, topDown);
+    for (long vpn = fromVpn; vpn <= toVpn; vpn++) {
+      if (writeWatch && written(vpn)) {
+        v.markWritten(vpn);
+      }
+      if (locked(vpn)) {
+        v.setLocked(vpn, true);
+      }
+    }
+    return v;
+  }
+
   boolean locked(long vpn) {
     if (lockedBits == null) {
       return false;

@@ -118,22 +118,17 @@ public final class VirtualMemory {
    */
   public int allocate(AddressSpace as, long[] baseAddress, long zeroBits, long[] regionSize,
       int allocationType, int protect) {
+    int check = checkAllocation(allocationType, protect);
+    if (check != NtStatus.STATUS_SUCCESS) {
+      return check;
+    }
     if (zeroBits < 0 || zeroBits > 21) {
       return NtStatus.STATUS_INVALID_PARAMETER_3;
     }
     long size = regionSize[0];
     long base = baseAddress[0];
-    if (size == 0 || size < 0 || size > USER_END) {
+    if (size <= 0 || size > USER_END) {
       return NtStatus.STATUS_INVALID_PARAMETER_4;
-    }
-    int known = MEM_COMMIT | MEM_RESERVE | MEM_RESET | MEM_TOP_DOWN | MEM_WRITE_WATCH
-        | MEM_PHYSICAL | MEM_LARGE_PAGES;
-    if ((allocationType & ~known) != 0
-        || (allocationType & (MEM_COMMIT | MEM_RESERVE | MEM_RESET)) == 0
-        || ((allocationType & MEM_RESET) != 0 && allocationType != MEM_RESET)
-        || ((allocationType & MEM_WRITE_WATCH) != 0 && (allocationType & MEM_RESERVE) == 0)
-        || (allocationType & (MEM_PHYSICAL | MEM_LARGE_PAGES)) != 0) {
-      return NtStatus.STATUS_INVALID_PARAMETER_5;
     }
     if (base < 0 || base > MmLayout.MM_HIGHEST_USER_ADDRESS) {
       return NtStatus.STATUS_INVALID_PARAMETER_2;
@@ -142,10 +137,6 @@ public final class VirtualMemory {
       return reset(as, baseAddress, regionSize);
     }
     int protection = MmPte.fromWin32(protect);
-    if (protection < 0 || (protection & 7) == MmPte.MM_WRITECOPY
-        || (protection & 7) == MmPte.MM_EXECUTE_WRITECOPY) {
-      return NtStatus.STATUS_INVALID_PAGE_PROTECTION;
-    }
     boolean reserve = (allocationType & MEM_RESERVE) != 0 || base == 0;
     boolean commit = (allocationType & MEM_COMMIT) != 0;
     Attachment a = attach(as);
@@ -164,8 +155,34 @@ public final class VirtualMemory {
       mm.unlock(old);
       detach(a);
     }
-    charge(pages);
+    charge(status == NtStatus.STATUS_SUCCESS ? pages : 1);
     return status;
+  }
+
+  /**
+   * The checks NtAllocateVirtualMemory makes before it looks at its pointers: the allocation
+   * type (STATUS_INVALID_PARAMETER_5), then the protection (STATUS_INVALID_PAGE_PROTECTION;
+   * copy-on-write is refused for private memory; MEM_RESET ignores the protection).
+   */
+  public static int checkAllocation(int allocationType, int protect) {
+    int known = MEM_COMMIT | MEM_RESERVE | MEM_RESET | MEM_TOP_DOWN | MEM_WRITE_WATCH
+        | MEM_PHYSICAL | MEM_LARGE_PAGES;
+    if ((allocationType & ~known) != 0
+        || (allocationType & (MEM_COMMIT | MEM_RESERVE | MEM_RESET)) == 0
+        || ((allocationType & MEM_RESET) != 0 && allocationType != MEM_RESET)
+        || ((allocationType & MEM_WRITE_WATCH) != 0 && (allocationType & MEM_RESERVE) == 0)
+        || (allocationType & (MEM_PHYSICAL | MEM_LARGE_PAGES)) != 0) {
+      return NtStatus.STATUS_INVALID_PARAMETER_5;
+    }
+    if (allocationType == MEM_RESET) {
+      return NtStatus.STATUS_SUCCESS;
+    }
+    int protection = MmPte.fromWin32(protect);
+    if (protection < 0 || (protection & 7) == MmPte.MM_WRITECOPY
+        || (protection & 7) == MmPte.MM_EXECUTE_WRITECOPY) {
+      return NtStatus.STATUS_INVALID_PAGE_PROTECTION;
+    }
+    return NtStatus.STATUS_SUCCESS;
   }
 
   private int reserve(AddressSpace as, long[] baseAddress, long zeroBits, long[] regionSize,
@@ -350,23 +367,17 @@ public final class VirtualMemory {
       if (end > vad.endAddress()) {
         return NtStatus.STATUS_UNABLE_TO_FREE_VM;
       }
-      if (freeType == MEM_RELEASE) {
-        if (size == 0 && start != vad.startAddress()) {
-          return STATUS_FREE_VM_NOT_AT_BASE;
-        }
-        if (start != vad.startAddress() || end != vad.endAddress()) {
-          return NtStatus.STATUS_UNABLE_TO_FREE_VM; // releasing part of a region: not modelled
-        }
+      if (freeType == MEM_RELEASE && size == 0 && start != vad.startAddress()) {
+        return STATUS_FREE_VM_NOT_AT_BASE;
       }
       pages = (end - start) / PAGE;
       long removed = deletePages(as, vad, start >>> 12, (end >>> 12) - 1,
           freeType == MEM_RELEASE);
-      long returned = freeType == MEM_RELEASE ? vad.commitCharge : Math.min(removed,
-          vad.commitCharge);
-      mm.returnCommitment(as, returned);
-      vad.commitCharge -= returned;
-      if (freeType == MEM_RELEASE) {
-        as.vads.remove(vad);
+      if (freeType == MEM_DECOMMIT) {
+        mm.returnCommitment(as, removed);
+        vad.commitCharge -= removed;
+      } else {
+        releaseRange(as, vad, start >>> 12, (end >>> 12) - 1);
       }
       baseAddress[0] = start;
       regionSize[0] = end - start;
@@ -376,6 +387,32 @@ public final class VirtualMemory {
       detach(a);
       charge(pages);
     }
+  }
+
+  /**
+   * Takes pages {@code fromVpn..toVpn} (already cleared) out of {@code vad}: the VAD goes, and
+   * what is left of it on either side becomes a VAD of its own. Called under the lock.
+   */
+  private void releaseRange(AddressSpace as, Vad vad, long fromVpn, long toVpn) {
+    as.vads.remove(vad);
+    long kept = 0;
+    if (fromVpn > vad.startingVpn) {
+      kept += insertPiece(as, vad.slice(vad.startingVpn, fromVpn - 1));
+    }
+    if (toVpn < vad.endingVpn) {
+      kept += insertPiece(as, vad.slice(toVpn + 1, vad.endingVpn));
+    }
+    mm.returnCommitment(as, vad.commitCharge - kept);
+  }
+
+  private long insertPiece(AddressSpace as, Vad piece) {
+    for (long vpn = piece.startingVpn; vpn <= piece.endingVpn; vpn++) {
+      if (committed(piece, pteOf(vpn))) {
+        piece.commitCharge++;
+      }
+    }
+    as.vads.insert(piece);
+    return piece.commitCharge;
   }
 
   /**

@@ -779,4 +779,186 @@ public final class Kernel32 {
   }
 
   // ================================================================== end of object manager
+
+  // ------------------------------------------------------------------ virtual memory
+
+  public static final int MEM_COMMIT = org.ntsim.mm.VirtualMemory.MEM_COMMIT;
+  public static final int MEM_RESERVE = org.ntsim.mm.VirtualMemory.MEM_RESERVE;
+  public static final int MEM_DECOMMIT = org.ntsim.mm.VirtualMemory.MEM_DECOMMIT;
+  public static final int MEM_RELEASE = org.ntsim.mm.VirtualMemory.MEM_RELEASE;
+  public static final int MEM_FREE = org.ntsim.mm.VirtualMemory.MEM_FREE;
+  public static final int MEM_PRIVATE = org.ntsim.mm.MemoryBasicInformation.MEM_PRIVATE;
+  public static final int MEM_RESET = org.ntsim.mm.VirtualMemory.MEM_RESET;
+  public static final int MEM_TOP_DOWN = org.ntsim.mm.VirtualMemory.MEM_TOP_DOWN;
+  public static final int MEM_WRITE_WATCH = org.ntsim.mm.VirtualMemory.MEM_WRITE_WATCH;
+  public static final int WRITE_WATCH_FLAG_RESET = org.ntsim.mm.VirtualMemory.WRITE_WATCH_FLAG_RESET;
+  public static final int PAGE_NOACCESS = org.ntsim.mm.MmPte.PAGE_NOACCESS;
+  public static final int PAGE_READONLY = org.ntsim.mm.MmPte.PAGE_READONLY;
+  public static final int PAGE_READWRITE = org.ntsim.mm.MmPte.PAGE_READWRITE;
+  public static final int PAGE_WRITECOPY = org.ntsim.mm.MmPte.PAGE_WRITECOPY;
+  public static final int PAGE_EXECUTE = org.ntsim.mm.MmPte.PAGE_EXECUTE;
+  public static final int PAGE_EXECUTE_READ = org.ntsim.mm.MmPte.PAGE_EXECUTE_READ;
+  public static final int PAGE_EXECUTE_READWRITE = org.ntsim.mm.MmPte.PAGE_EXECUTE_READWRITE;
+  public static final int PAGE_GUARD = org.ntsim.mm.MmPte.PAGE_GUARD;
+  public static final int PAGE_NOCACHE = org.ntsim.mm.MmPte.PAGE_NOCACHE;
+  public static final int PROCESS_VM_OPERATION = PsConstants.PROCESS_VM_OPERATION;
+  public static final int PROCESS_VM_READ = PsConstants.PROCESS_VM_READ;
+  public static final int PROCESS_VM_WRITE = PsConstants.PROCESS_VM_WRITE;
+  public static final int PROCESS_QUERY_INFORMATION = PsConstants.PROCESS_QUERY_INFORMATION;
+
+  /** VirtualAlloc: the region's base, or 0 with the last error set. */
+  public long VirtualAlloc(long lpAddress, long dwSize, int flAllocationType, int flProtect) {
+    return VirtualAllocEx(GetCurrentProcess(), lpAddress, dwSize, flAllocationType, flProtect);
+  }
+
+  /** VirtualAllocEx. */
+  public long VirtualAllocEx(long hProcess, long lpAddress, long dwSize, int flAllocationType,
+      int flProtect) {
+    long[] base = {lpAddress};
+    long[] size = {dwSize};
+    int status = nt.NtAllocateVirtualMemory(hProcess, base, 0, size, flAllocationType, flProtect);
+    if (!NtStatus.isSuccess(status)) {
+      return fail(WinError.fromNtStatus(status), 0L);
+    }
+    return base[0];
+  }
+
+  /** VirtualFree: with MEM_RELEASE, dwSize must be 0 (ERROR_INVALID_PARAMETER otherwise). */
+  public boolean VirtualFree(long lpAddress, long dwSize, int dwFreeType) {
+    return VirtualFreeEx(GetCurrentProcess(), lpAddress, dwSize, dwFreeType);
+  }
+
+  /** VirtualFreeEx. */
+  public boolean VirtualFreeEx(long hProcess, long lpAddress, long dwSize, int dwFreeType) {
+    if (dwFreeType == MEM_RELEASE && dwSize != 0) {
+      return fail(WinError.ERROR_INVALID_PARAMETER, false);
+    }
+    long[] base = {lpAddress};
+    long[] size = {dwSize};
+    int status = nt.NtFreeVirtualMemory(hProcess, base, size, dwFreeType);
+    return NtStatus.isSuccess(status) || failStatus(status);
+  }
+
+  /**
+   * VirtualProtect: lpflOldProtect receives the first page's old protection; without a place
+   * to put it the call fails (ERROR_NOACCESS) and changes nothing.
+   */
+  public boolean VirtualProtect(long lpAddress, long dwSize, int flNewProtect,
+      int[] lpflOldProtect) {
+    return VirtualProtectEx(GetCurrentProcess(), lpAddress, dwSize, flNewProtect, lpflOldProtect);
+  }
+
+  /** VirtualProtectEx. */
+  public boolean VirtualProtectEx(long hProcess, long lpAddress, long dwSize, int flNewProtect,
+      int[] lpflOldProtect) {
+    long[] base = {lpAddress};
+    long[] size = {dwSize};
+    int status = nt.NtProtectVirtualMemory(hProcess, base, size, flNewProtect, lpflOldProtect);
+    if (status == NtStatus.STATUS_ACCESS_VIOLATION) {
+      return fail(WinError.ERROR_NOACCESS, false);
+    }
+    return NtStatus.isSuccess(status) || failStatus(status);
+  }
+
+  /** VirtualQuery: the bytes written to lpBuffer (28), or 0 with the last error set. */
+  public long VirtualQuery(long lpAddress, org.ntsim.mm.MemoryBasicInformation lpBuffer,
+      long dwLength) {
+    return VirtualQueryEx(GetCurrentProcess(), lpAddress, lpBuffer, dwLength);
+  }
+
+  /** VirtualQueryEx. */
+  public long VirtualQueryEx(long hProcess, long lpAddress,
+      org.ntsim.mm.MemoryBasicInformation lpBuffer, long dwLength) {
+    long[] returned = new long[1];
+    int status = nt.NtQueryVirtualMemory(hProcess, lpAddress, Ntdll.MemoryBasicInformation,
+        lpBuffer, dwLength, returned);
+    if (!NtStatus.isSuccess(status)) {
+      return fail(WinError.fromNtStatus(status), 0L);
+    }
+    return returned[0];
+  }
+
+  /** VirtualLock: every page must be committed and accessible; it stays in the working set. */
+  public boolean VirtualLock(long lpAddress, long dwSize) {
+    long[] base = {lpAddress};
+    long[] size = {dwSize};
+    int status = nt.NtLockVirtualMemory(GetCurrentProcess(), base, size,
+        org.ntsim.mm.VirtualMemory.MAP_PROCESS);
+    return NtStatus.isSuccess(status) || failStatus(status);
+  }
+
+  /** VirtualUnlock: fails with ERROR_NOT_LOCKED unless every page is locked. */
+  public boolean VirtualUnlock(long lpAddress, long dwSize) {
+    long[] base = {lpAddress};
+    long[] size = {dwSize};
+    int status = nt.NtUnlockVirtualMemory(GetCurrentProcess(), base, size,
+        org.ntsim.mm.VirtualMemory.MAP_PROCESS);
+    return NtStatus.isSuccess(status) || failStatus(status);
+  }
+
+  /**
+   * ReadProcessMemory: lpBuffer is an address in the caller's address space; the bytes copied
+   * go to lpNumberOfBytesRead (optional). A fault on either side: ERROR_PARTIAL_COPY.
+   */
+  public boolean ReadProcessMemory(long hProcess, long lpBaseAddress, long lpBuffer, long nSize,
+      long[] lpNumberOfBytesRead) {
+    int status = nt.NtReadVirtualMemory(hProcess, lpBaseAddress, lpBuffer, nSize,
+        lpNumberOfBytesRead);
+    return NtStatus.isSuccess(status) || failStatus(status);
+  }
+
+  /** WriteProcessMemory: lpBuffer is an address in the caller's address space. */
+  public boolean WriteProcessMemory(long hProcess, long lpBaseAddress, long lpBuffer, long nSize,
+      long[] lpNumberOfBytesWritten) {
+    int status = nt.NtWriteVirtualMemory(hProcess, lpBaseAddress, lpBuffer, nSize,
+        lpNumberOfBytesWritten);
+    return NtStatus.isSuccess(status) || failStatus(status);
+  }
+
+  /**
+   * GetWriteWatch: 0 on success with lpdwCount[0] addresses of written pages; -1 (with the last
+   * error) when the range is not in one MEM_WRITE_WATCH region.
+   */
+  public int GetWriteWatch(int dwFlags, long lpBaseAddress, long dwRegionSize,
+      long[] lpAddresses, long[] lpdwCount, int[] lpdwGranularity) {
+    int status = nt.NtGetWriteWatch(GetCurrentProcess(), dwFlags, lpBaseAddress, dwRegionSize,
+        lpAddresses, lpdwCount, lpdwGranularity);
+    if (!NtStatus.isSuccess(status)) {
+      nt.currentThread().lastError = WinError.fromNtStatus(status);
+      return -1;
+    }
+    return 0;
+  }
+
+  /** ResetWriteWatch: 0 on success, else a Win32 error code. */
+  public int ResetWriteWatch(long lpBaseAddress, long dwRegionSize) {
+    int status = nt.NtResetWriteWatch(GetCurrentProcess(), lpBaseAddress, dwRegionSize);
+    if (!NtStatus.isSuccess(status)) {
+      int error = WinError.fromNtStatus(status);
+      nt.currentThread().lastError = error;
+      return error;
+    }
+    return 0;
+  }
+
+  /** K32EmptyWorkingSet (psapi EmptyWorkingSet): as many pages as possible leave the set. */
+  public boolean EmptyWorkingSet(long hProcess) {
+    int status = nt.emptyWorkingSet(hProcess);
+    return NtStatus.isSuccess(status) || failStatus(status);
+  }
+
+  /**
+   * SetProcessWorkingSetSize: (-1, -1) empties the working set; other sizes are accepted and
+   * have no effect yet (the working set manager comes later).
+   */
+  public boolean SetProcessWorkingSetSize(long hProcess, long dwMinimumWorkingSetSize,
+      long dwMaximumWorkingSetSize) {
+    if (dwMinimumWorkingSetSize == -1 && dwMaximumWorkingSetSize == -1) {
+      return EmptyWorkingSet(hProcess);
+    }
+    if (dwMinimumWorkingSetSize > dwMaximumWorkingSetSize) {
+      return fail(WinError.ERROR_INVALID_PARAMETER, false);
+    }
+    return true;
+  }
 }
