@@ -7,7 +7,8 @@ import org.ntsim.hal.X86Pte;
  * The memory manager's full invariant sweep, for tests (DESIGN.md section 6). It reads page
  * tables physically, so it changes nothing: no TLB fills, no time.
  *
- * <p>Checks: the page lists (links, states, counts adding up to the frames); for every address
+ * <p>Checks: the page lists (links, states, counts adding up to the frames); the system page
+ * tables of the boot directory and what they map; for every address
  * space, every user page table is active and names its PDE and the directory, and its share
  * count is one plus the PTEs that reference a frame; every valid PTE's frame is active and names
  * that PTE and page table; every transition PTE's frame names it and is on the standby or
@@ -32,6 +33,7 @@ final class MmVerifier {
 
   void verify() {
     pfn.verifyLists();
+    verifySystemSpace();
     long commit = 0;
     for (AddressSpace as : mm.addressSpaces()) {
       commit += verifySpace(as);
@@ -61,6 +63,34 @@ final class MmVerifier {
         + pfn.count(PfnDatabase.MODIFIED_NO_WRITE);
     check(listed == listedReferenced, "%d frames are on the standby and modified lists but %d"
         + " transition PTEs name such frames", listed, listedReferenced);
+  }
+
+  /** The system page tables of the boot directory and the pages they map. */
+  private void verifySystemSpace() {
+    long master = (long) mm.systemDirectoryFrame() << 12;
+    for (int i = MmLayout.FIRST_SYSTEM_PDE; i < 1024; i++) {
+      int pde = memory.readInt(master + i * 4L);
+      if (i == MmLayout.SELF_MAP_INDEX || !MmPte.isValid(pde)) {
+        continue;
+      }
+      framesReferenced++;
+      int table = X86Pte.frame(pde);
+      long pdeVa = MmLayout.PDE_BASE + i * 4L;
+      check(pfn.pteAddress(table) == pdeVa, "system page table %x does not name PDE %08x", table,
+          pdeVa);
+      int references = 0;
+      for (int j = 0; j < 1024; j++) {
+        int pte = memory.readInt(((long) table << 12) + j * 4L);
+        if (MmPte.isValid(pte)) {
+          references++;
+          framesReferenced++;
+          long va = ((long) i << 22) | ((long) j << 12);
+          checkNames(X86Pte.frame(pte), MmLayout.pteAddress(va), table, va);
+        }
+      }
+      check(pfn.shareCount(table) == 1 + references, "system page table %x has share count %d"
+          + " but %d valid PTEs", table, pfn.shareCount(table), references);
+    }
   }
 
   private long verifySpace(AddressSpace as) {
