@@ -39,9 +39,8 @@ import org.ntsim.win32.Ntos;
  * would and the session goes on. Only a failure of ntsim's own kernel during {@code g}
  * ({@link KernelInternalError}) leaves {@link #execute}.
  *
- * <p>Left out: breakpoints, stepping, memory and register commands ({@code dd}, {@code r},
- * {@code k}): the model keeps no stacks and no guest memory yet. Each subsystem is expected to
- * bring its own extensions.
+ * <p>Left out: breakpoints, stepping, register and stack commands ({@code r}, {@code k}): the
+ * model keeps no stacks. Each subsystem brings its own extensions.
  */
 public final class KdConsole {
   private static final String HELP = """
@@ -68,6 +67,12 @@ public final class KdConsole {
                                 flags 1 handle, object and access, 2 the object's header
         !apc [proc|thre <addr>] queued APCs per thread: KAPC address, kind, routine
         !locks [-v] [addr]      held mutants with owner, recursion and waiters (-v: all known)
+        !pte <va|pte address>   the PDE and PTE of an address through the self-map, decoded
+        !pfn <n>                one entry of the PFN database
+        !vad                    the current process's VAD tree
+        !memusage               the page lists and the frames in use
+        !vm                     physical memory, commit, faults, each process's commit
+        dd|db|dq <va> [L<n>]    the current process's memory as dwords, bytes or qwords
         !analyze [-v]           the bug check that stopped the machine, with recent trace events
         help, ?                 this list
       Numbers are hexadecimal unless written 0n<decimal>.""";
@@ -84,6 +89,7 @@ public final class KdConsole {
   private final BugCheckAnalysis analysis;
   private final ObjectExtension objects;
   private final DispatcherExtensions dispatcher;
+  private final MemoryExtensions memory;
   private boolean showProcessor; // the user has chosen a processor with ~N
 
   /**
@@ -103,6 +109,7 @@ public final class KdConsole {
     this.analysis = new BugCheckAnalysis(target);
     this.objects = new ObjectExtension(target, processes);
     this.dispatcher = new DispatcherExtensions(target);
+    this.memory = new MemoryExtensions(target);
     if (os.kernel.bugCheck() != null) {
       target.setCurrentCpu(os.kernel.bugCheck().cpu());
     }
@@ -171,6 +178,12 @@ public final class KdConsole {
       case "!handle" -> objects.handle(o, args);
       case "!apc" -> dispatcher.apc(o, args);
       case "!locks", "!mutant" -> dispatcher.locks(o, args);
+      case "!pte" -> memory.pte(o, args);
+      case "!pfn" -> memory.pfn(o, args);
+      case "!vad" -> memory.vad(o, args);
+      case "!memusage" -> memory.memusage(o);
+      case "!vm" -> memory.vm(o);
+      case "dd", "db", "dq" -> memory.dump(o, verb, args);
       case "help", "?", ".help" -> o.line(HELP);
       default -> unknown(verb);
     }

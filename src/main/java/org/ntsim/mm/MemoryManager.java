@@ -2,6 +2,7 @@ package org.ntsim.mm;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ntsim.ex.Pool;
 import org.ntsim.hal.CostModel;
 import org.ntsim.hal.Cpu;
 import org.ntsim.hal.Irql;
@@ -54,6 +55,7 @@ public final class MemoryManager {
 
   final Machine machine;
   final Kernel kernel;
+  private final Pool pool;
   final PhysicalMemory memory;
   final CostModel cost;
   final PfnDatabase pfn;
@@ -82,8 +84,9 @@ public final class MemoryManager {
   long pagesRepurposed;
   long tlbShootdowns;
 
-  public MemoryManager(Kernel kernel) {
+  public MemoryManager(Kernel kernel, Pool pool) {
     this.kernel = kernel;
+    this.pool = pool;
     this.machine = kernel.machine();
     this.memory = machine.memory;
     this.cost = machine.cost;
@@ -198,6 +201,11 @@ public final class MemoryManager {
 
   public long tlbShootdowns() {
     return tlbShootdowns;
+  }
+
+  /** Pool for a new VAD (MMVAD_SHORT, tag 'Vad '): its address, for the debugger. */
+  long allocateVadAddress() {
+    return pool.allocateNonPaged(0x28, "Vad ");
   }
 
   // ================================================================== the PFN lock

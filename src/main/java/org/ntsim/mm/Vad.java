@@ -21,6 +21,7 @@ public final class Vad {
   final boolean memCommit;
   final boolean writeWatch;
   final boolean topDown;
+  long address; // where the VAD lives in non-paged pool ('Vad ' tag), for the debugger
   long commitCharge; // pages committed in the region
   long[] writeWatchBits; // one bit per page written since the last reset, when writeWatch
   long[] lockedBits; // one bit per page locked in the working set, made on first lock
@@ -42,6 +43,20 @@ public final class Vad {
     if (writeWatch) {
       writeWatchBits = new long[(int) ((pages() + 63) / 64)];
     }
+  }
+
+  /** The VAD's simulated pool address, as {@code !vad} prints it. */
+  public long address() {
+    return address;
+  }
+
+  /** The VAD's depth in its tree, the root at 1 (the level {@code !vad} prints). */
+  public int level() {
+    int level = 1;
+    for (Vad p = parent; p != null; p = p.parent) {
+      level++;
+    }
+    return level;
   }
 
   public long startingVpn() {
@@ -98,6 +113,7 @@ public final class Vad {
   /** A VAD for pages {@code fromVpn..toVpn} of this one, with their write-watch and lock bits. */
   Vad slice(long fromVpn, long toVpn) {
     Vad v = new Vad(fromVpn, toVpn, protection, memCommit, writeWatch, topDown);
+    v.address = address;
     for (long vpn = fromVpn; vpn <= toVpn; vpn++) {
       if (writeWatch && written(vpn)) {
         v.markWritten(vpn);

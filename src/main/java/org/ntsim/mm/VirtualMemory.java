@@ -222,6 +222,7 @@ public final class VirtualMemory {
       }
       vad.commitCharge = pages;
     }
+    vad.address = mm.allocateVadAddress();
     as.vads.insert(vad);
     baseAddress[0] = start;
     regionSize[0] = end - start;
@@ -400,7 +401,11 @@ public final class VirtualMemory {
       kept += insertPiece(as, vad.slice(vad.startingVpn, fromVpn - 1));
     }
     if (toVpn < vad.endingVpn) {
-      kept += insertPiece(as, vad.slice(toVpn + 1, vad.endingVpn));
+      Vad upper = vad.slice(toVpn + 1, vad.endingVpn);
+      if (fromVpn > vad.startingVpn) {
+        upper.address = mm.allocateVadAddress(); // the lower piece kept the original VAD
+      }
+      kept += insertPiece(as, upper);
     }
     mm.returnCommitment(as, vad.commitCharge - kept);
   }

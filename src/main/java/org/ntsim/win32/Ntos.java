@@ -32,7 +32,7 @@ public final class Ntos {
     this.kernel = new Kernel(machine);
     this.ob = new ObjectManager();
     this.pool = new Pool();
-    this.mm = new org.ntsim.mm.MemoryManager(kernel);
+    this.mm = new org.ntsim.mm.MemoryManager(kernel, pool);
     this.ps = new ProcessManager(kernel, ob, pool, mm);
     this.ntdll = new Ntdll(this);
     this.kernel32 = new Kernel32(this);
