@@ -12,7 +12,9 @@ import java.util.List;
  *   <li>{@code scale}: host cost per simulated second and per simulated event at 10, 1,000 and
  *       100,000 threads;
  *   <li>{@code wait}, {@code waitall}: simulated wait/signal round trips per host second, an
- *       event ping-pong and a WaitAll over 64 objects, two threads on two CPUs.
+ *       event ping-pong and a WaitAll over 64 objects, two threads on two CPUs;
+ *   <li>{@code memory}, {@code faults}: simulated memory accesses on the TLB-hit path, and
+ *       demand-zero and soft faults, per host second; host bytes per frame.
  * </ul>
  *
  * <p>Unlike the simulation packages, this one reads the host clock: that is what it measures.
@@ -24,7 +26,7 @@ public final class Benchmarks {
 
   public static List<String> names() {
     return List.of(SwitchBenchmark.NAME, ScaleBenchmark.NAME, WaitBenchmark.WAIT,
-        WaitBenchmark.WAIT_ALL);
+        WaitBenchmark.WAIT_ALL, MemoryBenchmark.MEMORY, MemoryBenchmark.FAULTS);
   }
 
   /**
@@ -45,6 +47,7 @@ public final class Benchmarks {
       Json result = switch (n) {
         case SwitchBenchmark.NAME -> SwitchBenchmark.run();
         case ScaleBenchmark.NAME -> ScaleBenchmark.run();
+        case MemoryBenchmark.MEMORY, MemoryBenchmark.FAULTS -> MemoryBenchmark.run(n);
         default -> WaitBenchmark.run(n);
       };
       if (json) {
@@ -56,6 +59,8 @@ public final class Benchmarks {
         switch (n) {
           case SwitchBenchmark.NAME -> SwitchBenchmark.printTable(result, out);
           case ScaleBenchmark.NAME -> ScaleBenchmark.printTable(result, out);
+          case MemoryBenchmark.MEMORY, MemoryBenchmark.FAULTS ->
+              MemoryBenchmark.printTable(result, out);
           default -> WaitBenchmark.printTable(result, out);
         }
         out.println("  host: " + HostInfo.oneLine((Json) result.get("host")));

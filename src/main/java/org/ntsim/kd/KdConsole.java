@@ -67,6 +67,7 @@ public final class KdConsole {
                                 flags 1 handle, object and access, 2 the object's header
         !apc [proc|thre <addr>] queued APCs per thread: KAPC address, kind, routine
         !locks [-v] [addr]      held mutants with owner, recursion and waiters (-v: all known)
+        .process [addr|cid]     the process whose memory !pte, !vad, dd... read (0: default)
         !pte <va|pte address>   the PDE and PTE of an address through the self-map, decoded
         !pfn <n>                one entry of the PFN database
         !vad                    the current process's VAD tree
@@ -178,6 +179,7 @@ public final class KdConsole {
       case "!handle" -> objects.handle(o, args);
       case "!apc" -> dispatcher.apc(o, args);
       case "!locks", "!mutant" -> dispatcher.locks(o, args);
+      case ".process" -> memory.process(o, args);
       case "!pte" -> memory.pte(o, args);
       case "!pfn" -> memory.pfn(o, args);
       case "!vad" -> memory.vad(o, args);

@@ -47,6 +47,10 @@ final class MemoryExtensions {
 
   /** The address space of the process the current processor runs (the debugger's context). */
   private AddressSpace space() {
+    EProcess chosen = target.implicitProcess();
+    if (chosen != null && chosen.addressSpace() != null && !chosen.addressSpace().isDeleted()) {
+      return chosen.addressSpace();
+    }
     KThread t = target.currentThread();
     EProcess p = KdTarget.processOf(t);
     if (p == null) {
@@ -84,6 +88,32 @@ final class MemoryExtensions {
       return -1;
     }
     return ((long) X86Pte.frame(pte) << 12) | (va & 0xFFF);
+  }
+
+  // ------------------------------------------------------------------ .process
+
+  /** {@code .process [/p] [address|cid]}: the process memory commands read; none: the default. */
+  void process(Listing out, List<String> args) {
+    List<String> rest = args.stream().filter(a -> !a.startsWith("/")).toList();
+    if (rest.isEmpty()) {
+      out.format("Implicit process is now %s", KdFormat.hex8(procAddress()));
+      return;
+    }
+    long selector = KdFormat.address(rest.get(0));
+    if (selector == 0) {
+      target.setImplicitProcess(null);
+    } else {
+      EProcess p = target.process(selector);
+      if (p == null || p.addressSpace() == null || p.addressSpace().isDeleted()) {
+        throw new KdError("Unable to read _EPROCESS at " + KdFormat.hex8(selector));
+      }
+      target.setImplicitProcess(p);
+    }
+    out.format("Implicit process is now %s", KdFormat.hex8(procAddress()));
+  }
+
+  private long procAddress() {
+    return space().process().address;
   }
 
   // ------------------------------------------------------------------ !pte

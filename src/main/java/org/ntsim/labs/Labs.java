@@ -21,6 +21,7 @@ public final class Labs {
     BUILT_IN.put("waits", WaitsLab::new);
     BUILT_IN.put("apc", ApcLab::new);
     BUILT_IN.put("abandoned-mutex", AbandonedMutexLab::new);
+    BUILT_IN.put("page-tables", PageTablesLab::new);
   }
 
   private Labs() {}

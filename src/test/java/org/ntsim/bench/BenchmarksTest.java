@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 class BenchmarksTest {
 
   @Test
-  void namesAreSwitchScaleWaitAndWaitAll() {
-    assertThat(Benchmarks.names()).containsExactly("switch", "scale", "wait", "waitall");
+  void namesAreSwitchScaleWaitWaitAllMemoryAndFaults() {
+    assertThat(Benchmarks.names()).containsExactly("switch", "scale", "wait", "waitall",
+        "memory", "faults");
   }
 
   @Test
