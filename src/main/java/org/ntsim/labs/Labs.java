@@ -22,6 +22,7 @@ public final class Labs {
     BUILT_IN.put("apc", ApcLab::new);
     BUILT_IN.put("abandoned-mutex", AbandonedMutexLab::new);
     BUILT_IN.put("page-tables", PageTablesLab::new);
+    BUILT_IN.put("vm-stress", VmStressLab::new);
   }
 
   private Labs() {}
