@@ -153,7 +153,7 @@ public final class MemoryAccess {
 
   /** Copies {@code length} bytes at {@code va} into {@code dst}, page by page. */
   public void read(long va, byte[] dst, int offset, int length) {
-    checkRange(dst.length, offset, length);
+    checkRange(dst, dst == null ? 0 : dst.length, offset, length);
     while (length > 0) {
       int chunk = (int) Math.min(length, PhysicalMemory.PAGE_SIZE - (va & PhysicalMemory.PAGE_MASK));
       long pa = translate(va, false);
@@ -167,7 +167,7 @@ public final class MemoryAccess {
 
   /** Copies {@code length} bytes of {@code src} to {@code va}, page by page. */
   public void write(long va, byte[] src, int offset, int length) {
-    checkRange(src.length, offset, length);
+    checkRange(src, src == null ? 0 : src.length, offset, length);
     while (length > 0) {
       int chunk = (int) Math.min(length, PhysicalMemory.PAGE_SIZE - (va & PhysicalMemory.PAGE_MASK));
       long pa = translate(va, true);
@@ -180,23 +180,25 @@ public final class MemoryAccess {
   }
 
   public void readInts(long va, int[] dst, int offset, int count) {
-    checkRange(dst.length, offset, count);
+    checkRange(dst, dst == null ? 0 : dst.length, offset, count);
     for (int i = 0; i < count; i++) {
       dst[offset + i] = readInt(va + 4L * i);
     }
   }
 
   public void writeInts(long va, int[] src, int offset, int count) {
-    checkRange(src.length, offset, count);
+    checkRange(src, src == null ? 0 : src.length, offset, count);
     for (int i = 0; i < count; i++) {
       writeInt(va + 4L * i, src[offset + i]);
     }
   }
 
-  private static void checkRange(int arrayLength, int offset, int length) {
-    if (offset < 0 || length < 0 || offset > arrayLength - length) {
-      throw new IndexOutOfBoundsException("offset " + offset + ", length " + length
-          + " outside an array of " + arrayLength);
+  /** A buffer the caller does not have is a bad pointer: an access violation in its thread. */
+  private static void checkRange(Object array, int arrayLength, int offset, int length) {
+    if (array == null || offset < 0 || length < 0 || offset > arrayLength - length) {
+      throw new GuestException(NtStatus.STATUS_ACCESS_VIOLATION, "access violation: offset "
+          + offset + ", length " + length + " outside the caller's buffer of "
+          + (array == null ? "none" : arrayLength + " elements"));
     }
   }
 }

@@ -62,6 +62,9 @@ public final class MemoryManager {
   private final int systemDirectoryFrame;
   private AddressSpace systemSpace;
   private final List<AddressSpace> spaces = new ArrayList<>(); // creation order
+  private final java.util.TreeMap<Integer, AddressSpace> byDirectoryFrame =
+      new java.util.TreeMap<>();
+  private AddressSpace lastLookedUp;
   private final long commitLimit;
   private long commitTotal;
   private long peakCommitTotal;
@@ -270,12 +273,16 @@ public final class MemoryManager {
   /** The address space whose directory is loaded on this processor. */
   AddressSpace currentAddressSpace() {
     int frame = currentDirectoryFrame();
-    for (AddressSpace as : spaces) {
-      if (as.directoryFrame == frame) {
-        return as;
-      }
+    AddressSpace last = lastLookedUp;
+    if (last != null && last.directoryFrame == frame && !last.deleted) {
+      return last;
     }
-    return systemSpace;
+    AddressSpace as = byDirectoryFrame.get(frame);
+    if (as == null) {
+      as = systemSpace;
+    }
+    lastLookedUp = as;
+    return as;
   }
 
   // ================================================================== TLB
@@ -432,6 +439,7 @@ public final class MemoryManager {
       idle.setDirectoryTableBase(pd);
     }
     spaces.add(systemSpace);
+    byDirectoryFrame.put(systemDirectoryFrame, systemSpace);
     return systemSpace;
   }
 
@@ -461,6 +469,7 @@ public final class MemoryManager {
       AddressSpace as = new AddressSpace(p, frame, false);
       p.setDirectoryTableBase(pd);
       spaces.add(as);
+      byDirectoryFrame.put(frame, as);
       return as;
     } finally {
       unlock(old);
@@ -524,6 +533,10 @@ public final class MemoryManager {
       as.deleted = true;
       as.process.setDirectoryTableBase(0);
       spaces.remove(as);
+      byDirectoryFrame.remove(as.directoryFrame);
+      if (lastLookedUp == as) {
+        lastLookedUp = null;
+      }
     } finally {
       unlock(old);
     }
