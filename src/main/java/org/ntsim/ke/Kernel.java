@@ -1108,6 +1108,12 @@ public final class Kernel implements CpuDriver {
   }
 
   private final List<Runnable> invariantChecks = new ArrayList<>();
+  private Runnable workingSetManager;
+
+  /** The memory manager's MmWorkingSetManager, which the balance set manager runs each second. */
+  public void setWorkingSetManager(Runnable manager) {
+    workingSetManager = manager;
+  }
 
   /** Adds a sweep the executive runs with the kernel's when invariants are on (hal.Checks). */
   public void addInvariantCheck(Runnable check) {
@@ -1160,7 +1166,8 @@ public final class Kernel implements CpuDriver {
   }
 
   /**
-   * KeBalanceSetManager's loop (priority 16): once a second, boost threads that have been ready
+   * KeBalanceSetManager's loop (priority 16): once a second, run the memory manager's working
+   * set manager (aging and trimming), boost threads that have been ready
    * without running for {@link #READY_WITHOUT_RUNNING_TICKS} ticks to priority 15 for one quantum
    * (examining at most 16 and boosting at most 10 a pass); every fourth second, mark for outswap
    * the kernel stacks of threads that have waited in user mode for
@@ -1170,6 +1177,9 @@ public final class Kernel implements CpuDriver {
     while (true) {
       delayExecution(KERNEL_MODE, false, 1_000_000_000L);
       bsmPasses++;
+      if (workingSetManager != null) {
+        workingSetManager.run(); // MmWorkingSetManager
+      }
       scanReadyQueues();
       if (bsmPasses % 4 == 0) {
         outswapStacks();

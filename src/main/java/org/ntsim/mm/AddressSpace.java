@@ -7,13 +7,12 @@ import org.ntsim.ke.KProcess;
  * MMSUPPORT): the page directory, the VAD tree, the commit charge, and the counts that
  * {@code !process} and {@code !vm} print.
  *
- * <p>Invariants: {@code commitCharge} is the sum of the VADs' commit charges;
- * {@code validPrivatePages} is the number of valid PTEs that map private pages below
- * 0x80000000 (the working set's private part); {@code pageTablePages} counts the page tables
- * under the directory's user half. Checked by {@link MmVerifier}.
+ * <p>Invariants: {@code commitCharge} is the sum of the VADs' commit charges; the working set
+ * list holds exactly the valid private pages below 0x80000000 (and those kept resident behind a
+ * no-access PTE); {@code pageTablePages} counts the page tables under the directory's user half.
+ * Checked by {@link MmVerifier}.
  *
- * <p>Left out: the working set list itself, its minimum and maximum (the working set manager
- * comes later), quotas, the clone and section structures.
+ * <p>Left out: quotas, the clone and section structures.
  */
 public final class AddressSpace {
   final KProcess process;
@@ -22,8 +21,7 @@ public final class AddressSpace {
   final boolean system;
   long commitCharge; // pages
   long peakCommitCharge;
-  long validPrivatePages;
-  long peakValidPages;
+  final WorkingSet ws = new WorkingSet();
   long pageTablePages;
   long lockedPages;
   long pageFaults;
@@ -63,11 +61,15 @@ public final class AddressSpace {
 
   /** Private pages valid now: the working set's private pages. */
   public long validPrivatePages() {
-    return validPrivatePages;
+    return ws.count;
   }
 
   public long peakValidPages() {
-    return peakValidPages;
+    return ws.peak;
+  }
+
+  public WorkingSet workingSet() {
+    return ws;
   }
 
   public long pageTablePages() {
@@ -84,7 +86,7 @@ public final class AddressSpace {
 
   /** Working set size in pages as this model counts it: valid private pages and page tables. */
   public long workingSetPages() {
-    return validPrivatePages + pageTablePages + 1;
+    return ws.count + pageTablePages + 1;
   }
 
   public boolean isSystem() {
@@ -93,13 +95,6 @@ public final class AddressSpace {
 
   public boolean isDeleted() {
     return deleted;
-  }
-
-  void noteValid(long delta) {
-    validPrivatePages += delta;
-    if (validPrivatePages > peakValidPages) {
-      peakValidPages = validPrivatePages;
-    }
   }
 
   void charge(long pages) {

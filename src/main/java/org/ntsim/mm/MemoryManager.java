@@ -78,6 +78,7 @@ public final class MemoryManager {
   int frameBeingZeroed = PfnDatabase.NONE;
   final PageFaults faults;
   private final VirtualMemory virtualMemory;
+  private final WorkingSetManager workingSetManager;
   private final MemoryAccess userAccess;
   private final MemoryAccess kernelAccess;
   private final MemoryAccess driverAccess;
@@ -109,10 +110,12 @@ public final class MemoryManager {
         systemDirectoryFrame, 0, false);
     this.faults = new PageFaults(this);
     this.virtualMemory = new VirtualMemory(this);
+    this.workingSetManager = new WorkingSetManager(this, virtualMemory);
     this.userAccess = new MemoryAccess(this, MemoryAccess.USER);
     this.kernelAccess = new MemoryAccess(this, MemoryAccess.KERNEL);
     this.driverAccess = new MemoryAccess(this, MemoryAccess.DRIVER);
     kernel.addInvariantCheck(this::verifyIfChanged);
+    kernel.setWorkingSetManager(workingSetManager::run);
   }
 
   // ================================================================== accessors
@@ -135,6 +138,10 @@ public final class MemoryManager {
 
   public VirtualMemory virtualMemory() {
     return virtualMemory;
+  }
+
+  public WorkingSetManager workingSetManager() {
+    return workingSetManager;
   }
 
   /** Accesses made by user-mode code of the current thread. */
@@ -283,6 +290,30 @@ public final class MemoryManager {
     }
     lastLookedUp = as;
     return as;
+  }
+
+  // ================================================================== working sets
+
+  /** Adds the page at {@code va}, now valid on {@code frame}, to the working set. */
+  void wsInsert(AddressSpace as, int frame, long va) {
+    pfn.flink[frame] = as.ws.insert((int) ((va & 0xFFFFFFFFL) >>> 12));
+  }
+
+  /**
+   * Takes {@code frame}'s page out of the working set (before its PTE changes); the entry that
+   * fills the hole gets its frame's index updated, found through its PTE (current address space).
+   */
+  void wsRemove(AddressSpace as, int frame) {
+    int index = pfn.flink[frame];
+    int moved = as.ws.removeAt(index);
+    if (moved >= 0) {
+      int pte = readPte(MmLayout.pteAddress((long) moved << 12));
+      int movedFrame = MmPte.isValid(pte) ? X86Pte.frame(pte) : MmPte.transitionFrame(pte);
+      pfn.flink[movedFrame] = index;
+    }
+    if (as.ws.hand > as.ws.count) {
+      as.ws.hand = 0;
+    }
   }
 
   // ================================================================== TLB

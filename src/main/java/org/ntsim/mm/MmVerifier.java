@@ -156,8 +156,20 @@ final class MmVerifier {
     }
     check(tables == as.pageTablePages, "%d page tables but the process counts %d", tables,
         as.pageTablePages);
-    check(valid == as.validPrivatePages, "%d valid private pages but the working set counts %d",
-        valid, as.validPrivatePages);
+    check(valid == as.ws.count, "%d valid private pages but the working set lists %d", valid,
+        as.ws.count);
+    for (int i = 0; i < as.ws.count; i++) {
+      long va = (long) as.ws.vpn[i] << 12;
+      int pde = memory.readInt(pd + (va >>> 22) * 4);
+      check(MmPte.isValid(pde), "working set entry %d (%08x) has no page table", i, va);
+      int pte = memory.readInt(((long) X86Pte.frame(pde) << 12) + ((va >>> 12) & 0x3FF) * 4);
+      int frame = MmPte.isValid(pte) ? X86Pte.frame(pte)
+          : MmPte.isTransition(pte) ? MmPte.transitionFrame(pte) : -1;
+      check(frame >= 0 && pfn.state(frame) == PfnDatabase.ACTIVE, "working set entry %d (%08x)"
+          + " is not resident", i, va);
+      check(pfn.flink(frame) == i, "frame %x of working set entry %d (%08x) says index %d",
+          frame, i, va, pfn.flink(frame));
+    }
     long commit = 0;
     for (Vad v : as.vads.inOrder()) {
       long committed = committedPages(pd, v);

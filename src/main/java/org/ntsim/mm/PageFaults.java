@@ -311,6 +311,7 @@ public final class PageFaults {
       return accessViolation(va, as);
     }
     PfnDatabase pfn = mm.pfn;
+    mm.workingSetManager().makeRoom(as);
     boolean haveZeroed = pfn.count(PfnDatabase.ZEROED) > 0;
     int frame = mm.takePage(haveZeroed ? PfnDatabase.ACTIVE : PfnDatabase.TRANSITION);
     if (frame == PfnDatabase.NONE) {
@@ -328,7 +329,7 @@ public final class PageFaults {
       return NtStatus.STATUS_MORE_PROCESSING_REQUIRED;
     }
     mm.writePte(pteVa, validPte(frame, protection, write, vad, va));
-    as.noteValid(1);
+    mm.wsInsert(as, frame, va);
     demandZeroFaults++;
     trace(va, KIND_DEMAND_ZERO, as);
     return NtStatus.STATUS_SUCCESS;
@@ -358,12 +359,13 @@ public final class PageFaults {
     if (state == PfnDatabase.ACTIVE) {
       // resident, made invalid only to refuse access; already counted in the working set
     } else {
+      mm.workingSetManager().makeRoom(as);
       if (inPageDone) {
         pfn.setState(frame, PfnDatabase.ACTIVE);
       } else {
         pfn.remove(frame, PfnDatabase.ACTIVE);
       }
-      as.noteValid(1);
+      mm.wsInsert(as, frame, va);
     }
     pfn.setCounts(frame, 1, 1);
     if (write) {

@@ -471,9 +471,9 @@ public final class VirtualMemory {
     int pageTable = X86Pte.frame(mm.readPde(va));
     if (MmPte.isValid(pte)) {
       int frame = X86Pte.frame(pte);
+      mm.wsRemove(as, frame);
       mm.writePte(MmLayout.pteAddress(va), 0);
       mm.flushTb(va);
-      as.noteValid(-1);
       pfn.addShare(pageTable, -1);
       mm.freeFrame(frame);
       return;
@@ -493,7 +493,7 @@ public final class VirtualMemory {
     }
     int state = pfn.state(frame);
     if (state == PfnDatabase.ACTIVE) {
-      as.noteValid(-1); // resident behind a no-access or guard PTE
+      mm.wsRemove(as, frame); // resident behind a no-access or guard PTE
     } else {
       pfn.remove(frame, PfnDatabase.TRANSITION);
     }
@@ -890,7 +890,7 @@ public final class VirtualMemory {
   }
 
   /** MiFreeWsle for one page: a valid (or resident no-access) page leaves the working set. */
-  private boolean trimPage(AddressSpace as, long va) {
+  boolean trimPage(AddressSpace as, long va) {
     long pteVa = MmLayout.pteAddress(va);
     int pte = mm.readPte(pteVa);
     PfnDatabase pfn = mm.pfn;
@@ -910,16 +910,38 @@ public final class VirtualMemory {
     } else {
       return false;
     }
+    mm.wsRemove(as, frame);
     pfn.setCounts(frame, 0, 0);
     pfn.insertTail(pfn.isModified(frame) ? PfnDatabase.MODIFIED : PfnDatabase.STANDBY, frame);
-    as.noteValid(-1);
+    as.ws.pagesTrimmed++;
     return true;
+  }
+
+  /**
+   * SetProcessWorkingSetSize with limits (MmAdjustWorkingSetSize): minimum and maximum in
+   * pages; STATUS_INVALID_PARAMETER unless 0 < minimum <= maximum and the maximum leaves 512
+   * pages of physical memory to the system.
+   */
+  public int setWorkingSetSize(AddressSpace as, long minimumPages, long maximumPages) {
+    if (minimumPages <= 0 || minimumPages > maximumPages
+        || maximumPages > mm.pfn.frameCount() - 512L) {
+      return NtStatus.STATUS_INVALID_PARAMETER;
+    }
+    Attachment a = attach(as);
+    int old = mm.lock();
+    try {
+      mm.workingSetManager().adjust(as, (int) minimumPages, (int) maximumPages);
+      return NtStatus.STATUS_SUCCESS;
+    } finally {
+      mm.unlock(old);
+      detach(a);
+    }
   }
 
   private void traceTrim(AddressSpace as, long removed) {
     var cpu = mm.machine.activeCpu();
     mm.machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.WS_TRIM, as.process.uniqueProcess,
-        removed, as.validPrivatePages);
+        removed, as.ws.count);
   }
 
   private static long roundUp(long value, long unit) {

@@ -11,6 +11,7 @@ public final class PsConstants {
   public static final int PROCESS_SET_INFORMATION = 0x0200;
   public static final int PROCESS_TERMINATE = 0x0001;
   public static final int PROCESS_VM_OPERATION = 0x0008;
+  public static final int PROCESS_SET_QUOTA = 0x0100;
   public static final int PROCESS_VM_READ = 0x0010;
   public static final int PROCESS_VM_WRITE = 0x0020;
 

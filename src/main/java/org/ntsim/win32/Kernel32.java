@@ -805,6 +805,7 @@ public final class Kernel32 {
   public static final int PROCESS_VM_READ = PsConstants.PROCESS_VM_READ;
   public static final int PROCESS_VM_WRITE = PsConstants.PROCESS_VM_WRITE;
   public static final int PROCESS_QUERY_INFORMATION = PsConstants.PROCESS_QUERY_INFORMATION;
+  public static final int PROCESS_SET_QUOTA = PsConstants.PROCESS_SET_QUOTA;
 
   /** VirtualAlloc: the region's base, or 0 with the last error set. */
   public long VirtualAlloc(long lpAddress, long dwSize, int flAllocationType, int flProtect) {
@@ -948,17 +949,35 @@ public final class Kernel32 {
   }
 
   /**
-   * SetProcessWorkingSetSize: (-1, -1) empties the working set; other sizes are accepted and
-   * have no effect yet (the working set manager comes later).
+   * SetProcessWorkingSetSize: the working set's minimum and maximum in bytes (rounded up to
+   * pages); a working set above the new maximum is trimmed at once. (-1, -1) empties it.
+   * ERROR_INVALID_PARAMETER unless 0 < minimum <= maximum within physical memory less 512
+   * pages (the documentation's limit on the maximum).
    */
   public boolean SetProcessWorkingSetSize(long hProcess, long dwMinimumWorkingSetSize,
       long dwMaximumWorkingSetSize) {
     if (dwMinimumWorkingSetSize == -1 && dwMaximumWorkingSetSize == -1) {
       return EmptyWorkingSet(hProcess);
     }
-    if (dwMinimumWorkingSetSize > dwMaximumWorkingSetSize) {
-      return fail(WinError.ERROR_INVALID_PARAMETER, false);
+    int status = nt.setWorkingSetSize(hProcess, (dwMinimumWorkingSetSize + 4095) / 4096,
+        (dwMaximumWorkingSetSize + 4095) / 4096);
+    return NtStatus.isSuccess(status) || failStatus(status);
+  }
+
+  /** GetProcessWorkingSetSize: the minimum and maximum in bytes. */
+  public boolean GetProcessWorkingSetSize(long hProcess, long[] lpMinimumWorkingSetSize,
+      long[] lpMaximumWorkingSetSize) {
+    long[] limits = new long[2];
+    int status = nt.queryWorkingSetSize(hProcess, limits);
+    if (!NtStatus.isSuccess(status)) {
+      return failStatus(status);
     }
+    if (lpMinimumWorkingSetSize == null || lpMinimumWorkingSetSize.length < 1
+        || lpMaximumWorkingSetSize == null || lpMaximumWorkingSetSize.length < 1) {
+      return fail(WinError.ERROR_NOACCESS, false);
+    }
+    lpMinimumWorkingSetSize[0] = limits[0] * 4096;
+    lpMaximumWorkingSetSize[0] = limits[1] * 4096;
     return true;
   }
 }

@@ -1260,11 +1260,49 @@ public final class Ntdll {
     }
   }
 
+  /**
+   * Sets the working set limits of the process (NtSetInformationProcess with quota limits, as
+   * SetProcessWorkingSetSize uses it): sizes in pages; PROCESS_SET_QUOTA.
+   */
+  int setWorkingSetSize(long ProcessHandle, long minimumPages, long maximumPages) {
+    enter();
+    try {
+      Space s = space(ProcessHandle, org.ntsim.ps.PsConstants.PROCESS_SET_QUOTA);
+      if (s.status != NtStatus.STATUS_SUCCESS) {
+        return s.status;
+      }
+      try {
+        return ntos.mm.virtualMemory().setWorkingSetSize(s.space, minimumPages, maximumPages);
+      } finally {
+        release(s);
+      }
+    } finally {
+      leave();
+    }
+  }
+
+  /** The working set limits of the process, in pages; PROCESS_QUERY_INFORMATION. */
+  int queryWorkingSetSize(long ProcessHandle, long[] limits) {
+    enter();
+    try {
+      Space s = space(ProcessHandle, org.ntsim.ps.PsConstants.PROCESS_QUERY_INFORMATION);
+      if (s.status != NtStatus.STATUS_SUCCESS) {
+        return s.status;
+      }
+      limits[0] = s.space.workingSet().minimumPages();
+      limits[1] = s.space.workingSet().maximumPages();
+      release(s);
+      return NtStatus.STATUS_SUCCESS;
+    } finally {
+      leave();
+    }
+  }
+
   /** Empties the working set of the process (what SetProcessWorkingSetSize(-1, -1) asks for). */
   int emptyWorkingSet(long ProcessHandle) {
     enter();
     try {
-      Space s = space(ProcessHandle, org.ntsim.ps.PsConstants.PROCESS_SET_INFORMATION);
+      Space s = space(ProcessHandle, org.ntsim.ps.PsConstants.PROCESS_SET_QUOTA);
       if (s.status != NtStatus.STATUS_SUCCESS) {
         return s.status;
       }
