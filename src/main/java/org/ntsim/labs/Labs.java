@@ -23,6 +23,8 @@ public final class Labs {
     BUILT_IN.put("abandoned-mutex", AbandonedMutexLab::new);
     BUILT_IN.put("page-tables", PageTablesLab::new);
     BUILT_IN.put("vm-stress", VmStressLab::new);
+    BUILT_IN.put("testlimit", TestLimitLab::new);
+    BUILT_IN.put("working-set", WorkingSetLab::new);
   }
 
   private Labs() {}

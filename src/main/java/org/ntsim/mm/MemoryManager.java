@@ -96,7 +96,7 @@ public final class MemoryManager {
     this.cost = machine.cost;
     this.pfn = new PfnDatabase(machine);
     int frames = pfn.frameCount();
-    this.commitLimit = frames - Math.max(16, frames / 8);
+    this.commitLimit = frames - Math.max(32, frames / 32);
     this.lowMemoryPages = Math.min(frames / 128, (64 << 20) >>> 12);
     this.highMemoryPages = 3 * lowMemoryPages;
     this.lowMemoryEvent = new KEvent(true, false, kernel.staticAddress(0x10));

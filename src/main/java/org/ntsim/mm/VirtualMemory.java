@@ -922,7 +922,8 @@ public final class VirtualMemory {
    * pages; STATUS_INVALID_PARAMETER unless 0 < minimum <= maximum and the maximum leaves 512
    * pages of physical memory to the system.
    */
-  public int setWorkingSetSize(AddressSpace as, long minimumPages, long maximumPages) {
+  public int setWorkingSetSize(AddressSpace as, long minimumPages, long maximumPages,
+      boolean hardMaximum) {
     if (minimumPages <= 0 || minimumPages > maximumPages
         || maximumPages > mm.pfn.frameCount() - 512L) {
       return NtStatus.STATUS_INVALID_PARAMETER;
@@ -930,7 +931,7 @@ public final class VirtualMemory {
     Attachment a = attach(as);
     int old = mm.lock();
     try {
-      mm.workingSetManager().adjust(as, (int) minimumPages, (int) maximumPages);
+      mm.workingSetManager().adjust(as, (int) minimumPages, (int) maximumPages, hardMaximum);
       return NtStatus.STATUS_SUCCESS;
     } finally {
       mm.unlock(old);

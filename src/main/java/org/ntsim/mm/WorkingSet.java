@@ -8,7 +8,8 @@ package org.ntsim.mm;
  * an active frame's PFN entry holds its working set index where a listed frame holds its list
  * link (the WsIndex/Flink union of NT's MMPFN), so removal is O(1): the last entry moves into
  * the hole and its frame's index is updated. Ages count the working set manager's passes since
- * the page was last seen accessed (0-7). Minimum and maximum default to NT's 50 and 345 pages.
+ * the page was last seen accessed (0-7). Minimum and maximum default to NT's 50 and 345 pages;
+ * the maximum is soft (the set may grow past it while memory is plentiful) unless made hard.
  *
  * <p>Invariants: {@code count} entries, each a page whose PTE is valid (or a transition PTE
  * whose frame stays resident behind a no-access or guard protection), whose frame names this
@@ -28,6 +29,7 @@ public final class WorkingSet {
   int peak;
   int minimumPages = DEFAULT_MINIMUM;
   int maximumPages = DEFAULT_MAXIMUM;
+  boolean hardMaximum; // QUOTA_LIMITS_HARDWS_MAX_ENABLE: never above the maximum
   long pagesTrimmed;
   int hand; // where replacement looks next
 
@@ -45,6 +47,10 @@ public final class WorkingSet {
 
   public int maximumPages() {
     return maximumPages;
+  }
+
+  public boolean hardMaximum() {
+    return hardMaximum;
   }
 
   public long pagesTrimmed() {

@@ -13,12 +13,14 @@ import org.ntsim.trace.TraceKind;
  *
  * <p>Models: aging by the accessed bit: a page whose PTE was accessed since the last pass has
  * its bit cleared (with a TLB flush) and its age reset; any other page grows one older.
- * Trimming: a working set above its maximum loses its oldest pages down to the maximum; when
- * memory is tight (available pages below {@link #plentyFreePages()}), every working set above
- * its minimum also loses the pages that went unused for a whole pass. A trimmed page's PTE
+ * Trimming: when memory is tight (available pages below {@link #plentyFreePages()}) a working
+ * set above its maximum loses its oldest pages down to the maximum, and every working set above
+ * its minimum loses the pages that went unused for a whole pass; a hard maximum is enforced
+ * whether memory is tight or not. A trimmed page's PTE
  * becomes a transition PTE and its frame joins the modified list (written, or private with no
  * copy elsewhere) or the standby list (MEM_RESET). On a fault in a working set already at its
- * maximum while memory is tight, the handler replaces an old page instead of adding one.
+ * maximum while memory is tight (or at a hard maximum), the handler replaces an old page
+ * instead of adding one.
  *
  * <p>Invariants: locked pages are never trimmed; a process is only edited while the manager is
  * attached to it; nothing is trimmed below the minimum on memory pressure alone.
@@ -65,7 +67,7 @@ public final class WorkingSetManager {
       try {
         age(as);
         int removed = 0;
-        if (as.ws.count > as.ws.maximumPages) {
+        if (as.ws.count > as.ws.maximumPages && (tight || as.ws.hardMaximum)) {
           removed += trimOldest(as, as.ws.count - as.ws.maximumPages);
         }
         if (tight && as.ws.count > as.ws.minimumPages) {
@@ -139,7 +141,7 @@ public final class WorkingSetManager {
    */
   void makeRoom(AddressSpace as) {
     WorkingSet ws = as.ws;
-    if (ws.count < ws.maximumPages || ws.count == 0 || !memoryTight()) {
+    if (ws.count < ws.maximumPages || ws.count == 0 || !(ws.hardMaximum || memoryTight())) {
       return;
     }
     for (int tries = 0; tries < ws.count; tries++) {
@@ -161,9 +163,10 @@ public final class WorkingSetManager {
    * SetProcessWorkingSetSize's part in Mm (MmAdjustWorkingSetSize): new limits in pages; a
    * working set above its new maximum is trimmed to it at once.
    */
-  void adjust(AddressSpace as, int minimumPages, int maximumPages) {
+  void adjust(AddressSpace as, int minimumPages, int maximumPages, boolean hardMaximum) {
     as.ws.minimumPages = minimumPages;
     as.ws.maximumPages = maximumPages;
+    as.ws.hardMaximum = hardMaximum;
     if (as.ws.count > maximumPages) {
       int removed = trimOldest(as, as.ws.count - maximumPages);
       if (removed > 0) {

@@ -959,8 +959,32 @@ public final class Kernel32 {
     if (dwMinimumWorkingSetSize == -1 && dwMaximumWorkingSetSize == -1) {
       return EmptyWorkingSet(hProcess);
     }
+    return SetProcessWorkingSetSizeEx(hProcess, dwMinimumWorkingSetSize,
+        dwMaximumWorkingSetSize, 0);
+  }
+
+  public static final int QUOTA_LIMITS_HARDWS_MIN_ENABLE = 0x1;
+  public static final int QUOTA_LIMITS_HARDWS_MIN_DISABLE = 0x2;
+  public static final int QUOTA_LIMITS_HARDWS_MAX_ENABLE = 0x4;
+  public static final int QUOTA_LIMITS_HARDWS_MAX_DISABLE = 0x8;
+
+  /**
+   * SetProcessWorkingSetSizeEx: as SetProcessWorkingSetSize, with QUOTA_LIMITS_HARDWS_MAX_ENABLE
+   * making the maximum hard (the working set never grows past it) and ..._MAX_DISABLE soft.
+   * Enabling and disabling the same limit together is ERROR_INVALID_PARAMETER. Hard minimums are
+   * accepted and have no effect (nothing takes pages below the minimum except emptying).
+   */
+  public boolean SetProcessWorkingSetSizeEx(long hProcess, long dwMinimumWorkingSetSize,
+      long dwMaximumWorkingSetSize, int Flags) {
+    if ((Flags & ~0xF) != 0
+        || (Flags & 0x3) == 0x3 || (Flags & 0xC) == 0xC) {
+      return fail(WinError.ERROR_INVALID_PARAMETER, false);
+    }
+    if (dwMinimumWorkingSetSize == -1 && dwMaximumWorkingSetSize == -1) {
+      return EmptyWorkingSet(hProcess);
+    }
     int status = nt.setWorkingSetSize(hProcess, (dwMinimumWorkingSetSize + 4095) / 4096,
-        (dwMaximumWorkingSetSize + 4095) / 4096);
+        (dwMaximumWorkingSetSize + 4095) / 4096, (Flags & QUOTA_LIMITS_HARDWS_MAX_ENABLE) != 0);
     return NtStatus.isSuccess(status) || failStatus(status);
   }
 
@@ -979,5 +1003,45 @@ public final class Kernel32 {
     lpMinimumWorkingSetSize[0] = limits[0] * 4096;
     lpMaximumWorkingSetSize[0] = limits[1] * 4096;
     return true;
+  }
+
+  /**
+   * GlobalMemoryStatusEx: physical memory and what is available (zeroed, free and standby
+   * pages), the commit limit and what is left of it, and the caller's user address space and
+   * what is not reserved. dwLength must be set to 64 (ERROR_INVALID_PARAMETER otherwise).
+   */
+  public boolean GlobalMemoryStatusEx(MemoryStatusEx lpBuffer) {
+    if (lpBuffer == null) {
+      return fail(WinError.ERROR_NOACCESS, false);
+    }
+    if (lpBuffer.dwLength != 64) {
+      return fail(WinError.ERROR_INVALID_PARAMETER, false);
+    }
+    nt.enter(); // NtQuerySystemInformation and NtQueryVirtualMemory behind it
+    try {
+      fillMemoryStatus(lpBuffer);
+    } finally {
+      nt.leave();
+    }
+    return true;
+  }
+
+  private void fillMemoryStatus(MemoryStatusEx lpBuffer) {
+    org.ntsim.mm.MemoryManager mm = ntos.mm;
+    long frames = mm.pfnDatabase().frameCount();
+    long available = mm.pfnDatabase().availablePages();
+    lpBuffer.ullTotalPhys = frames * 4096;
+    lpBuffer.ullAvailPhys = available * 4096;
+    lpBuffer.dwMemoryLoad = (int) (100 * (frames - available) / frames);
+    lpBuffer.ullTotalPageFile = mm.commitLimit() * 4096;
+    lpBuffer.ullAvailPageFile = (mm.commitLimit() - mm.commitTotal()) * 4096;
+    lpBuffer.ullTotalVirtual = org.ntsim.mm.MmLayout.MM_HIGHEST_USER_ADDRESS + 1
+        - org.ntsim.mm.MmLayout.MM_LOWEST_USER_ADDRESS;
+    long reserved = 0;
+    for (org.ntsim.mm.Vad v : nt.currentProcess().addressSpace().vads().inOrder()) {
+      reserved += v.endAddress() - v.startAddress();
+    }
+    lpBuffer.ullAvailVirtual = lpBuffer.ullTotalVirtual - reserved;
+    lpBuffer.ullAvailExtendedVirtual = 0;
   }
 }

@@ -1264,7 +1264,8 @@ public final class Ntdll {
    * Sets the working set limits of the process (NtSetInformationProcess with quota limits, as
    * SetProcessWorkingSetSize uses it): sizes in pages; PROCESS_SET_QUOTA.
    */
-  int setWorkingSetSize(long ProcessHandle, long minimumPages, long maximumPages) {
+  int setWorkingSetSize(long ProcessHandle, long minimumPages, long maximumPages,
+      boolean hardMaximum) {
     enter();
     try {
       Space s = space(ProcessHandle, org.ntsim.ps.PsConstants.PROCESS_SET_QUOTA);
@@ -1272,7 +1273,8 @@ public final class Ntdll {
         return s.status;
       }
       try {
-        return ntos.mm.virtualMemory().setWorkingSetSize(s.space, minimumPages, maximumPages);
+        return ntos.mm.virtualMemory().setWorkingSetSize(s.space, minimumPages, maximumPages,
+            hardMaximum);
       } finally {
         release(s);
       }
