@@ -37,6 +37,12 @@ public interface Mmu {
    */
   void dropPage(long va);
 
+  /**
+   * Drops every entry that is not global at another processor's request (a shootdown of a whole
+   * address space); its cost is the IPI's interrupt.
+   */
+  void dropNonGlobal();
+
   /** Drops every TLB entry, global ones included (as a CR4.PGE toggle does). */
   void flushAll();
 

@@ -155,6 +155,15 @@ public final class X86Mmu implements Mmu {
   }
 
   @Override
+  public void dropNonGlobal() {
+    for (int i = 0; i < tlbVpn.length; i++) {
+      if ((tlbEntry[i] & X86Pte.GLOBAL) == 0) {
+        tlbVpn[i] = EMPTY;
+      }
+    }
+  }
+
+  @Override
   public void flushAll() {
     cpu.advance(cost.tlbFlushNs);
     flushes++;

@@ -17,8 +17,7 @@ import org.ntsim.ps.PsConstants;
  * {@code 0}, 0xF for a process given by address or ID.
  *
  * <p>Left out: sessions ("SessionId: none"), PEB and the handle table's address (00000000:
- * not modelled yet), working set minimum and maximum (NT's defaults, 50 and 345 pages, are
- * printed until the working set manager exists), quotas, tokens and device maps.
+ * not modelled yet), quotas, tokens and device maps.
  */
 final class ProcessExtension {
   private final KdTarget target;
@@ -109,8 +108,10 @@ final class ProcessExtension {
     org.ntsim.mm.AddressSpace as = p.addressSpace();
     if (as != null) {
       out.format("    %-34s%d", "CommitCharge", as.commitCharge());
-      out.format("    %-34s(%d, 50, 345) (%dKB, 200KB, 1380KB)", "Working Set Sizes (now,min,max)",
-          as.workingSetPages(), as.workingSetPages() * 4);
+      org.ntsim.mm.WorkingSet ws = as.workingSet();
+      out.format("    %-34s(%d, %d, %d) (%dKB, %dKB, %dKB)", "Working Set Sizes (now,min,max)",
+          as.workingSetPages(), ws.minimumPages(), ws.maximumPages(), as.workingSetPages() * 4,
+          ws.minimumPages() * 4, ws.maximumPages() * 4);
       out.format("    %-34s%d", "PeakWorkingSetSize", as.peakValidPages() + as.pageTablePages() + 1);
       out.format("    %-34s%d", "PageFaultCount", as.pageFaults());
     }

@@ -32,7 +32,12 @@ import org.ntsim.trace.TraceKind;
  * space is edited that way (another process's PTEs are reached by attaching to it). When a valid
  * PTE changes, the processor's TLB entry is invalidated and the other processors running the
  * same address space (every processor for a system address) get a shootdown IPI. The zero page
- * thread (priority 0) zeroes free pages once at least {@link #ZEROING_THRESHOLD} are free.
+ * thread (priority 0) zeroes free pages once at least {@link #ZEROING_THRESHOLD} are free. The
+ * working set manager ({@link WorkingSetManager}) ages and trims working sets once a second on
+ * the balance set manager's thread. The commit limit is physical memory less a reserve for the
+ * system (RAM / 32, at least 32 pages) until paging files come; LowMemoryCondition and
+ * HighMemoryCondition follow the documented defaults (about 32 MB of available memory per
+ * 4 GB, at most 64 MB, and three times that).
  *
  * <p>Locking: work on PTEs and page lists runs at DISPATCH_LEVEL with no simulation point inside
  * (the role of the PFN lock and the working set lock), so it is atomic with respect to the other
@@ -44,9 +49,10 @@ import org.ntsim.trace.TraceKind;
  * matches the committed pages, and never passes the commit limit.
  *
  * <p>Left out: paging files, hard faults, the modified page writer (modified pages stay on the
- * modified list until the process frees them), sections and prototype PTEs, working set lists
- * and trimming policy, large pages, pool backed by pages (ex.Pool hands out addresses only),
- * freeing empty page tables before the process ends.
+ * modified list until the process frees them), sections and prototype PTEs, large pages, pool
+ * backed by pages (ex.Pool hands out addresses only), hyperspace mappings (another process's
+ * page table is written physically when a standby page is repurposed), freeing empty page
+ * tables before the process ends, the system working set.
  */
 public final class MemoryManager {
   /** MmMinimumFreePagesToZero: the zero page thread starts when this many pages are free. */
@@ -318,9 +324,15 @@ public final class MemoryManager {
 
   // ================================================================== TLB
 
+  /** Most pages a batch shoots down one by one before it flushes whole TLBs instead. */
+  static final int FLUSH_LIST_MAX = 33;
+  private final long[] flushList = new long[FLUSH_LIST_MAX];
+  private int flushCount = -1; // pages changed in the open batch; -1 when no batch is open
+
   /**
    * KeFlushSingleTb: invalidates {@code va} here and shoots it down on every other processor
    * that may cache it: those with the same page directory loaded, or all for a system address.
+   * Inside a batch the other processors are told once, at {@link #endFlushBatch}.
    */
   void flushTb(long va) {
     Cpu me = machine.activeCpu();
@@ -328,13 +340,49 @@ public final class MemoryManager {
     if (machine.cpuCount() == 1) {
       return;
     }
-    boolean system = !MmLayout.isUserAddress(va) && !MmLayout.isPteAddress(va);
+    if (flushCount >= 0) {
+      if (flushCount < FLUSH_LIST_MAX) {
+        flushList[flushCount] = va;
+      }
+      flushCount++;
+      return;
+    }
+    flushList[0] = va;
+    shootDown(me, 1);
+  }
+
+  /** Opens a batch of PTE changes whose TLB shootdowns go out together (MiFlushTbList). */
+  void startFlushBatch() {
+    flushCount = 0;
+  }
+
+  /**
+   * Sends the batch's shootdowns: one IPI per processor that may cache the pages, which drops
+   * each page, or its whole non-global TLB past {@link #FLUSH_LIST_MAX} pages.
+   */
+  void endFlushBatch() {
+    int count = flushCount;
+    flushCount = -1;
+    if (count > 0 && machine.cpuCount() > 1) {
+      shootDown(machine.activeCpu(), count);
+    }
+  }
+
+  private void shootDown(Cpu me, int count) {
+    long first = flushList[0];
+    boolean system = !MmLayout.isUserAddress(first) && !MmLayout.isPteAddress(first);
     long cr3 = me.mmu.directoryBase();
     long mask = 0;
     for (int i = 0; i < machine.cpuCount(); i++) {
       Cpu other = machine.cpu(i);
       if (other != me && (system || other.mmu.directoryBase() == cr3)) {
-        other.mmu.dropPage(va);
+        if (count > FLUSH_LIST_MAX) {
+          other.mmu.dropNonGlobal();
+        } else {
+          for (int j = 0; j < count; j++) {
+            other.mmu.dropPage(flushList[j]);
+          }
+        }
         me.sendIpi(other, IPI_REASON_TLB);
         mask |= 1L << i;
       }
@@ -342,7 +390,7 @@ public final class MemoryManager {
     if (mask != 0) {
       tlbShootdowns++;
       AddressSpace as = currentAddressSpace();
-      machine.tracer.emit(me.clockNs(), me.index, TraceKind.TLB_SHOOTDOWN, va, mask,
+      machine.tracer.emit(me.clockNs(), me.index, TraceKind.TLB_SHOOTDOWN, first, mask,
           system ? 0 : as.process.uniqueProcess);
     }
   }

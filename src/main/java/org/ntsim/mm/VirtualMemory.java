@@ -372,8 +372,13 @@ public final class VirtualMemory {
         return STATUS_FREE_VM_NOT_AT_BASE;
       }
       pages = (end - start) / PAGE;
-      long removed = deletePages(as, vad, start >>> 12, (end >>> 12) - 1,
-          freeType == MEM_RELEASE);
+      mm.startFlushBatch();
+      long removed;
+      try {
+        removed = deletePages(as, vad, start >>> 12, (end >>> 12) - 1, freeType == MEM_RELEASE);
+      } finally {
+        mm.endFlushBatch();
+      }
       if (freeType == MEM_DECOMMIT) {
         mm.returnCommitment(as, removed);
         vad.commitCharge -= removed;
@@ -864,6 +869,7 @@ public final class VirtualMemory {
     Attachment a = attach(as);
     int old = mm.lock();
     long removed = 0;
+    mm.startFlushBatch();
     try {
       for (Vad vad : as.vads.inOrder()) {
         for (long vpn = vad.startingVpn; vpn <= vad.endingVpn; vpn++) {
@@ -882,6 +888,7 @@ public final class VirtualMemory {
       }
       traceTrim(as, removed);
     } finally {
+      mm.endFlushBatch();
       mm.unlock(old);
       detach(a);
     }

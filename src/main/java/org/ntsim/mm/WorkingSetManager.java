@@ -12,7 +12,7 @@ import org.ntsim.trace.TraceKind;
  * ages every process's working set and trims those that must shrink.
  *
  * <p>Models: aging by the accessed bit: a page whose PTE was accessed since the last pass has
- * its bit cleared (with a TLB flush) and its age reset; any other page grows one older.
+ * its bit cleared (the TLB shootdowns of a pass go out as one batch) and its age reset; any other page grows one older.
  * Trimming: when memory is tight (available pages below {@link #plentyFreePages()}) a working
  * set above its maximum loses its oldest pages down to the maximum, and every working set above
  * its minimum loses the pages that went unused for a whole pass; a hard maximum is enforced
@@ -64,6 +64,7 @@ public final class WorkingSetManager {
       }
       KProcess previous = mm.kernel.stackAttachProcess(as.process);
       int old = mm.lock();
+      mm.startFlushBatch();
       try {
         age(as);
         int removed = 0;
@@ -77,6 +78,7 @@ public final class WorkingSetManager {
           trace(as, removed);
         }
       } finally {
+        mm.endFlushBatch();
         mm.unlock(old);
         mm.kernel.unstackDetachProcess(previous);
       }

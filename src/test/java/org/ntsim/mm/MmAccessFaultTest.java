@@ -527,4 +527,38 @@ class MmAccessFaultTest {
     assertThat(MmLayout.pteAddress(0xC0300000L)).isEqualTo(0xC0300C00L);
     assertThat(MmLayout.virtualAddressOfPte(0xC0390C84L)).isEqualTo(0xE4321000L);
   }
+
+  @Test
+  void trimmingManyPagesShootsThemDownWithOneIpiPerProcessor() {
+    sys = TestOs.boot(2);
+    run(ctx -> {
+      Kernel32 k = ctx.kernel32();
+      long va = k.VirtualAlloc(0, 100 * 4096L, RESERVE_COMMIT, RW);
+      for (int i = 0; i < 100; i++) {
+        ctx.writeInt(va + i * 4096L, i);
+      }
+      boolean[] stop = new boolean[1];
+      long spinner = k.CreateThread(null, 0, x -> {
+        k.SetThreadAffinityMask(k.GetCurrentThread(), 2);
+        while (!stop[0]) {
+          ctx.compute(1000);
+        }
+        return 0;
+      }, 0, 0, null);
+      k.SetThreadAffinityMask(k.GetCurrentThread(), 1);
+      k.Sleep(1);
+      k.EmptyWorkingSet(k.GetCurrentProcess());
+      stop[0] = true;
+      k.WaitForSingleObject(spinner, Kernel32.INFINITE);
+      return 0;
+    });
+    List<Event> trims = sys.events(TraceKind.WS_TRIM);
+    assertThat(trims).isNotEmpty();
+    long trimAt = trims.get(trims.size() - 1).timeNs();
+    long shootdownsAtTrim = sys.events(TraceKind.TLB_SHOOTDOWN).stream()
+        .filter(e -> Math.abs(e.timeNs() - trimAt) < 100_000 && MmLayout.isUserAddress(e.a()))
+        .count();
+    assertThat(trims.get(trims.size() - 1).b()).isEqualTo(100);
+    assertThat(shootdownsAtTrim).isEqualTo(1);
+  }
 }
