@@ -15,8 +15,8 @@ import org.ntsim.win32.Ntos;
 /**
  * A seeded random virtual-memory workload, the memory manager's counterpart of the stress lab:
  * processes whose threads reserve, commit, decommit, release, protect
- * (no-access, read-only, guard), reset, lock, trim their working set, and read and write their
- * pages, on a small machine so that the commit limit and standby repurposing come into play.
+ * (no-access, read-only, guard), reset, lock, trim their working set or give it a small hard
+ * maximum, and read and write their pages, on a small machine so that the commit limit and standby repurposing come into play.
  * Each thread keeps a model of its own regions (committed or not, protection, the value last
  * written to each page) and checks every access against it: a value read back, an access
  * violation, a guard-page violation exactly where the model expects one. A broken expectation
@@ -133,6 +133,11 @@ public final class VmStressLab implements Lab {
         if (!queryAgrees(k, r, region, step)) {
           return MISMATCH + step;
         }
+      } else if (op < 93) {
+        int max = 8 + r.nextInt(64); // a small hard maximum: faults replace pages
+        k.SetProcessWorkingSetSizeEx(k.GetCurrentProcess(), 4 * 4096L, max * 4096L,
+            r.nextBoolean() ? Kernel32.QUOTA_LIMITS_HARDWS_MAX_ENABLE
+                : Kernel32.QUOTA_LIMITS_HARDWS_MAX_DISABLE);
       } else {
         ctx.compute(r.nextInt(20_000));
       }
