@@ -1,7 +1,6 @@
 package org.ntsim.mm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.ntsim.win32.TestOs.MS;
 
 import java.util.ArrayList;
