@@ -14,6 +14,8 @@ import java.util.List;
  *   <li>{@code wait}, {@code waitall}: simulated wait/signal round trips per host second, an
  *       event ping-pong and a WaitAll over 64 objects, two threads on two CPUs;
  *   <li>{@code pool}: ExAllocatePoolWithTag + ExFreePoolWithTag pairs per host second.
+ *   <li>{@code memory}, {@code faults}: simulated memory accesses on the TLB-hit path, and
+ *       demand-zero and soft faults, per host second; host bytes per frame.
  * </ul>
  *
  * <p>Unlike the simulation packages, this one reads the host clock: that is what it measures.
@@ -25,7 +27,8 @@ public final class Benchmarks {
 
   public static List<String> names() {
     return List.of(SwitchBenchmark.NAME, ScaleBenchmark.NAME, WaitBenchmark.WAIT,
-        WaitBenchmark.WAIT_ALL, PoolBenchmark.NAME);
+        WaitBenchmark.WAIT_ALL, PoolBenchmark.NAME, MemoryBenchmark.MEMORY,
+        MemoryBenchmark.FAULTS);
   }
 
   /**
@@ -47,6 +50,7 @@ public final class Benchmarks {
         case SwitchBenchmark.NAME -> SwitchBenchmark.run();
         case ScaleBenchmark.NAME -> ScaleBenchmark.run();
         case PoolBenchmark.NAME -> PoolBenchmark.run();
+        case MemoryBenchmark.MEMORY, MemoryBenchmark.FAULTS -> MemoryBenchmark.run(n);
         default -> WaitBenchmark.run(n);
       };
       if (json) {
@@ -59,6 +63,8 @@ public final class Benchmarks {
           case SwitchBenchmark.NAME -> SwitchBenchmark.printTable(result, out);
           case ScaleBenchmark.NAME -> ScaleBenchmark.printTable(result, out);
           case PoolBenchmark.NAME -> PoolBenchmark.printTable(result, out);
+          case MemoryBenchmark.MEMORY, MemoryBenchmark.FAULTS ->
+              MemoryBenchmark.printTable(result, out);
           default -> WaitBenchmark.printTable(result, out);
         }
         out.println("  host: " + HostInfo.oneLine((Json) result.get("host")));

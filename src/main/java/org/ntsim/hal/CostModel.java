@@ -31,6 +31,23 @@ public final class CostModel {
   /** Work a timer-expiry DPC does per expired timer. */
   public long timerExpiryNs = 150;
 
+  /** A simulated memory access that hits the TLB (a cache hit: a couple of cycles). */
+  public long memoryAccessNs = 1;
+  /** A TLB miss: the two-level walk, two memory references. */
+  public long pageWalkNs = 30;
+  /** Loading CR3 with a new page directory (the non-global TLB entries go). */
+  public long tlbFlushNs = 100;
+  /** INVLPG: one TLB entry dropped. */
+  public long invlpgNs = 40;
+  /** Taking a page fault and resolving it in MmAccessFault, not counting zeroing a page. */
+  public long pageFaultNs = 1_200;
+  /** Filling a 4 KiB frame with zeros (fault path or zero page thread). */
+  public long zeroPageNs = 1_000;
+  /** Creating or deleting a process's page directory, beyond the pages it touches. */
+  public long addressSpaceNs = 5_000;
+  /** A virtual memory system service's own work per page it changes (PTE edits, VAD walk). */
+  public long vmPageNs = 20;
+
   /** Nanoseconds for {@code instructions} guest instructions, rounded up. */
   public long instructionsToNs(long instructions) {
     return (instructions * instructionPs + 999) / 1000;
@@ -49,6 +66,14 @@ public final class CostModel {
     c.scheduleNs = scheduleNs;
     c.stackInswapNs = stackInswapNs;
     c.timerExpiryNs = timerExpiryNs;
+    c.memoryAccessNs = memoryAccessNs;
+    c.pageWalkNs = pageWalkNs;
+    c.tlbFlushNs = tlbFlushNs;
+    c.invlpgNs = invlpgNs;
+    c.pageFaultNs = pageFaultNs;
+    c.zeroPageNs = zeroPageNs;
+    c.addressSpaceNs = addressSpaceNs;
+    c.vmPageNs = vmPageNs;
     return c;
   }
 }

@@ -22,6 +22,8 @@ import org.ntsim.trace.TraceKind;
 public final class Cpu {
   public final int index;
   public final Machine machine;
+  /** This processor's MMU and TLB. */
+  public final Mmu mmu;
 
   private long clockNs;
   private int irql;
@@ -40,6 +42,7 @@ public final class Cpu {
   Cpu(Machine machine, int index) {
     this.machine = machine;
     this.index = index;
+    this.mmu = new X86Mmu(this, machine.memory, machine.cost, machine.config.tlbEntries);
   }
 
   public long clockNs() {

@@ -23,6 +23,7 @@ public final class Machine {
   public final Tracer tracer;
   public final EventQueue events = new EventQueue();
   public final CoroutineBackend backend;
+  public final PhysicalMemory memory;
   private final Cpu[] cpus;
 
   private CpuDriver driver;
@@ -38,6 +39,7 @@ public final class Machine {
     this.prng = new Prng(config.seed);
     this.tracer = new Tracer(config.recordTrace);
     this.backend = CoroutineBackend.named(config.backend);
+    this.memory = new PhysicalMemory(config.memoryBytes);
     this.cpus = new Cpu[config.cpus];
     for (int i = 0; i < cpus.length; i++) {
       cpus[i] = new Cpu(this, i);

@@ -7,6 +7,8 @@ package org.ntsim.hal;
 public final class MachineConfig {
   public int cpus = 2;
   public long memoryBytes = 256L << 20;
+  /** Entries of each CPU's TLB (a power of two): 64, a data TLB of the period. */
+  public int tlbEntries = 64;
   public long seed = 1;
   /** The interval timer: 15.625 ms, the usual x86 multiprocessor clock of the period. */
   public long clockIntervalNs = 15_625_000;
@@ -23,6 +25,13 @@ public final class MachineConfig {
     }
     if (memoryBytes < (1L << 20) || memoryBytes > (4L << 30)) {
       throw new IllegalArgumentException("memory must be 1 MiB..4 GiB, not " + memoryBytes);
+    }
+    if ((memoryBytes & 0xFFF) != 0) {
+      throw new IllegalArgumentException("memory must be a whole number of 4 KiB pages");
+    }
+    if (tlbEntries < 1 || tlbEntries > 65536 || Integer.bitCount(tlbEntries) != 1) {
+      throw new IllegalArgumentException("TLB entries must be a power of two up to 65536, not "
+          + tlbEntries);
     }
     if (clockIntervalNs < 100_000) {
       throw new IllegalArgumentException("clock interval must be at least 0.1 ms");

@@ -39,9 +39,8 @@ import org.ntsim.win32.Ntos;
  * would and the session goes on. Only a failure of ntsim's own kernel during {@code g}
  * ({@link KernelInternalError}) leaves {@link #execute}.
  *
- * <p>Left out: breakpoints, stepping, memory and register commands ({@code dd}, {@code r},
- * {@code k}): the model keeps no stacks and no guest memory yet. Each subsystem is expected to
- * bring its own extensions.
+ * <p>Left out: breakpoints, stepping, register and stack commands ({@code r}, {@code k}): the
+ * model keeps no stacks. Each subsystem brings its own extensions.
  */
 public final class KdConsole {
   private static final String HELP = """
@@ -72,6 +71,13 @@ public final class KdConsole {
                                 flags 2 only addr's block
         !poolused [flags [tag]] pool use per tag, non-paged and paged; flags 1 allocations and
                                 frees, 2 sort by non-paged, 4 by paged bytes; tag may use * and ?
+        .process [addr|cid]     the process whose memory !pte, !vad, dd... read (0: default)
+        !pte <va|pte address>   the PDE and PTE of an address through the self-map, decoded
+        !pfn <n>                one entry of the PFN database
+        !vad                    the current process's VAD tree
+        !memusage               the page lists and the frames in use
+        !vm                     physical memory, commit, faults, each process's commit
+        dd|db|dq <va> [L<n>]    the current process's memory as dwords, bytes or qwords
         !analyze [-v]           the bug check that stopped the machine, with recent trace events
         help, ?                 this list
       Numbers are hexadecimal unless written 0n<decimal>.""";
@@ -89,6 +95,7 @@ public final class KdConsole {
   private final ObjectExtension objects;
   private final DispatcherExtensions dispatcher;
   private final PoolExtensions pools;
+  private final MemoryExtensions memory;
   private boolean showProcessor; // the user has chosen a processor with ~N
 
   /**
@@ -109,6 +116,7 @@ public final class KdConsole {
     this.objects = new ObjectExtension(target, processes);
     this.dispatcher = new DispatcherExtensions(target);
     this.pools = new PoolExtensions(target);
+    this.memory = new MemoryExtensions(target);
     if (os.kernel.bugCheck() != null) {
       target.setCurrentCpu(os.kernel.bugCheck().cpu());
     }
@@ -179,6 +187,13 @@ public final class KdConsole {
       case "!locks", "!mutant" -> dispatcher.locks(o, args);
       case "!pool" -> pools.pool(o, args);
       case "!poolused" -> pools.poolused(o, args);
+      case ".process" -> memory.process(o, args);
+      case "!pte" -> memory.pte(o, args);
+      case "!pfn" -> memory.pfn(o, args);
+      case "!vad" -> memory.vad(o, args);
+      case "!memusage" -> memory.memusage(o);
+      case "!vm" -> memory.vm(o);
+      case "dd", "db", "dq" -> memory.dump(o, verb, args);
       case "help", "?", ".help" -> o.line(HELP);
       default -> unknown(verb);
     }

@@ -43,6 +43,7 @@ final class KdTarget {
 
   final Ntos os;
   private int currentCpu;
+  private EProcess implicitProcess; // set by .process; null: the current thread's process
 
   KdTarget(Ntos os) {
     this.os = os;
@@ -66,6 +67,15 @@ final class KdTarget {
 
   void setCurrentCpu(int cpu) {
     currentCpu = cpu;
+  }
+
+  /** The process whose address space memory commands read (.process), or null for the default. */
+  EProcess implicitProcess() {
+    return implicitProcess;
+  }
+
+  void setImplicitProcess(EProcess p) {
+    implicitProcess = p;
   }
 
   KPrcb prcb(int cpu) {

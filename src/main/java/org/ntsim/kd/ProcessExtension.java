@@ -16,8 +16,8 @@ import org.ntsim.ps.PsConstants;
  * WinDbg would add the stack). Defaults as WinDbg's: 0x3 for the current process and for
  * {@code 0}, 0xF for a process given by address or ID.
  *
- * <p>Left out: sessions ("SessionId: none"), PEB, DirBase and the handle table's address
- * (00000000: not modelled yet), VADs, working sets, quotas, tokens and device maps.
+ * <p>Left out: sessions ("SessionId: none"), PEB and the handle table's address (00000000:
+ * not modelled yet), quotas, tokens and device maps.
  */
 final class ProcessExtension {
   private final KdTarget target;
@@ -70,9 +70,17 @@ final class ProcessExtension {
   void print(Listing out, EProcess p, int flags) {
     out.format("PROCESS %s  SessionId: none  Cid: %s    Peb: 00000000  ParentCid: %s",
         KdFormat.hex8(p.address), KdFormat.cid(p.pid()), KdFormat.cid(p.parentId()));
-    out.format("    DirBase: 00000000  ObjectTable: 00000000  HandleCount: %4d.",
+    org.ntsim.mm.AddressSpace as = p.addressSpace();
+    out.format("    DirBase: %s  ObjectTable: 00000000  HandleCount: %4d.",
+        KdFormat.hex8(as == null || as.isDeleted() ? 0 : as.directoryTableBase()),
         p.handleTable().count());
     out.line("    Image: " + p.imageName());
+    if (as != null) {
+      org.ntsim.mm.Vad root = as.vads().root();
+      out.format("    VadRoot %s Vads %d Clone 0 Private %d. Modified 0. Locked %d.",
+          KdFormat.hex8(root == null ? 0 : root.address()), as.vads().count(),
+          as.validPrivatePages(), as.lockedPages());
+    }
     if ((flags & 0x1) != 0) {
       statistics(out, p);
     }
@@ -97,6 +105,16 @@ final class ProcessExtension {
     out.format("    %-34s%s", "UserTime", KdFormat.hhmmss(p.userTicks() * interval));
     out.format("    %-34s%s", "KernelTime", KdFormat.hhmmss(p.kernelTicks() * interval));
     out.format("    %-34s%d", "BasePriority", p.basePriority());
+    org.ntsim.mm.AddressSpace as = p.addressSpace();
+    if (as != null) {
+      out.format("    %-34s%d", "CommitCharge", as.commitCharge());
+      org.ntsim.mm.WorkingSet ws = as.workingSet();
+      out.format("    %-34s(%d, %d, %d) (%dKB, %dKB, %dKB)", "Working Set Sizes (now,min,max)",
+          as.workingSetPages(), ws.minimumPages(), ws.maximumPages(), as.workingSetPages() * 4,
+          ws.minimumPages() * 4, ws.maximumPages() * 4);
+      out.format("    %-34s%d", "PeakWorkingSetSize", as.peakValidPages() + as.pageTablePages() + 1);
+      out.format("    %-34s%d", "PageFaultCount", as.pageFaults());
+    }
     out.format("    ntsim: PriorityClass %s  ActiveThreads %d  QuantumReset %d  ExitStatus %s",
         PsConstants.className(p.priorityClass()), p.activeThreads(), p.quantumReset(),
         exitText(p));

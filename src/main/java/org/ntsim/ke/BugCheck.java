@@ -9,10 +9,13 @@ import java.util.Locale;
 public record BugCheck(int code, long p1, long p2, long p3, long p4, long timeNs, int cpu,
     String detail) {
   public static final int IRQL_NOT_LESS_OR_EQUAL = 0x0A;
+  public static final int MEMORY_MANAGEMENT = 0x1A;
   public static final int KMODE_EXCEPTION_NOT_HANDLED = 0x1E;
+  public static final int NO_PAGES_AVAILABLE = 0x4D;
   public static final int PAGE_FAULT_IN_NONPAGED_AREA = 0x50;
   public static final int SYSTEM_THREAD_EXCEPTION_NOT_HANDLED = 0x7E;
   public static final int ATTEMPTED_SWITCH_FROM_DPC = 0xB8;
+  public static final int ATTEMPTED_WRITE_TO_READONLY_MEMORY = 0xBE;
   public static final int BAD_POOL_CALLER = 0xC2;
   public static final int DRIVER_VERIFIER_DETECTED_VIOLATION = 0xC4;
   public static final int DRIVER_IRQL_NOT_LESS_OR_EQUAL = 0xD1;
@@ -20,7 +23,10 @@ public record BugCheck(int code, long p1, long p2, long p3, long p4, long timeNs
   public static String name(int code) {
     return switch (code) {
       case IRQL_NOT_LESS_OR_EQUAL -> "IRQL_NOT_LESS_OR_EQUAL";
+      case MEMORY_MANAGEMENT -> "MEMORY_MANAGEMENT";
       case KMODE_EXCEPTION_NOT_HANDLED -> "KMODE_EXCEPTION_NOT_HANDLED";
+      case NO_PAGES_AVAILABLE -> "NO_PAGES_AVAILABLE";
+      case ATTEMPTED_WRITE_TO_READONLY_MEMORY -> "ATTEMPTED_WRITE_TO_READONLY_MEMORY";
       case PAGE_FAULT_IN_NONPAGED_AREA -> "PAGE_FAULT_IN_NONPAGED_AREA";
       case SYSTEM_THREAD_EXCEPTION_NOT_HANDLED -> "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED";
       case ATTEMPTED_SWITCH_FROM_DPC -> "ATTEMPTED_SWITCH_FROM_DPC";

@@ -18,6 +18,11 @@ public class KProcess extends DispatcherObject {
   final List<KThread> threads = new ArrayList<>();
   long kernelTicks;
   long userTicks;
+  /**
+   * DirectoryTableBase: the physical address of the page directory that CR3 holds while one of
+   * its threads runs (0 until the memory manager gives the process an address space).
+   */
+  long directoryTableBase;
   /** The process part of the CID (UniqueProcessId), set by the process manager. */
   public long uniqueProcess;
 
@@ -42,6 +47,15 @@ public class KProcess extends DispatcherObject {
 
   public List<KThread> kernelThreads() {
     return threads;
+  }
+
+  public long directoryTableBase() {
+    return directoryTableBase;
+  }
+
+  /** Set by the memory manager when it creates or deletes the process's address space. */
+  public void setDirectoryTableBase(long physicalAddress) {
+    directoryTableBase = physicalAddress;
   }
 
   public long kernelTicks() {

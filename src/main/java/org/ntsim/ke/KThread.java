@@ -58,6 +58,7 @@ public class KThread extends DispatcherObject implements Accountable {
   KThread readyNext; // ready-queue links
   KThread readyPrev;
   KThread deferredNext; // deferred ready list / swapper list
+  KProcess attachedProcess; // ApcState.Process when attached to another process, else null
 
   // APC state (KAPC_STATE and the disable counts)
   Kapc kernelApcHead; // special APCs first, then normal ones, each group first-in first-out
@@ -109,6 +110,11 @@ public class KThread extends DispatcherObject implements Accountable {
 
   public KProcess kprocess() {
     return process;
+  }
+
+  /** The process whose address space the thread runs in: its own, or the one it attached to. */
+  public KProcess addressSpaceProcess() {
+    return attachedProcess != null ? attachedProcess : process;
   }
 
   public boolean isIdleThread() {

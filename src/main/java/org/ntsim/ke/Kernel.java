@@ -422,6 +422,33 @@ public final class Kernel implements CpuDriver {
     }
   }
 
+  /**
+   * KeStackAttachProcess: the current thread runs in {@code p}'s address space until
+   * {@link #unstackDetachProcess}; it keeps doing so if it is switched out and resumes elsewhere.
+   * Returns the process it was attached to before (null: its own), for the detach.
+   */
+  public KProcess stackAttachProcess(KProcess p) {
+    KThread t = currentThread();
+    KProcess previous = t.attachedProcess;
+    t.attachedProcess = p == t.process ? null : p;
+    loadAddressSpace(t);
+    return previous;
+  }
+
+  /** KeUnstackDetachProcess: back to the address space the thread had before the attach. */
+  public void unstackDetachProcess(KProcess previous) {
+    KThread t = currentThread();
+    t.attachedProcess = previous;
+    loadAddressSpace(t);
+  }
+
+  private void loadAddressSpace(KThread t) {
+    long directoryBase = t.addressSpaceProcess().directoryTableBase;
+    if (directoryBase != 0) {
+      machine.activeCpu().mmu.loadDirectoryBase(directoryBase);
+    }
+  }
+
   /** Switches the current thread between user and kernel mode (system call entry and exit). */
   public void setKernelMode(boolean kernel) {
     KThread t = currentThread();
@@ -1080,9 +1107,25 @@ public final class Kernel implements CpuDriver {
     }
   }
 
+  private final List<Runnable> invariantChecks = new ArrayList<>();
+  private Runnable workingSetManager;
+
+  /** The memory manager's MmWorkingSetManager, which the balance set manager runs each second. */
+  public void setWorkingSetManager(Runnable manager) {
+    workingSetManager = manager;
+  }
+
+  /** Adds a sweep the executive runs with the kernel's when invariants are on (hal.Checks). */
+  public void addInvariantCheck(Runnable check) {
+    invariantChecks.add(check);
+  }
+
   @Override
   public void verify() {
     new KernelVerifier(this).verify();
+    for (Runnable check : invariantChecks) {
+      check.run();
+    }
   }
 
   @Override
@@ -1123,7 +1166,8 @@ public final class Kernel implements CpuDriver {
   }
 
   /**
-   * KeBalanceSetManager's loop (priority 16): once a second, boost threads that have been ready
+   * KeBalanceSetManager's loop (priority 16): once a second, run the memory manager's working
+   * set manager (aging and trimming), boost threads that have been ready
    * without running for {@link #READY_WITHOUT_RUNNING_TICKS} ticks to priority 15 for one quantum
    * (examining at most 16 and boosting at most 10 a pass); every fourth second, mark for outswap
    * the kernel stacks of threads that have waited in user mode for
@@ -1133,6 +1177,9 @@ public final class Kernel implements CpuDriver {
     while (true) {
       delayExecution(KERNEL_MODE, false, 1_000_000_000L);
       bsmPasses++;
+      if (workingSetManager != null) {
+        workingSetManager.run(); // MmWorkingSetManager
+      }
       scanReadyQueues();
       if (bsmPasses % 4 == 0) {
         outswapStacks();

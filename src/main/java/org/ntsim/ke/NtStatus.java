@@ -36,6 +36,26 @@ public final class NtStatus {
   public static final int STATUS_UNHANDLED_EXCEPTION = 0xC0000144;
   public static final int STATUS_INSUFFICIENT_RESOURCES = 0xC000009A;
 
+  public static final int STATUS_GUARD_PAGE_VIOLATION = 0x80000001;
+  public static final int STATUS_PARTIAL_COPY = 0x8000000D;
+  public static final int STATUS_WAS_LOCKED = 0x40000019;
+  public static final int STATUS_INVALID_INFO_CLASS = 0xC0000003;
+  public static final int STATUS_INFO_LENGTH_MISMATCH = 0xC0000004;
+  public static final int STATUS_IN_PAGE_ERROR = 0xC0000006;
+  public static final int STATUS_MORE_PROCESSING_REQUIRED = 0xC0000016;
+  public static final int STATUS_NO_MEMORY = 0xC0000017;
+  public static final int STATUS_CONFLICTING_ADDRESSES = 0xC0000018;
+  public static final int STATUS_UNABLE_TO_FREE_VM = 0xC000001A;
+  public static final int STATUS_ALREADY_COMMITTED = 0xC0000021;
+  public static final int STATUS_NOT_LOCKED = 0xC000002A;
+  public static final int STATUS_NOT_COMMITTED = 0xC000002D;
+  public static final int STATUS_INVALID_PAGE_PROTECTION = 0xC0000045;
+  public static final int STATUS_PRIVILEGE_NOT_HELD = 0xC0000061;
+  public static final int STATUS_MEMORY_NOT_ALLOCATED = 0xC00000A0;
+  public static final int STATUS_WORKING_SET_QUOTA = 0xC00000A1;
+  public static final int STATUS_INVALID_PARAMETER_5 = 0xC00000F3;
+  public static final int STATUS_COMMITMENT_LIMIT = 0xC000012D;
+
   private NtStatus() {}
 
   public static boolean isSuccess(int status) {

@@ -205,6 +205,10 @@ final class Scheduler {
 
   /** Points the CPU's accounting and IRQL at the thread that now runs there. */
   void mount(Cpu cpu, KThread t) {
+    long directoryBase = t.addressSpaceProcess().directoryTableBase;
+    if (directoryBase != 0) {
+      cpu.mmu.loadDirectoryBase(directoryBase); // KiSwapContext: CR3 when the process differs
+    }
     cpu.setAccount(t);
     cpu.setCategory(t.idle ? TimeCategory.IDLE : t.inKernel ? TimeCategory.KERNEL : TimeCategory.USER);
   }

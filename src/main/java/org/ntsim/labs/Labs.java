@@ -22,6 +22,10 @@ public final class Labs {
     BUILT_IN.put("waits", WaitsLab::new);
     BUILT_IN.put("apc", ApcLab::new);
     BUILT_IN.put("abandoned-mutex", AbandonedMutexLab::new);
+    BUILT_IN.put("page-tables", PageTablesLab::new);
+    BUILT_IN.put("vm-stress", VmStressLab::new);
+    BUILT_IN.put("testlimit", TestLimitLab::new);
+    BUILT_IN.put("working-set", WorkingSetLab::new);
   }
 
   private Labs() {}

@@ -27,6 +27,7 @@ public final class EProcess extends KProcess {
   long exitTimeNs = -1;
   String unhandledException;
   ObjectHeader header;
+  org.ntsim.mm.AddressSpace addressSpace;
 
   EProcess(long address, String imageName, long parentId, int basePriority, long affinity,
       int threadSeed) {
@@ -87,5 +88,10 @@ public final class EProcess extends KProcess {
 
   public ObjectHeader header() {
     return header;
+  }
+
+  /** The memory manager's part: page directory, VADs, commit charge, working set counts. */
+  public org.ntsim.mm.AddressSpace addressSpace() {
+    return addressSpace;
   }
 }

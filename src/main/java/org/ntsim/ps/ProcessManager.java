@@ -12,6 +12,7 @@ import org.ntsim.ke.Kernel;
 import org.ntsim.ke.KernelInternalError;
 import org.ntsim.ke.NtStatus;
 import org.ntsim.ke.ThreadExitSignal;
+import org.ntsim.mm.MemoryManager;
 import org.ntsim.ob.ObjectHeader;
 import org.ntsim.ob.ObjectManager;
 import org.ntsim.ob.ObjectType;
@@ -45,6 +46,7 @@ public final class ProcessManager {
   private final Kernel kernel;
   private final Machine machine;
   private final ObjectManager ob;
+  private final MemoryManager mm;
   private final CidTable cids = new CidTable();
   private final List<EProcess> activeProcesses = new ArrayList<>();
   private EProcess idleProcess;
@@ -52,15 +54,18 @@ public final class ProcessManager {
   private final List<EThread> idleThreads = new ArrayList<>();
   private int processSeed;
 
-  public ProcessManager(Kernel kernel, ObjectManager ob) {
+  public ProcessManager(Kernel kernel, ObjectManager ob, MemoryManager mm) {
     this.kernel = kernel;
     this.machine = kernel.machine();
     this.ob = ob;
+    this.mm = mm;
   }
 
   /**
    * Phase 1 initialisation: the Idle process and its threads start the processors; the System
-   * process gets the balance set manager (priority 16) and the swapper (priority 23).
+   * process gets the balance set manager (priority 16), the swapper (priority 23) and the zero
+   * page thread (created at 16 so that it reaches its first wait during boot, then at 0). Idle
+   * and System share the boot page directory.
    */
   public void boot() {
     long allCpus = allProcessorsMask();
@@ -75,11 +80,13 @@ public final class ProcessManager {
       idleProcess.threads.add(idle[i]);
       idleProcess.activeThreads++;
     }
+    idleProcess.setDirectoryTableBase((long) mm.systemDirectoryFrame() << 12);
     kernel.startProcessors(idle);
     machine.tracer.nameProcess(0, "Idle");
     machine.tracer.nameThread(0, 0, "Idle");
 
     systemProcess = createProcess("System", null, PsConstants.NORMAL_PRIORITY_CLASS, allCpus);
+    idleProcess.addressSpace = systemProcess.addressSpace;
     createSystemThread("BalanceSetManager", "nt!KeBalanceSetManager", 16,
         () -> {
           kernel.balanceSetManagerLoop();
@@ -88,6 +95,11 @@ public final class ProcessManager {
     createSystemThread("SwapperThread", "nt!KeSwapProcessOrStack", 23,
         () -> {
           kernel.swapperLoop();
+          return 0;
+        });
+    createSystemThread("ZeroPageThread", "nt!MmZeroPageThread", 16,
+        () -> {
+          mm.zeroPageThread();
           return 0;
         });
   }
@@ -162,6 +174,9 @@ public final class ProcessManager {
     p.priorityClass = priorityClass;
     p.uniqueProcess = cids.allocate(p);
     p.createTimeNs = machine.activeCpu().clockNs();
+    p.addressSpace = systemProcess == null
+        ? mm.initializeSystemAddressSpace(p, idleProcess)
+        : mm.createProcessAddressSpace(p);
     p.header = ob.createObject(processType, p, address, () -> deleteProcess(p));
     activeProcesses.add(p);
     machine.tracer.nameProcess(p.uniqueProcess, imageName);
@@ -253,7 +268,7 @@ public final class ProcessManager {
       return false;
     }
     String cls = frames[0].getClassName();
-    return cls.matches("org\\.ntsim\\.(hal|ke|ob|ps|ex|win32)\\.[A-Za-z0-9]+(\\$[A-Za-z0-9]+)*")
+    return cls.matches("org\\.ntsim\\.(hal|ke|ob|ps|ex|mm|win32)\\.[A-Za-z0-9]+(\\$[A-Za-z0-9]+)*")
         && !cls.contains("Test");
   }
 
@@ -323,6 +338,7 @@ public final class ProcessManager {
       }
       p.exitTimeNs = t.exitTimeNs;
       ob.closeAll(p.handleTable);
+      mm.cleanProcessAddressSpace(p.addressSpace);
       kernel.signalProcess(p, p.exitStatus);
     }
     ObjectHeader self = t.header;
@@ -337,6 +353,7 @@ public final class ProcessManager {
   }
 
   private void deleteProcess(EProcess p) {
+    mm.deleteProcessAddressSpace(p.addressSpace);
     activeProcesses.remove(p);
     cids.free(p.uniqueProcess);
   }

@@ -10,6 +10,10 @@ public final class PsConstants {
   public static final int PROCESS_QUERY_LIMITED_INFORMATION = 0x1000;
   public static final int PROCESS_SET_INFORMATION = 0x0200;
   public static final int PROCESS_TERMINATE = 0x0001;
+  public static final int PROCESS_VM_OPERATION = 0x0008;
+  public static final int PROCESS_SET_QUOTA = 0x0100;
+  public static final int PROCESS_VM_READ = 0x0010;
+  public static final int PROCESS_VM_WRITE = 0x0020;
 
   public static final int THREAD_ALL_ACCESS = 0x001FFFFF;
   public static final int THREAD_TERMINATE = 0x0001;

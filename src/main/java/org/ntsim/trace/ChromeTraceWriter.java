@@ -141,7 +141,8 @@ final class ChromeTraceWriter {
 
   private static boolean isCpuInstant(TraceKind kind) {
     return switch (kind) {
-      case CLOCK_TICK, IPI, BUGCHECK, MARK, PROCESS_CREATE, PROCESS_EXIT, TIMER_EXPIRED -> true;
+      case CLOCK_TICK, IPI, BUGCHECK, MARK, PROCESS_CREATE, PROCESS_EXIT, TIMER_EXPIRED,
+          PAGE_FAULT, TLB_SHOOTDOWN, WS_TRIM -> true; // PAGE_LIST stays in CSV: too many
       default -> false;
     };
   }

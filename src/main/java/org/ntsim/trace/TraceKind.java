@@ -55,7 +55,15 @@ public enum TraceKind {
   /** An APC routine is about to run in its thread: a = thread id, b = KAPC address, c = kind. */
   APC_DELIVERED("tid", "apc", "kind", "b"),
   /** A timer expired: a = KTIMER address, b = its period in ns (0 one-shot), c = 1 if it queued a DPC. */
-  TIMER_EXPIRED("timer", "periodNs", "dpc", "a");
+  TIMER_EXPIRED("timer", "periodNs", "dpc", "a"),
+  /** A page fault was resolved or refused: a = faulting virtual address, b = kind (0 demand zero, 1 transition, 2 guard page, 3 access violation, 4 collided (waited for another fault), 5 page table made, 6 system PDE copied, 7 already resolved), c = process id. */
+  PAGE_FAULT("va", "kind", "pid", "a"),
+  /** A page frame changed list or state: a = page frame number, b = old state, c = new state (0 zeroed, 1 free, 2 standby, 3 modified, 4 modified-no-write, 5 bad, 6 active, 7 transition). */
+  PAGE_LIST("pfn", "from", "to", "a"),
+  /** TLB entries were invalidated on other processors: a = virtual address, b = mask of target processors, c = process id (0 for a system address). */
+  TLB_SHOOTDOWN("va", "cpuMask", "pid", "ab"),
+  /** Pages left a working set: a = process id, b = pages removed, c = pages still valid. */
+  WS_TRIM("pid", "pages", "remaining", "");
 
   private static final TraceKind[] BY_ORDINAL = values();
 

@@ -38,4 +38,50 @@ public final class GuestContext {
   public long nowNs() {
     return ntos.machine.activeCpu().clockNs();
   }
+
+  // ------------------------------------------------------------------ memory
+
+  /**
+   * Reads and writes at virtual addresses of the calling thread's process, as the thread's own
+   * user-mode instructions would: through the MMU of the processor it runs on, taking page
+   * faults; a bad access raises STATUS_ACCESS_VIOLATION (or STATUS_GUARD_PAGE_VIOLATION) as an
+   * {@code org.ntsim.ke.GuestException}, which ends the process unless the guest catches it.
+   */
+  public org.ntsim.mm.MemoryAccess memory() {
+    return ntos.mm.userAccess();
+  }
+
+  public byte readByte(long address) {
+    return ntos.mm.userAccess().readByte(address);
+  }
+
+  public void writeByte(long address, byte value) {
+    ntos.mm.userAccess().writeByte(address, value);
+  }
+
+  public int readInt(long address) {
+    return ntos.mm.userAccess().readInt(address);
+  }
+
+  public void writeInt(long address, int value) {
+    ntos.mm.userAccess().writeInt(address, value);
+  }
+
+  public long readLong(long address) {
+    return ntos.mm.userAccess().readLong(address);
+  }
+
+  public void writeLong(long address, long value) {
+    ntos.mm.userAccess().writeLong(address, value);
+  }
+
+  /** Copies {@code length} bytes at {@code address} into {@code dst} from {@code offset}. */
+  public void read(long address, byte[] dst, int offset, int length) {
+    ntos.mm.userAccess().read(address, dst, offset, length);
+  }
+
+  /** Copies {@code length} bytes of {@code src} from {@code offset} to {@code address}. */
+  public void write(long address, byte[] src, int offset, int length) {
+    ntos.mm.userAccess().write(address, src, offset, length);
+  }
 }

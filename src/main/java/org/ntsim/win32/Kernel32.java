@@ -797,4 +797,269 @@ public final class Kernel32 {
   }
 
   // ================================================================== end of object manager
+
+  // ------------------------------------------------------------------ virtual memory
+
+  public static final int MEM_COMMIT = org.ntsim.mm.VirtualMemory.MEM_COMMIT;
+  public static final int MEM_RESERVE = org.ntsim.mm.VirtualMemory.MEM_RESERVE;
+  public static final int MEM_DECOMMIT = org.ntsim.mm.VirtualMemory.MEM_DECOMMIT;
+  public static final int MEM_RELEASE = org.ntsim.mm.VirtualMemory.MEM_RELEASE;
+  public static final int MEM_FREE = org.ntsim.mm.VirtualMemory.MEM_FREE;
+  public static final int MEM_PRIVATE = org.ntsim.mm.MemoryBasicInformation.MEM_PRIVATE;
+  public static final int MEM_RESET = org.ntsim.mm.VirtualMemory.MEM_RESET;
+  public static final int MEM_TOP_DOWN = org.ntsim.mm.VirtualMemory.MEM_TOP_DOWN;
+  public static final int MEM_WRITE_WATCH = org.ntsim.mm.VirtualMemory.MEM_WRITE_WATCH;
+  public static final int WRITE_WATCH_FLAG_RESET = org.ntsim.mm.VirtualMemory.WRITE_WATCH_FLAG_RESET;
+  public static final int PAGE_NOACCESS = org.ntsim.mm.MmPte.PAGE_NOACCESS;
+  public static final int PAGE_READONLY = org.ntsim.mm.MmPte.PAGE_READONLY;
+  public static final int PAGE_READWRITE = org.ntsim.mm.MmPte.PAGE_READWRITE;
+  public static final int PAGE_WRITECOPY = org.ntsim.mm.MmPte.PAGE_WRITECOPY;
+  public static final int PAGE_EXECUTE = org.ntsim.mm.MmPte.PAGE_EXECUTE;
+  public static final int PAGE_EXECUTE_READ = org.ntsim.mm.MmPte.PAGE_EXECUTE_READ;
+  public static final int PAGE_EXECUTE_READWRITE = org.ntsim.mm.MmPte.PAGE_EXECUTE_READWRITE;
+  public static final int PAGE_GUARD = org.ntsim.mm.MmPte.PAGE_GUARD;
+  public static final int PAGE_NOCACHE = org.ntsim.mm.MmPte.PAGE_NOCACHE;
+  public static final int PROCESS_VM_OPERATION = PsConstants.PROCESS_VM_OPERATION;
+  public static final int PROCESS_VM_READ = PsConstants.PROCESS_VM_READ;
+  public static final int PROCESS_VM_WRITE = PsConstants.PROCESS_VM_WRITE;
+  public static final int PROCESS_QUERY_INFORMATION = PsConstants.PROCESS_QUERY_INFORMATION;
+  public static final int PROCESS_SET_QUOTA = PsConstants.PROCESS_SET_QUOTA;
+
+  /** VirtualAlloc: the region's base, or 0 with the last error set. */
+  public long VirtualAlloc(long lpAddress, long dwSize, int flAllocationType, int flProtect) {
+    return VirtualAllocEx(GetCurrentProcess(), lpAddress, dwSize, flAllocationType, flProtect);
+  }
+
+  /** VirtualAllocEx. */
+  public long VirtualAllocEx(long hProcess, long lpAddress, long dwSize, int flAllocationType,
+      int flProtect) {
+    long[] base = {lpAddress};
+    long[] size = {dwSize};
+    int status = nt.NtAllocateVirtualMemory(hProcess, base, 0, size, flAllocationType, flProtect);
+    if (!NtStatus.isSuccess(status)) {
+      return fail(WinError.fromNtStatus(status), 0L);
+    }
+    return base[0];
+  }
+
+  /** VirtualFree: with MEM_RELEASE, dwSize must be 0 (ERROR_INVALID_PARAMETER otherwise). */
+  public boolean VirtualFree(long lpAddress, long dwSize, int dwFreeType) {
+    return VirtualFreeEx(GetCurrentProcess(), lpAddress, dwSize, dwFreeType);
+  }
+
+  /** VirtualFreeEx. */
+  public boolean VirtualFreeEx(long hProcess, long lpAddress, long dwSize, int dwFreeType) {
+    if (dwFreeType == MEM_RELEASE && dwSize != 0) {
+      return fail(WinError.ERROR_INVALID_PARAMETER, false);
+    }
+    long[] base = {lpAddress};
+    long[] size = {dwSize};
+    int status = nt.NtFreeVirtualMemory(hProcess, base, size, dwFreeType);
+    return NtStatus.isSuccess(status) || failStatus(status);
+  }
+
+  /**
+   * VirtualProtect: lpflOldProtect receives the first page's old protection; without a place
+   * to put it the call fails (ERROR_NOACCESS) and changes nothing.
+   */
+  public boolean VirtualProtect(long lpAddress, long dwSize, int flNewProtect,
+      int[] lpflOldProtect) {
+    return VirtualProtectEx(GetCurrentProcess(), lpAddress, dwSize, flNewProtect, lpflOldProtect);
+  }
+
+  /** VirtualProtectEx. */
+  public boolean VirtualProtectEx(long hProcess, long lpAddress, long dwSize, int flNewProtect,
+      int[] lpflOldProtect) {
+    long[] base = {lpAddress};
+    long[] size = {dwSize};
+    int status = nt.NtProtectVirtualMemory(hProcess, base, size, flNewProtect, lpflOldProtect);
+    if (status == NtStatus.STATUS_ACCESS_VIOLATION) {
+      return fail(WinError.ERROR_NOACCESS, false);
+    }
+    return NtStatus.isSuccess(status) || failStatus(status);
+  }
+
+  /** VirtualQuery: the bytes written to lpBuffer (28), or 0 with the last error set. */
+  public long VirtualQuery(long lpAddress, org.ntsim.mm.MemoryBasicInformation lpBuffer,
+      long dwLength) {
+    return VirtualQueryEx(GetCurrentProcess(), lpAddress, lpBuffer, dwLength);
+  }
+
+  /** VirtualQueryEx. */
+  public long VirtualQueryEx(long hProcess, long lpAddress,
+      org.ntsim.mm.MemoryBasicInformation lpBuffer, long dwLength) {
+    long[] returned = new long[1];
+    int status = nt.NtQueryVirtualMemory(hProcess, lpAddress, Ntdll.MemoryBasicInformation,
+        lpBuffer, dwLength, returned);
+    if (!NtStatus.isSuccess(status)) {
+      return fail(WinError.fromNtStatus(status), 0L);
+    }
+    return returned[0];
+  }
+
+  /** VirtualLock: every page must be committed and accessible; it stays in the working set. */
+  public boolean VirtualLock(long lpAddress, long dwSize) {
+    long[] base = {lpAddress};
+    long[] size = {dwSize};
+    int status = nt.NtLockVirtualMemory(GetCurrentProcess(), base, size,
+        org.ntsim.mm.VirtualMemory.MAP_PROCESS);
+    return NtStatus.isSuccess(status) || failStatus(status);
+  }
+
+  /** VirtualUnlock: fails with ERROR_NOT_LOCKED unless every page is locked. */
+  public boolean VirtualUnlock(long lpAddress, long dwSize) {
+    long[] base = {lpAddress};
+    long[] size = {dwSize};
+    int status = nt.NtUnlockVirtualMemory(GetCurrentProcess(), base, size,
+        org.ntsim.mm.VirtualMemory.MAP_PROCESS);
+    return NtStatus.isSuccess(status) || failStatus(status);
+  }
+
+  /**
+   * ReadProcessMemory: lpBuffer is an address in the caller's address space; the bytes copied
+   * go to lpNumberOfBytesRead (optional). A fault on either side: ERROR_PARTIAL_COPY.
+   */
+  public boolean ReadProcessMemory(long hProcess, long lpBaseAddress, long lpBuffer, long nSize,
+      long[] lpNumberOfBytesRead) {
+    int status = nt.NtReadVirtualMemory(hProcess, lpBaseAddress, lpBuffer, nSize,
+        lpNumberOfBytesRead);
+    return NtStatus.isSuccess(status) || failStatus(status);
+  }
+
+  /** WriteProcessMemory: lpBuffer is an address in the caller's address space. */
+  public boolean WriteProcessMemory(long hProcess, long lpBaseAddress, long lpBuffer, long nSize,
+      long[] lpNumberOfBytesWritten) {
+    int status = nt.NtWriteVirtualMemory(hProcess, lpBaseAddress, lpBuffer, nSize,
+        lpNumberOfBytesWritten);
+    return NtStatus.isSuccess(status) || failStatus(status);
+  }
+
+  /**
+   * GetWriteWatch: 0 on success with lpdwCount[0] addresses of written pages; -1 (with the last
+   * error) when the range is not in one MEM_WRITE_WATCH region.
+   */
+  public int GetWriteWatch(int dwFlags, long lpBaseAddress, long dwRegionSize,
+      long[] lpAddresses, long[] lpdwCount, int[] lpdwGranularity) {
+    int status = nt.NtGetWriteWatch(GetCurrentProcess(), dwFlags, lpBaseAddress, dwRegionSize,
+        lpAddresses, lpdwCount, lpdwGranularity);
+    if (!NtStatus.isSuccess(status)) {
+      nt.currentThread().lastError = WinError.fromNtStatus(status);
+      return -1;
+    }
+    return 0;
+  }
+
+  /** ResetWriteWatch: 0 on success, else a Win32 error code. */
+  public int ResetWriteWatch(long lpBaseAddress, long dwRegionSize) {
+    int status = nt.NtResetWriteWatch(GetCurrentProcess(), lpBaseAddress, dwRegionSize);
+    if (!NtStatus.isSuccess(status)) {
+      int error = WinError.fromNtStatus(status);
+      nt.currentThread().lastError = error;
+      return error;
+    }
+    return 0;
+  }
+
+  /** K32EmptyWorkingSet (psapi EmptyWorkingSet): as many pages as possible leave the set. */
+  public boolean EmptyWorkingSet(long hProcess) {
+    int status = nt.emptyWorkingSet(hProcess);
+    return NtStatus.isSuccess(status) || failStatus(status);
+  }
+
+  /**
+   * SetProcessWorkingSetSize: the working set's minimum and maximum in bytes (rounded up to
+   * pages); a working set above the new maximum is trimmed at once. (-1, -1) empties it.
+   * ERROR_INVALID_PARAMETER unless 0 < minimum <= maximum within physical memory less 512
+   * pages (the documentation's limit on the maximum).
+   */
+  public boolean SetProcessWorkingSetSize(long hProcess, long dwMinimumWorkingSetSize,
+      long dwMaximumWorkingSetSize) {
+    if (dwMinimumWorkingSetSize == -1 && dwMaximumWorkingSetSize == -1) {
+      return EmptyWorkingSet(hProcess);
+    }
+    return SetProcessWorkingSetSizeEx(hProcess, dwMinimumWorkingSetSize,
+        dwMaximumWorkingSetSize, 0);
+  }
+
+  public static final int QUOTA_LIMITS_HARDWS_MIN_ENABLE = 0x1;
+  public static final int QUOTA_LIMITS_HARDWS_MIN_DISABLE = 0x2;
+  public static final int QUOTA_LIMITS_HARDWS_MAX_ENABLE = 0x4;
+  public static final int QUOTA_LIMITS_HARDWS_MAX_DISABLE = 0x8;
+
+  /**
+   * SetProcessWorkingSetSizeEx: as SetProcessWorkingSetSize, with QUOTA_LIMITS_HARDWS_MAX_ENABLE
+   * making the maximum hard (the working set never grows past it) and ..._MAX_DISABLE soft.
+   * Enabling and disabling the same limit together is ERROR_INVALID_PARAMETER. Hard minimums are
+   * accepted and have no effect (nothing takes pages below the minimum except emptying).
+   */
+  public boolean SetProcessWorkingSetSizeEx(long hProcess, long dwMinimumWorkingSetSize,
+      long dwMaximumWorkingSetSize, int Flags) {
+    if ((Flags & ~0xF) != 0
+        || (Flags & 0x3) == 0x3 || (Flags & 0xC) == 0xC) {
+      return fail(WinError.ERROR_INVALID_PARAMETER, false);
+    }
+    if (dwMinimumWorkingSetSize == -1 && dwMaximumWorkingSetSize == -1) {
+      return EmptyWorkingSet(hProcess);
+    }
+    int status = nt.setWorkingSetSize(hProcess, (dwMinimumWorkingSetSize + 4095) / 4096,
+        (dwMaximumWorkingSetSize + 4095) / 4096, (Flags & QUOTA_LIMITS_HARDWS_MAX_ENABLE) != 0);
+    return NtStatus.isSuccess(status) || failStatus(status);
+  }
+
+  /** GetProcessWorkingSetSize: the minimum and maximum in bytes. */
+  public boolean GetProcessWorkingSetSize(long hProcess, long[] lpMinimumWorkingSetSize,
+      long[] lpMaximumWorkingSetSize) {
+    long[] limits = new long[2];
+    int status = nt.queryWorkingSetSize(hProcess, limits);
+    if (!NtStatus.isSuccess(status)) {
+      return failStatus(status);
+    }
+    if (lpMinimumWorkingSetSize == null || lpMinimumWorkingSetSize.length < 1
+        || lpMaximumWorkingSetSize == null || lpMaximumWorkingSetSize.length < 1) {
+      return fail(WinError.ERROR_NOACCESS, false);
+    }
+    lpMinimumWorkingSetSize[0] = limits[0] * 4096;
+    lpMaximumWorkingSetSize[0] = limits[1] * 4096;
+    return true;
+  }
+
+  /**
+   * GlobalMemoryStatusEx: physical memory and what is available (zeroed, free and standby
+   * pages), the commit limit and what is left of it, and the caller's user address space and
+   * what is not reserved. dwLength must be set to 64 (ERROR_INVALID_PARAMETER otherwise).
+   */
+  public boolean GlobalMemoryStatusEx(MemoryStatusEx lpBuffer) {
+    if (lpBuffer == null) {
+      return fail(WinError.ERROR_NOACCESS, false);
+    }
+    if (lpBuffer.dwLength != 64) {
+      return fail(WinError.ERROR_INVALID_PARAMETER, false);
+    }
+    nt.enter(); // NtQuerySystemInformation and NtQueryVirtualMemory behind it
+    try {
+      fillMemoryStatus(lpBuffer);
+    } finally {
+      nt.leave();
+    }
+    return true;
+  }
+
+  private void fillMemoryStatus(MemoryStatusEx lpBuffer) {
+    org.ntsim.mm.MemoryManager mm = ntos.mm;
+    long frames = mm.pfnDatabase().frameCount();
+    long available = mm.pfnDatabase().availablePages();
+    lpBuffer.ullTotalPhys = frames * 4096;
+    lpBuffer.ullAvailPhys = available * 4096;
+    lpBuffer.dwMemoryLoad = (int) (100 * (frames - available) / frames);
+    lpBuffer.ullTotalPageFile = mm.commitLimit() * 4096;
+    lpBuffer.ullAvailPageFile = (mm.commitLimit() - mm.commitTotal()) * 4096;
+    lpBuffer.ullTotalVirtual = org.ntsim.mm.MmLayout.MM_HIGHEST_USER_ADDRESS + 1
+        - org.ntsim.mm.MmLayout.MM_LOWEST_USER_ADDRESS;
+    long reserved = 0;
+    for (org.ntsim.mm.Vad v : nt.currentProcess().addressSpace().vads().inOrder()) {
+      reserved += v.endAddress() - v.startAddress();
+    }
+    lpBuffer.ullAvailVirtual = lpBuffer.ullTotalVirtual - reserved;
+    lpBuffer.ullAvailExtendedVirtual = 0;
+  }
 }

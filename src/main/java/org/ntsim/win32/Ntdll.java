@@ -1056,4 +1056,345 @@ public final class Ntdll {
   }
 
   // ================================================================== end of object manager
+
+  // ------------------------------------------------------------------ virtual memory
+
+  /** MemoryBasicInformation, the one class of NtQueryVirtualMemory modelled. */
+  public static final int MemoryBasicInformation = 0;
+
+  /** The address space of the process behind {@code handle} with {@code access}, or a status. */
+  private record Space(int status, org.ntsim.mm.AddressSpace space, Reference ref) {}
+
+  private Space space(long handle, int access) {
+    Reference ref = reference(handle, access, ntos.ps.processType);
+    if (!ref.ok()) {
+      return new Space(ref.status(), null, null);
+    }
+    EProcess p = ref.body();
+    if (p.addressSpace() == null || p.addressSpace().isDeleted()) {
+      ntos.ob.dereference(ref.header());
+      return new Space(NtStatus.STATUS_PROCESS_IS_TERMINATING, null, null);
+    }
+    return new Space(NtStatus.STATUS_SUCCESS, p.addressSpace(), ref);
+  }
+
+  private void release(Space s) {
+    if (s.ref != null) {
+      ntos.ob.dereference(s.ref.header());
+    }
+  }
+
+  private static boolean bad(long[] out) {
+    return out == null || out.length < 1;
+  }
+
+  private static boolean bad(int[] out) {
+    return out == null || out.length < 1;
+  }
+
+  /**
+   * NtAllocateVirtualMemory: reserves and/or commits a region, or resets pages (MEM_RESET).
+   * BaseAddress and RegionSize are in/out; ZeroBits (0-21) keeps the region below
+   * {@code 1 << (32 - ZeroBits)}. Checks as Windows orders them: the allocation type, the
+   * protection, the pointers, the handle.
+   */
+  public int NtAllocateVirtualMemory(long ProcessHandle, long[] BaseAddress, long ZeroBits,
+      long[] RegionSize, int AllocationType, int Protect) {
+    enter();
+    try {
+      int typeCheck = org.ntsim.mm.VirtualMemory.checkAllocation(AllocationType, Protect);
+      if (typeCheck != NtStatus.STATUS_SUCCESS) {
+        return typeCheck;
+      }
+      if (bad(BaseAddress) || bad(RegionSize)) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      Space s = space(ProcessHandle, org.ntsim.ps.PsConstants.PROCESS_VM_OPERATION);
+      if (s.status != NtStatus.STATUS_SUCCESS) {
+        return s.status;
+      }
+      try {
+        return ntos.mm.virtualMemory().allocate(s.space, BaseAddress, ZeroBits, RegionSize,
+            AllocationType, Protect);
+      } finally {
+        release(s);
+      }
+    } finally {
+      leave();
+    }
+  }
+
+  /** NtFreeVirtualMemory: MEM_DECOMMIT or MEM_RELEASE; BaseAddress and RegionSize in/out. */
+  public int NtFreeVirtualMemory(long ProcessHandle, long[] BaseAddress, long[] RegionSize,
+      int FreeType) {
+    enter();
+    try {
+      if (FreeType != org.ntsim.mm.VirtualMemory.MEM_DECOMMIT
+          && FreeType != org.ntsim.mm.VirtualMemory.MEM_RELEASE) {
+        return NtStatus.STATUS_INVALID_PARAMETER_4;
+      }
+      if (bad(BaseAddress) || bad(RegionSize)) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      Space s = space(ProcessHandle, org.ntsim.ps.PsConstants.PROCESS_VM_OPERATION);
+      if (s.status != NtStatus.STATUS_SUCCESS) {
+        return s.status;
+      }
+      try {
+        return ntos.mm.virtualMemory().free(s.space, BaseAddress, RegionSize, FreeType);
+      } finally {
+        release(s);
+      }
+    } finally {
+      leave();
+    }
+  }
+
+  /** NtProtectVirtualMemory: OldProtect receives the first page's protection. */
+  public int NtProtectVirtualMemory(long ProcessHandle, long[] BaseAddress, long[] RegionSize,
+      int NewProtect, int[] OldProtect) {
+    enter();
+    try {
+      if (org.ntsim.mm.MmPte.fromWin32(NewProtect) < 0) {
+        return NtStatus.STATUS_INVALID_PAGE_PROTECTION;
+      }
+      if (bad(BaseAddress) || bad(RegionSize) || bad(OldProtect)) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      Space s = space(ProcessHandle, org.ntsim.ps.PsConstants.PROCESS_VM_OPERATION);
+      if (s.status != NtStatus.STATUS_SUCCESS) {
+        return s.status;
+      }
+      try {
+        return ntos.mm.virtualMemory().protect(s.space, BaseAddress, RegionSize, NewProtect,
+            OldProtect);
+      } finally {
+        release(s);
+      }
+    } finally {
+      leave();
+    }
+  }
+
+  /**
+   * NtQueryVirtualMemory (MemoryBasicInformation only): STATUS_INVALID_INFO_CLASS for another
+   * class, STATUS_INFO_LENGTH_MISMATCH for a buffer under 28 bytes, STATUS_INVALID_PARAMETER for
+   * an address above the user range.
+   */
+  public int NtQueryVirtualMemory(long ProcessHandle, long BaseAddress, int MemoryInformationClass,
+      org.ntsim.mm.MemoryBasicInformation MemoryInformation, long MemoryInformationLength,
+      long[] ReturnLength) {
+    enter();
+    try {
+      if (MemoryInformationClass != MemoryBasicInformation) {
+        return NtStatus.STATUS_INVALID_INFO_CLASS;
+      }
+      if (MemoryInformationLength < org.ntsim.mm.MemoryBasicInformation.SIZE) {
+        return NtStatus.STATUS_INFO_LENGTH_MISMATCH;
+      }
+      if (MemoryInformation == null) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      Space s = space(ProcessHandle, org.ntsim.ps.PsConstants.PROCESS_QUERY_INFORMATION);
+      if (s.status != NtStatus.STATUS_SUCCESS) {
+        return s.status;
+      }
+      try {
+        int status = ntos.mm.virtualMemory().query(s.space, BaseAddress, MemoryInformation);
+        if (status == NtStatus.STATUS_SUCCESS && ReturnLength != null && ReturnLength.length > 0) {
+          ReturnLength[0] = org.ntsim.mm.MemoryBasicInformation.SIZE;
+        }
+        return status;
+      } finally {
+        release(s);
+      }
+    } finally {
+      leave();
+    }
+  }
+
+  /** NtLockVirtualMemory: MapType 1 (MAP_PROCESS) locks pages in the working set. */
+  public int NtLockVirtualMemory(long ProcessHandle, long[] BaseAddress, long[] RegionSize,
+      int MapType) {
+    return lockOrUnlock(ProcessHandle, BaseAddress, RegionSize, MapType, true);
+  }
+
+  /** NtUnlockVirtualMemory. */
+  public int NtUnlockVirtualMemory(long ProcessHandle, long[] BaseAddress, long[] RegionSize,
+      int MapType) {
+    return lockOrUnlock(ProcessHandle, BaseAddress, RegionSize, MapType, false);
+  }
+
+  private int lockOrUnlock(long handle, long[] base, long[] size, int mapType, boolean lock) {
+    enter();
+    try {
+      if (bad(base) || bad(size)) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      Space s = space(handle, org.ntsim.ps.PsConstants.PROCESS_VM_OPERATION);
+      if (s.status != NtStatus.STATUS_SUCCESS) {
+        return s.status;
+      }
+      try {
+        return lock ? ntos.mm.virtualMemory().lock(s.space, base, size, mapType)
+            : ntos.mm.virtualMemory().unlock(s.space, base, size, mapType);
+      } finally {
+        release(s);
+      }
+    } finally {
+      leave();
+    }
+  }
+
+  /**
+   * NtReadVirtualMemory: copies BufferSize bytes at BaseAddress in the process (PROCESS_VM_READ)
+   * to Buffer, an address in the caller's own address space.
+   */
+  public int NtReadVirtualMemory(long ProcessHandle, long BaseAddress, long Buffer,
+      long BufferSize, long[] NumberOfBytesRead) {
+    return copyMemory(ProcessHandle, BaseAddress, Buffer, BufferSize, NumberOfBytesRead, true);
+  }
+
+  /**
+   * NtWriteVirtualMemory: copies BufferSize bytes at Buffer in the caller's address space to
+   * BaseAddress in the process (PROCESS_VM_WRITE).
+   */
+  public int NtWriteVirtualMemory(long ProcessHandle, long BaseAddress, long Buffer,
+      long BufferSize, long[] NumberOfBytesWritten) {
+    return copyMemory(ProcessHandle, BaseAddress, Buffer, BufferSize, NumberOfBytesWritten, false);
+  }
+
+  private int copyMemory(long handle, long remote, long local, long size, long[] done,
+      boolean read) {
+    enter();
+    try {
+      Space s = space(handle, read ? org.ntsim.ps.PsConstants.PROCESS_VM_READ
+          : org.ntsim.ps.PsConstants.PROCESS_VM_WRITE);
+      if (s.status != NtStatus.STATUS_SUCCESS) {
+        return s.status;
+      }
+      try {
+        org.ntsim.mm.AddressSpace self = currentProcess().addressSpace();
+        long[] copied = new long[1];
+        int status = read
+            ? ntos.mm.virtualMemory().copy(s.space, remote, self, local, size, copied)
+            : ntos.mm.virtualMemory().copy(self, local, s.space, remote, size, copied);
+        if (done != null && done.length > 0) {
+          done[0] = copied[0];
+        }
+        return status;
+      } finally {
+        release(s);
+      }
+    } finally {
+      leave();
+    }
+  }
+
+  /**
+   * NtGetWriteWatch: the pages of a MEM_WRITE_WATCH region written since the last reset.
+   * EntriesInUserAddressArray is in/out; Granularity receives the page size.
+   */
+  public int NtGetWriteWatch(long ProcessHandle, int Flags, long BaseAddress, long RegionSize,
+      long[] UserAddressArray, long[] EntriesInUserAddressArray, int[] Granularity) {
+    enter();
+    try {
+      if (bad(EntriesInUserAddressArray) || bad(Granularity)) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      Space s = space(ProcessHandle, org.ntsim.ps.PsConstants.PROCESS_VM_OPERATION);
+      if (s.status != NtStatus.STATUS_SUCCESS) {
+        return s.status;
+      }
+      try {
+        int status = ntos.mm.virtualMemory().getWriteWatch(s.space, Flags, BaseAddress,
+            RegionSize, UserAddressArray, EntriesInUserAddressArray);
+        if (status == NtStatus.STATUS_SUCCESS) {
+          Granularity[0] = (int) org.ntsim.mm.MmLayout.PAGE_SIZE;
+        }
+        return status;
+      } finally {
+        release(s);
+      }
+    } finally {
+      leave();
+    }
+  }
+
+  /** NtResetWriteWatch. */
+  public int NtResetWriteWatch(long ProcessHandle, long BaseAddress, long RegionSize) {
+    enter();
+    try {
+      Space s = space(ProcessHandle, org.ntsim.ps.PsConstants.PROCESS_VM_OPERATION);
+      if (s.status != NtStatus.STATUS_SUCCESS) {
+        return s.status;
+      }
+      try {
+        return ntos.mm.virtualMemory().resetWriteWatch(s.space, BaseAddress, RegionSize);
+      } finally {
+        release(s);
+      }
+    } finally {
+      leave();
+    }
+  }
+
+  /**
+   * Sets the working set limits of the process (NtSetInformationProcess with quota limits, as
+   * SetProcessWorkingSetSize uses it): sizes in pages; PROCESS_SET_QUOTA.
+   */
+  int setWorkingSetSize(long ProcessHandle, long minimumPages, long maximumPages,
+      boolean hardMaximum) {
+    enter();
+    try {
+      Space s = space(ProcessHandle, org.ntsim.ps.PsConstants.PROCESS_SET_QUOTA);
+      if (s.status != NtStatus.STATUS_SUCCESS) {
+        return s.status;
+      }
+      try {
+        return ntos.mm.virtualMemory().setWorkingSetSize(s.space, minimumPages, maximumPages,
+            hardMaximum);
+      } finally {
+        release(s);
+      }
+    } finally {
+      leave();
+    }
+  }
+
+  /** The working set limits of the process, in pages; PROCESS_QUERY_INFORMATION. */
+  int queryWorkingSetSize(long ProcessHandle, long[] limits) {
+    enter();
+    try {
+      Space s = space(ProcessHandle, org.ntsim.ps.PsConstants.PROCESS_QUERY_INFORMATION);
+      if (s.status != NtStatus.STATUS_SUCCESS) {
+        return s.status;
+      }
+      limits[0] = s.space.workingSet().minimumPages();
+      limits[1] = s.space.workingSet().maximumPages();
+      release(s);
+      return NtStatus.STATUS_SUCCESS;
+    } finally {
+      leave();
+    }
+  }
+
+  /** Empties the working set of the process (what SetProcessWorkingSetSize(-1, -1) asks for). */
+  int emptyWorkingSet(long ProcessHandle) {
+    enter();
+    try {
+      Space s = space(ProcessHandle, org.ntsim.ps.PsConstants.PROCESS_SET_QUOTA);
+      if (s.status != NtStatus.STATUS_SUCCESS) {
+        return s.status;
+      }
+      try {
+        ntos.mm.virtualMemory().emptyWorkingSet(s.space);
+        return NtStatus.STATUS_SUCCESS;
+      } finally {
+        release(s);
+      }
+    } finally {
+      leave();
+    }
+  }
 }

@@ -22,6 +22,7 @@ public final class Ntos {
   public final ObjectManager ob;
   /** The event, mutant, semaphore and timer object types. */
   public final org.ntsim.ex.SyncObjectTypes syncTypes = new org.ntsim.ex.SyncObjectTypes();
+  public final org.ntsim.mm.MemoryManager mm;
   public final ProcessManager ps;
   public final Kernel32 kernel32;
   public final Ntdll ntdll;
@@ -31,7 +32,8 @@ public final class Ntos {
     this.kernel = new Kernel(machine);
     this.pool = new Pool(kernel);
     this.ob = new ObjectManager(pool);
-    this.ps = new ProcessManager(kernel, ob);
+    this.mm = new org.ntsim.mm.MemoryManager(kernel, pool);
+    this.ps = new ProcessManager(kernel, ob, mm);
     this.ntdll = new Ntdll(this);
     this.kernel32 = new Kernel32(this);
     ps.boot();

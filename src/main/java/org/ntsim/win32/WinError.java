@@ -24,7 +24,13 @@ public final class WinError {
   public static final int ERROR_BAD_PATHNAME = 161;
   public static final int ERROR_OBJECT_NAME_EXISTS = 698;
   public static final int ERROR_NOACCESS = 998;
+  public static final int ERROR_BAD_LENGTH = 24;
+  public static final int ERROR_NOT_LOCKED = 158;
+  public static final int ERROR_PARTIAL_COPY = 299;
+  public static final int ERROR_INVALID_ADDRESS = 487;
   public static final int ERROR_PRIVILEGE_NOT_HELD = 1314;
+  public static final int ERROR_WORKING_SET_QUOTA = 1453;
+  public static final int ERROR_COMMITMENT_LIMIT = 1455;
 
   private WinError() {}
 
@@ -59,6 +65,18 @@ public final class WinError {
       case ObStatus.STATUS_INVALID_CID -> ERROR_INVALID_PARAMETER;
       case NtStatus.STATUS_INSUFFICIENT_RESOURCES -> ERROR_NO_SYSTEM_RESOURCES;
       case NtStatus.STATUS_NOT_IMPLEMENTED -> ERROR_INVALID_FUNCTION;
+      case NtStatus.STATUS_CONFLICTING_ADDRESSES, NtStatus.STATUS_NOT_COMMITTED,
+          NtStatus.STATUS_MEMORY_NOT_ALLOCATED, 0xC000009F /* STATUS_FREE_VM_NOT_AT_BASE */ ->
+          ERROR_INVALID_ADDRESS;
+      case NtStatus.STATUS_INVALID_PAGE_PROTECTION, NtStatus.STATUS_UNABLE_TO_FREE_VM,
+          NtStatus.STATUS_INVALID_PARAMETER_5, NtStatus.STATUS_INVALID_INFO_CLASS ->
+          ERROR_INVALID_PARAMETER;
+      case NtStatus.STATUS_NO_MEMORY -> ERROR_NOT_ENOUGH_MEMORY;
+      case NtStatus.STATUS_COMMITMENT_LIMIT -> ERROR_COMMITMENT_LIMIT;
+      case NtStatus.STATUS_PARTIAL_COPY -> ERROR_PARTIAL_COPY;
+      case NtStatus.STATUS_NOT_LOCKED -> ERROR_NOT_LOCKED;
+      case NtStatus.STATUS_WORKING_SET_QUOTA -> ERROR_WORKING_SET_QUOTA;
+      case NtStatus.STATUS_INFO_LENGTH_MISMATCH -> ERROR_BAD_LENGTH;
       default -> ERROR_GEN_FAILURE;
     };
   }

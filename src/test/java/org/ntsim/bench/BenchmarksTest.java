@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 class BenchmarksTest {
 
   @Test
-  void namesAreSwitchScaleWaitWaitAllAndPool() {
-    assertThat(Benchmarks.names()).containsExactly("switch", "scale", "wait", "waitall", "pool");
+  void namesAreSwitchScaleWaitWaitAllPoolMemoryAndFaults() {
+    assertThat(Benchmarks.names()).containsExactly("switch", "scale", "wait", "waitall", "pool",
+        "memory", "faults");
   }
 
   @Test

@@ -1,0 +1,416 @@
+package org.ntsim.kd;
+
+import java.util.List;
+import java.util.Locale;
+import org.ntsim.hal.PhysicalMemory;
+import org.ntsim.hal.X86Pte;
+import org.ntsim.ke.KThread;
+import org.ntsim.mm.AddressSpace;
+import org.ntsim.mm.MemoryManager;
+import org.ntsim.mm.MmLayout;
+import org.ntsim.mm.MmPte;
+import org.ntsim.mm.PageFaults;
+import org.ntsim.mm.PfnDatabase;
+import org.ntsim.mm.Vad;
+import org.ntsim.ps.EProcess;
+
+/**
+ * The memory manager's debugger extensions, laid out as kdexts prints them on an x86 non-PAE
+ * target: {@code !pte}, {@code !pfn}, {@code !vad}, {@code !memusage}, {@code !vm}, and the
+ * memory dumps {@code dd}, {@code db}, {@code dq} of the current process's virtual addresses.
+ *
+ * <p>Models: the debugger reads page tables the way kd does, from physical memory with the
+ * current process's DirBase, so nothing it does fills a TLB or costs simulated time; a PTE
+ * address is given through the self-map (C0000000 + (va >> 10)), the PDE at C0300000 +
+ * (va >> 20), as seed 004 slides 28-30 compute them. Invalid PTEs are decoded by format:
+ * demand zero, transition, page file, prototype, decommitted, or zero (the VADs decide).
+ *
+ * <p>Invariants: reads only; unreadable memory prints as {@code ?}.
+ *
+ * <p>Left out: the per-image breakdown of {@code !memusage}, session and system-cache lines of
+ * {@code !vm}, and the {@code !pte} range form.
+ */
+final class MemoryExtensions {
+  private final KdTarget target;
+
+  MemoryExtensions(KdTarget target) {
+    this.target = target;
+  }
+
+  private MemoryManager mm() {
+    return target.os.mm;
+  }
+
+  private PhysicalMemory memory() {
+    return mm().physicalMemory();
+  }
+
+  /** The address space of the process the current processor runs (the debugger's context). */
+  private AddressSpace space() {
+    EProcess chosen = target.implicitProcess();
+    if (chosen != null && chosen.addressSpace() != null && !chosen.addressSpace().isDeleted()) {
+      return chosen.addressSpace();
+    }
+    KThread t = target.currentThread();
+    EProcess p = KdTarget.processOf(t);
+    if (p == null) {
+      p = target.os.ps.idleProcess();
+    }
+    if (t.addressSpaceProcess() instanceof EProcess attached) {
+      p = attached;
+    }
+    return p.addressSpace() != null ? p.addressSpace() : mm().systemAddressSpace();
+  }
+
+  private long directoryBase() {
+    AddressSpace as = space();
+    return as.isDeleted() ? mm().systemAddressSpace().directoryTableBase()
+        : as.directoryTableBase();
+  }
+
+  private int readPde(long va) {
+    return memory().readInt(directoryBase() + ((va & 0xFFFFFFFFL) >>> 22) * 4);
+  }
+
+  /** The PTE of {@code va} read physically, or null when its page table is absent. */
+  private Integer readPte(long va) {
+    int pde = readPde(va);
+    if (!MmPte.isValid(pde)) {
+      return null;
+    }
+    return memory().readInt(((long) X86Pte.frame(pde) << 12) + ((va >>> 12) & 0x3FF) * 4);
+  }
+
+  /** The physical address of {@code va} in the current process, or -1. */
+  private long physical(long va) {
+    Integer pte = readPte(va);
+    if (pte == null || !MmPte.isValid(pte)) {
+      return -1;
+    }
+    return ((long) X86Pte.frame(pte) << 12) | (va & 0xFFF);
+  }
+
+  // ------------------------------------------------------------------ .process
+
+  /** {@code .process [/p] [address|cid]}: the process memory commands read; none: the default. */
+  void process(Listing out, List<String> args) {
+    List<String> rest = args.stream().filter(a -> !a.startsWith("/")).toList();
+    if (rest.isEmpty()) {
+      out.format("Implicit process is now %s", KdFormat.hex8(procAddress()));
+      return;
+    }
+    long selector = KdFormat.address(rest.get(0));
+    if (selector == 0) {
+      target.setImplicitProcess(null);
+    } else {
+      EProcess p = target.process(selector);
+      if (p == null || p.addressSpace() == null || p.addressSpace().isDeleted()) {
+        throw new KdError("Unable to read _EPROCESS at " + KdFormat.hex8(selector));
+      }
+      target.setImplicitProcess(p);
+    }
+    out.format("Implicit process is now %s", KdFormat.hex8(procAddress()));
+  }
+
+  private long procAddress() {
+    return space().process().address;
+  }
+
+  // ------------------------------------------------------------------ !pte
+
+  /** {@code !pte VA} (or the address of a PTE, in C0000000-C03FFFFF). */
+  void pte(Listing out, List<String> args) {
+    if (args.isEmpty()) {
+      throw new KdError("Usage: !pte VirtualAddress | !pte PteAddress");
+    }
+    long arg = KdFormat.address(args.get(0)) & 0xFFFFFFFFL;
+    long va = MmLayout.isPteAddress(arg) ? MmLayout.virtualAddressOfPte(arg) : arg;
+    long pdeVa = MmLayout.pdeAddress(va);
+    long pteVa = MmLayout.pteAddress(va);
+    int pde = readPde(va);
+    Integer pte = readPte(va);
+    out.format("%27s %08x", "VA", va);
+    out.format("PDE at %08X            PTE at %08X", pdeVa, pteVa);
+    out.format("contains %08X          contains %s", pde,
+        pte == null ? "????????" : String.format(Locale.ROOT, "%08X", pte));
+    String left = MmPte.isValid(pde) ? String.format(Locale.ROOT, "pfn %-9x %s",
+        X86Pte.frame(pde), X86Pte.flagLetters(pde)) : "not valid";
+    String right;
+    if (pte == null) {
+      right = "";
+    } else if (MmPte.isValid(pte)) {
+      right = String.format(Locale.ROOT, "pfn %-9x %s", X86Pte.frame(pte), X86Pte.flagLetters(pte));
+    } else {
+      right = "not valid";
+    }
+    out.line(String.format(Locale.ROOT, "%-27s%s", left, right).stripTrailing());
+    if (pte == null) {
+      out.line("ntsim: the page table does not exist yet; the VADs decide what the page is");
+      describeVad(out, va);
+    } else if (!MmPte.isValid(pte)) {
+      describeInvalid(out, pte, va);
+    }
+    out.format("ntsim: %s", MmLayout.regionName(va));
+  }
+
+  private void describeInvalid(Listing out, int pte, long va) {
+    String pad = "%27s";
+    if (pte == 0) {
+      out.line(String.format(Locale.ROOT, pad, "") + "ntsim: zero PTE; the VADs decide");
+      describeVad(out, va);
+    } else if (MmPte.isTransition(pte)) {
+      out.format(pad + "Transition: %x", "", MmPte.transitionFrame(pte));
+      out.format(pad + "Protect: %s", "", MmPte.protectionName(MmPte.protection(pte)));
+    } else if (MmPte.isPrototype(pte)) {
+      out.format(pad + "Proto: %08X", "", MmPte.prototypeAddress(pte));
+    } else if (MmPte.isDemandZero(pte)) {
+      if (MmPte.protection(pte) == MmPte.MM_DECOMMIT) {
+        out.format(pad + "Decommitted", "");
+      } else {
+        out.format(pad + "DemandZero", "");
+      }
+      out.format(pad + "Protect: %s", "", MmPte.protectionName(MmPte.protection(pte)));
+    } else {
+      out.format(pad + "PageFile: %2d", "", MmPte.pageFileNumber(pte));
+      out.format(pad + "Offset: %x", "", MmPte.pageFileOffset(pte));
+      out.format(pad + "Protect: %s", "", MmPte.protectionName(MmPte.protection(pte)));
+    }
+  }
+
+  private void describeVad(Listing out, long va) {
+    if (!MmLayout.isUserAddress(va)) {
+      return;
+    }
+    Vad v = space().vads().find(va >>> 12);
+    if (v == null) {
+      out.line("ntsim: no VAD: an access faults with an access violation");
+    } else {
+      out.format("ntsim: VAD %08x (%x-%x) %s, %s", v.address(), v.startingVpn(), v.endingVpn(),
+          v.memCommit() ? "committed at reservation: demand zero" : "reserved: not committed",
+          MmPte.protectionName(v.protection()));
+    }
+  }
+
+  // ------------------------------------------------------------------ !pfn
+
+  /** {@code !pfn N}: one entry of the PFN database. */
+  void pfn(Listing out, List<String> args) {
+    if (args.isEmpty()) {
+      throw new KdError("Usage: !pfn PageFrameNumber");
+    }
+    long n = KdFormat.number(args.get(0));
+    PfnDatabase db = mm().pfnDatabase();
+    if (n < 0 || n >= db.frameCount()) {
+      throw new KdError(String.format(Locale.ROOT, "PFN %x is above the highest physical page"
+          + " (%x)", n, db.frameCount() - 1));
+    }
+    int f = (int) n;
+    int state = db.state(f);
+    boolean listed = state < PfnDatabase.ACTIVE;
+    out.format("    PFN %08X at address %08X", f,
+        MmLayout.PFN_DATABASE + (long) f * MmLayout.PFN_ENTRY_SIZE);
+    out.format("    flink       %08X  blink / share count %08X  pteaddress %08X",
+        listed ? db.flink(f) & 0xFFFFFFFFL : 0,
+        listed ? db.blink(f) & 0xFFFFFFFFL : db.shareCount(f), db.pteAddress(f));
+    out.format("    reference count %04X    used entry count  0000      Cached    color 0"
+        + "   Priority 0", db.referenceCount(f));
+    String flags = ((db.flags(f) & PfnDatabase.FLAG_MODIFIED) != 0 ? " M" : "")
+        + ((db.flags(f) & PfnDatabase.FLAG_READ_IN_PROGRESS) != 0 ? " R" : "")
+        + ((db.flags(f) & PfnDatabase.FLAG_WRITE_IN_PROGRESS) != 0 ? " W" : "");
+    out.format("    restore pte %08X  containing page        %06X  %-10s%s", db.originalPte(f),
+        db.pteFrame(f), stateWord(state), flags);
+    StringBuilder words = new StringBuilder();
+    if ((db.flags(f) & PfnDatabase.FLAG_MODIFIED) != 0) {
+      words.append("Modified ");
+    }
+    if ((db.flags(f) & PfnDatabase.FLAG_READ_IN_PROGRESS) != 0) {
+      words.append("ReadInProgress ");
+    }
+    if (!words.isEmpty()) {
+      out.line("    " + words.toString().strip());
+    }
+  }
+
+  private static String stateWord(int state) {
+    return switch (state) {
+      case PfnDatabase.ZEROED -> "Zeroed";
+      case PfnDatabase.FREE -> "Free";
+      case PfnDatabase.STANDBY -> "Standby";
+      case PfnDatabase.MODIFIED -> "Modified";
+      case PfnDatabase.MODIFIED_NO_WRITE -> "ModNoWrt";
+      case PfnDatabase.BAD -> "Bad";
+      case PfnDatabase.ACTIVE -> "Active";
+      default -> "Trans";
+    };
+  }
+
+  // ------------------------------------------------------------------ !vad
+
+  /** {@code !vad}: the current process's VAD tree in address order. */
+  void vad(Listing out, List<String> args) {
+    AddressSpace as = space();
+    List<Vad> vads = as.vads().inOrder();
+    out.line("VAD     level      start      end    commit");
+    int depth = 0;
+    long levels = 0;
+    for (Vad v : vads) {
+      int level = v.level();
+      depth = Math.max(depth, level);
+      levels += level;
+      out.format("%08x (%2d) %10x %8x %9d Private      %s", v.address(), level, v.startingVpn(),
+          v.endingVpn(), v.commitCharge(), protectionWord(v.protection())
+              + (v.writeWatch() ? " WriteWatch" : ""));
+    }
+    out.blank();
+    out.format("Total VADs: %5d, average level: %4d, maximum depth: %d", vads.size(),
+        vads.isEmpty() ? 0 : (levels + vads.size() - 1) / vads.size(), depth);
+  }
+
+  private static String protectionWord(int protection) {
+    int win32 = MmPte.toWin32(protection);
+    String kind = switch (win32 & 0xFF) {
+      case MmPte.PAGE_NOACCESS -> "NO_ACCESS";
+      case MmPte.PAGE_READONLY -> "READONLY";
+      case MmPte.PAGE_READWRITE -> "READWRITE";
+      case MmPte.PAGE_WRITECOPY -> "WRITECOPY";
+      case MmPte.PAGE_EXECUTE -> "EXECUTE";
+      case MmPte.PAGE_EXECUTE_READ -> "EXECUTE_READ";
+      case MmPte.PAGE_EXECUTE_READWRITE -> "EXECUTE_READWRITE";
+      default -> "EXECUTE_WRITECOPY";
+    };
+    if ((win32 & MmPte.PAGE_GUARD) != 0) {
+      kind += " GUARD";
+    }
+    if ((win32 & MmPte.PAGE_NOCACHE) != 0) {
+      kind += " NOCACHE";
+    }
+    return kind;
+  }
+
+  // ------------------------------------------------------------------ !memusage and !vm
+
+  /** {@code !memusage}: the page lists and the frames in use. */
+  void memusage(Listing out) {
+    PfnDatabase db = mm().pfnDatabase();
+    int[] counts = new int[8];
+    for (int f = 0; f < db.frameCount(); f++) {
+      counts[db.state(f)]++;
+    }
+    out.line(" loading PFN database");
+    out.line("loading (100% complete)");
+    out.line("Compiling memory usage data (100% Complete).");
+    String[] names = {"Zeroed", "Free", "Standby", "Modified", "ModifiedNoWrite", "Bad",
+        "Active/Valid", "Transition"};
+    int[] order = {0, 1, 2, 3, 4, 6, 7, 5};
+    for (int i : order) {
+      out.format("%19s: %6d (%8d kb)", names[i], counts[i], counts[i] * 4L);
+    }
+    out.format("%19s: %6d (%8d kb)", "TOTAL", db.frameCount(), db.frameCount() * 4L);
+    out.format("ntsim: available %d pages; zeroed by the zero page thread %d, on the fault path"
+        + " %d; standby pages repurposed %d", db.availablePages(), mm().pagesZeroedByThread(),
+        mm().pagesZeroedInline(), mm().pagesRepurposed());
+  }
+
+  /** {@code !vm}: physical memory, commit, and each process's commit and working set. */
+  void vm(Listing out) {
+    MemoryManager m = mm();
+    PfnDatabase db = m.pfnDatabase();
+    out.line("*** Virtual Memory Usage ***");
+    line(out, "Physical Memory", db.frameCount());
+    out.line("\tPage File: none (paging files come with the I/O manager)");
+    line(out, "Available Pages", db.availablePages());
+    line(out, "Free Pages", db.count(PfnDatabase.FREE));
+    line(out, "Zeroed Pages", db.count(PfnDatabase.ZEROED));
+    line(out, "Standby Pages", db.count(PfnDatabase.STANDBY));
+    line(out, "Modified Pages", db.count(PfnDatabase.MODIFIED));
+    line(out, "Modified No Write", db.count(PfnDatabase.MODIFIED_NO_WRITE));
+    line(out, "Commit Charge", m.commitTotal());
+    line(out, "Commit Limit", m.commitLimit());
+    line(out, "Peak Commit", m.peakCommitTotal());
+    PageFaults f = m.faults();
+    out.format("\tntsim: faults: demand zero %d, transition %d, guard %d, access violation %d,"
+        + " collided %d, page table %d, system PDE %d; TLB shootdowns %d",
+        f.demandZeroFaults(), f.transitionFaults(), f.guardPageFaults(), f.accessViolations(),
+        f.collidedFaults(), f.pageTableFaults(), f.systemPdeFaults(), m.tlbShootdowns());
+    out.blank();
+    for (EProcess p : target.activeProcesses()) {
+      AddressSpace as = p.addressSpace();
+      if (as == null) {
+        continue;
+      }
+      out.format("\t%04x %-16s %7d (%9d Kb)  working set %d pages", p.pid(), p.imageName(),
+          as.commitCharge(), as.commitCharge() * 4, as.workingSetPages());
+    }
+  }
+
+  private static void line(Listing out, String name, long pages) {
+    out.format("\t%-22s%8d (%10d Kb)", name + ":", pages, pages * 4);
+  }
+
+  // ------------------------------------------------------------------ dd, db, dq
+
+  /** {@code dd|db|dq address [L count]}: memory of the current process, as kd dumps it. */
+  void dump(Listing out, String verb, List<String> args) {
+    if (args.isEmpty()) {
+      throw new KdError("ntsim: " + verb + " needs an address");
+    }
+    long address = KdFormat.address(args.get(0)) & 0xFFFFFFFFL;
+    int unit = switch (verb) {
+      case "db" -> 1;
+      case "dq" -> 8;
+      default -> 4;
+    };
+    long count = 128 / unit;
+    if (args.size() > 1) {
+      String c = args.get(1);
+      if (!c.toLowerCase(Locale.ROOT).startsWith("l")) {
+        throw KdError.unresolved(c);
+      }
+      count = KdFormat.number(c.substring(1));
+      if (count <= 0 || count > 0x10000) {
+        throw new KdError("Range error in '" + c + "'");
+      }
+    }
+    int perLine = 16 / unit;
+    for (long i = 0; i < count; i += perLine) {
+      long lineAddress = address + i * unit;
+      StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%08x ", lineAddress));
+      StringBuilder ascii = new StringBuilder();
+      for (long j = i; j < Math.min(count, i + perLine); j++) {
+        long a = address + j * unit;
+        b.append(unit == 1 && j - i == 8 ? '-' : ' ');
+        b.append(formatUnit(a, unit, ascii));
+      }
+      if (unit == 1) {
+        b.append(" ".repeat((int) (perLine - Math.min(perLine, count - i)) * 3));
+        b.append("  ").append(ascii);
+      }
+      out.line(b.toString());
+    }
+  }
+
+  private String formatUnit(long a, int unit, StringBuilder ascii) {
+    long[] pa = new long[unit];
+    for (int k = 0; k < unit; k++) {
+      pa[k] = physical(a + k);
+      if (pa[k] < 0) {
+        if (unit == 1) {
+          ascii.append('?');
+        }
+        return "?".repeat(unit == 8 ? 17 : unit * 2);
+      }
+    }
+    long v = 0;
+    for (int k = 0; k < unit; k++) {
+      v |= (memory().readByte(pa[k]) & 0xFFL) << (8 * k);
+    }
+    return switch (unit) {
+      case 1 -> {
+        ascii.append(v >= 0x20 && v < 0x7F ? (char) v : '.');
+        yield String.format(Locale.ROOT, "%02x", v);
+      }
+      case 8 -> String.format(Locale.ROOT, "%08x`%08x", v >>> 32, v & 0xFFFFFFFFL);
+      default -> String.format(Locale.ROOT, "%08x", v);
+    };
+  }
+}

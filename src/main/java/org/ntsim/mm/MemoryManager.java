@@ -1,0 +1,709 @@
+package org.ntsim.mm;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ntsim.ex.Pool;
+import org.ntsim.hal.CostModel;
+import org.ntsim.hal.Cpu;
+import org.ntsim.hal.Irql;
+import org.ntsim.hal.Machine;
+import org.ntsim.hal.Mmu;
+import org.ntsim.hal.PhysicalMemory;
+import org.ntsim.hal.X86Pte;
+import org.ntsim.ke.BugCheck;
+import org.ntsim.ke.KEvent;
+import org.ntsim.ke.KProcess;
+import org.ntsim.ke.Kernel;
+import org.ntsim.ke.WaitReason;
+import org.ntsim.trace.TraceKind;
+
+/**
+ * The memory manager (Mm): physical pages and their lists, address spaces and their page
+ * tables, the zero page thread, commit accounting, and the entry points the executive and the
+ * system services call. Page faults are resolved by {@link PageFaults}, the virtual memory
+ * services live in {@link VirtualMemory}, guest and kernel memory accesses in
+ * {@link MemoryAccess}.
+ *
+ * <p>Models (Windows Internals ch. 9; seed 004 slides 25-36): every frame starts on the zeroed
+ * list; a process gets a page directory whose entry 0x300 maps the directory itself and whose
+ * system half is copied from the System process's directory (system PDEs made later reach other
+ * processes when they fault on them, as on x86 NT); the memory manager reads and writes PTEs
+ * through the self-map at C0000000 with the current processor's MMU, so only the current address
+ * space is edited that way (another process's PTEs are reached by attaching to it). When a valid
+ * PTE changes, the processor's TLB entry is invalidated and the other processors running the
+ * same address space (every processor for a system address) get a shootdown IPI. The zero page
+ * thread (priority 0) zeroes free pages once at least {@link #ZEROING_THRESHOLD} are free. The
+ * working set manager ({@link WorkingSetManager}) ages and trims working sets once a second on
+ * the balance set manager's thread. The commit limit is physical memory less a reserve for the
+ * system (RAM / 32, at least 32 pages) until paging files come; LowMemoryCondition and
+ * HighMemoryCondition follow the documented defaults (about 32 MB of available memory per
+ * 4 GB, at most 64 MB, and three times that).
+ *
+ * <p>Locking: work on PTEs and page lists runs at DISPATCH_LEVEL with no simulation point inside
+ * (the role of the PFN lock and the working set lock), so it is atomic with respect to the other
+ * processors; time spent there is added to the clock and the pending interrupts are taken at the
+ * next simulation point.
+ *
+ * <p>Invariants: see {@link MmVerifier}: list counts add up to the frames; every valid or
+ * transition PTE's frame names that PTE and its page table; share counts match; commit charge
+ * matches the committed pages, and never passes the commit limit.
+ *
+ * <p>Left out: paging files, hard faults, the modified page writer (modified pages stay on the
+ * modified list until the process frees them), sections and prototype PTEs, large pages, pool
+ * backed by pages (ex.Pool hands out addresses only), hyperspace mappings (another process's
+ * page table is written physically when a standby page is repurposed), freeing empty page
+ * tables before the process ends, the system working set.
+ */
+public final class MemoryManager {
+  /** MmMinimumFreePagesToZero: the zero page thread starts when this many pages are free. */
+  public static final int ZEROING_THRESHOLD = 8;
+  static final int IPI_REASON_TLB = 3;
+
+  final Machine machine;
+  final Kernel kernel;
+  private final Pool pool;
+  final PhysicalMemory memory;
+  final CostModel cost;
+  final PfnDatabase pfn;
+  private final int systemDirectoryFrame;
+  private AddressSpace systemSpace;
+  private final List<AddressSpace> spaces = new ArrayList<>(); // creation order
+  private final java.util.TreeMap<Integer, AddressSpace> byDirectoryFrame =
+      new java.util.TreeMap<>();
+  private AddressSpace lastLookedUp;
+  private final long commitLimit;
+  private long commitTotal;
+  private long peakCommitTotal;
+  private final int lowMemoryPages;
+  private final int highMemoryPages;
+  /** \KernelObjects\LowMemoryCondition and HighMemoryCondition. */
+  public final KEvent lowMemoryEvent;
+  public final KEvent highMemoryEvent;
+  private final KEvent zeroingEvent;
+  final List<InPageBlock> inPageBlocks = new ArrayList<>();
+  int frameBeingZeroed = PfnDatabase.NONE;
+  final PageFaults faults;
+  private final VirtualMemory virtualMemory;
+  private final WorkingSetManager workingSetManager;
+  private final MemoryAccess userAccess;
+  private final MemoryAccess kernelAccess;
+  private final MemoryAccess driverAccess;
+
+  long pagesZeroedByThread;
+  long pagesZeroedInline;
+  long pagesRepurposed;
+  long tlbShootdowns;
+
+  public MemoryManager(Kernel kernel, Pool pool) {
+    this.kernel = kernel;
+    this.pool = pool;
+    this.machine = kernel.machine();
+    this.memory = machine.memory;
+    this.cost = machine.cost;
+    this.pfn = new PfnDatabase(machine);
+    int frames = pfn.frameCount();
+    this.commitLimit = frames - Math.max(32, frames / 32);
+    this.lowMemoryPages = Math.min(frames / 128, (64 << 20) >>> 12);
+    this.highMemoryPages = 3 * lowMemoryPages;
+    this.lowMemoryEvent = new KEvent(true, false, kernel.staticAddress(0x10));
+    this.highMemoryEvent = new KEvent(true, true, kernel.staticAddress(0x10));
+    this.zeroingEvent = new KEvent(false, false, kernel.staticAddress(0x10));
+    this.systemDirectoryFrame = pfn.removeHead(PfnDatabase.ZEROED, PfnDatabase.ACTIVE);
+    long pd = (long) systemDirectoryFrame << 12;
+    memory.writeInt(pd + MmLayout.SELF_MAP_INDEX * 4L, X86Pte.make(systemDirectoryFrame,
+        X86Pte.WRITE | X86Pte.ACCESSED | X86Pte.DIRTY));
+    pfn.initialize(systemDirectoryFrame, MmLayout.pdeAddress(MmLayout.PDE_BASE),
+        systemDirectoryFrame, 0, false);
+    this.faults = new PageFaults(this);
+    this.virtualMemory = new VirtualMemory(this);
+    this.workingSetManager = new WorkingSetManager(this, virtualMemory);
+    this.userAccess = new MemoryAccess(this, MemoryAccess.USER);
+    this.kernelAccess = new MemoryAccess(this, MemoryAccess.KERNEL);
+    this.driverAccess = new MemoryAccess(this, MemoryAccess.DRIVER);
+    kernel.addInvariantCheck(this::verifyIfChanged);
+    kernel.setWorkingSetManager(workingSetManager::run);
+  }
+
+  // ================================================================== accessors
+
+  public PfnDatabase pfnDatabase() {
+    return pfn;
+  }
+
+  public PhysicalMemory physicalMemory() {
+    return memory;
+  }
+
+  public Machine machine() {
+    return machine;
+  }
+
+  public Kernel kernel() {
+    return kernel;
+  }
+
+  public VirtualMemory virtualMemory() {
+    return virtualMemory;
+  }
+
+  public WorkingSetManager workingSetManager() {
+    return workingSetManager;
+  }
+
+  /** Accesses made by user-mode code of the current thread. */
+  public MemoryAccess userAccess() {
+    return userAccess;
+  }
+
+  /** Accesses made by ntsim's own kernel code (a fault it cannot take is 0xA or 0x50). */
+  public MemoryAccess kernelAccess() {
+    return kernelAccess;
+  }
+
+  /** Accesses made by a driver's code (a fault at DISPATCH_LEVEL or above is 0xD1). */
+  public MemoryAccess driverAccess() {
+    return driverAccess;
+  }
+
+  public AddressSpace systemAddressSpace() {
+    return systemSpace;
+  }
+
+  /** Address spaces not yet deleted, in creation order. */
+  public List<AddressSpace> addressSpaces() {
+    return spaces;
+  }
+
+  public int systemDirectoryFrame() {
+    return systemDirectoryFrame;
+  }
+
+  public long commitLimit() {
+    return commitLimit;
+  }
+
+  /** MmTotalCommittedPages. */
+  public long commitTotal() {
+    return commitTotal;
+  }
+
+  public long peakCommitTotal() {
+    return peakCommitTotal;
+  }
+
+  public int lowMemoryThresholdPages() {
+    return lowMemoryPages;
+  }
+
+  public int highMemoryThresholdPages() {
+    return highMemoryPages;
+  }
+
+  public PageFaults faults() {
+    return faults;
+  }
+
+  public long pagesZeroedByThread() {
+    return pagesZeroedByThread;
+  }
+
+  public long pagesZeroedInline() {
+    return pagesZeroedInline;
+  }
+
+  public long pagesRepurposed() {
+    return pagesRepurposed;
+  }
+
+  public long tlbShootdowns() {
+    return tlbShootdowns;
+  }
+
+  /** Pool for a new VAD (MMVAD_SHORT, tag 'Vad '): its address, for the debugger. */
+  long allocateVadAddress() {
+    return pool.allocateNonPaged(0x28, "Vad ");
+  }
+
+  /** Frees the pool block of a VAD that has left its tree. */
+  void freeVadAddress(Vad v) {
+    if (v.address != 0) {
+      pool.freePoolWithTag(v.address, org.ntsim.ex.PoolTag.of("Vad "));
+      v.address = 0;
+    }
+  }
+
+  // ================================================================== the PFN lock
+
+  /** Enters a section that edits PTEs or page lists: DISPATCH_LEVEL, no simulation point. */
+  int lock() {
+    Cpu cpu = machine.activeCpu();
+    int old = cpu.irql();
+    if (old < Irql.DISPATCH_LEVEL) {
+      cpu.setIrql(Irql.DISPATCH_LEVEL);
+    }
+    return old;
+  }
+
+  void unlock(int oldIrql) {
+    machine.activeCpu().setIrql(oldIrql);
+  }
+
+  // ================================================================== PTEs through the self-map
+
+  /** Reads the PTE (or PDE) at virtual address {@code pteVa} through the self-map. */
+  int readPte(long pteVa) {
+    Cpu cpu = machine.activeCpu();
+    long pa = cpu.mmu.translate(pteVa, false, false);
+    if (pa == Mmu.FAULT) {
+      throw new IllegalStateException(String.format(
+          "the memory manager read PTE %08x whose page table does not exist", pteVa));
+    }
+    cpu.advance(cost.memoryAccessNs);
+    return memory.readInt(pa);
+  }
+
+  /** Writes the PTE (or PDE) at virtual address {@code pteVa} through the self-map. */
+  void writePte(long pteVa, int value) {
+    Cpu cpu = machine.activeCpu();
+    long pa = cpu.mmu.translate(pteVa, true, false);
+    if (pa == Mmu.FAULT) {
+      throw new IllegalStateException(String.format(
+          "the memory manager wrote PTE %08x whose page table does not exist", pteVa));
+    }
+    cpu.advance(cost.memoryAccessNs);
+    memory.writeInt(pa, value);
+    pfn.changes++;
+  }
+
+  /** The PDE of {@code va} in the current address space (always mapped by the self-map). */
+  int readPde(long va) {
+    return readPte(MmLayout.pdeAddress(va));
+  }
+
+  /** The PTE of {@code va} in the current address space, or 0 when its page table is absent. */
+  int readPteIfMapped(long va) {
+    int pde = readPde(va);
+    return MmPte.isValid(pde) ? readPte(MmLayout.pteAddress(va)) : 0;
+  }
+
+  /** The directory frame of the address space loaded on this processor (CR3). */
+  int currentDirectoryFrame() {
+    return (int) (machine.activeCpu().mmu.directoryBase() >>> 12);
+  }
+
+  /** The address space whose directory is loaded on this processor. */
+  AddressSpace currentAddressSpace() {
+    int frame = currentDirectoryFrame();
+    AddressSpace last = lastLookedUp;
+    if (last != null && last.directoryFrame == frame && !last.deleted) {
+      return last;
+    }
+    AddressSpace as = byDirectoryFrame.get(frame);
+    if (as == null) {
+      as = systemSpace;
+    }
+    lastLookedUp = as;
+    return as;
+  }
+
+  // ================================================================== working sets
+
+  /** Adds the page at {@code va}, now valid on {@code frame}, to the working set. */
+  void wsInsert(AddressSpace as, int frame, long va) {
+    pfn.flink[frame] = as.ws.insert((int) ((va & 0xFFFFFFFFL) >>> 12));
+  }
+
+  /**
+   * Takes {@code frame}'s page out of the working set (before its PTE changes); the entry that
+   * fills the hole gets its frame's index updated, found through its PTE (current address space).
+   */
+  void wsRemove(AddressSpace as, int frame) {
+    int index = pfn.flink[frame];
+    int moved = as.ws.removeAt(index);
+    if (moved >= 0) {
+      int pte = readPte(MmLayout.pteAddress((long) moved << 12));
+      int movedFrame = MmPte.isValid(pte) ? X86Pte.frame(pte) : MmPte.transitionFrame(pte);
+      pfn.flink[movedFrame] = index;
+    }
+    if (as.ws.hand > as.ws.count) {
+      as.ws.hand = 0;
+    }
+  }
+
+  // ================================================================== TLB
+
+  /** Most pages a batch shoots down one by one before it flushes whole TLBs instead. */
+  static final int FLUSH_LIST_MAX = 33;
+  private final long[] flushList = new long[FLUSH_LIST_MAX];
+  private int flushCount = -1; // pages changed in the open batch; -1 when no batch is open
+
+  /**
+   * KeFlushSingleTb: invalidates {@code va} here and shoots it down on every other processor
+   * that may cache it: those with the same page directory loaded, or all for a system address.
+   * Inside a batch the other processors are told once, at {@link #endFlushBatch}.
+   */
+  void flushTb(long va) {
+    Cpu me = machine.activeCpu();
+    me.mmu.invalidatePage(va);
+    if (machine.cpuCount() == 1) {
+      return;
+    }
+    if (flushCount >= 0) {
+      if (flushCount < FLUSH_LIST_MAX) {
+        flushList[flushCount] = va;
+      }
+      flushCount++;
+      return;
+    }
+    flushList[0] = va;
+    shootDown(me, 1);
+  }
+
+  /** Opens a batch of PTE changes whose TLB shootdowns go out together (MiFlushTbList). */
+  void startFlushBatch() {
+    flushCount = 0;
+  }
+
+  /**
+   * Sends the batch's shootdowns: one IPI per processor that may cache the pages, which drops
+   * each page, or its whole non-global TLB past {@link #FLUSH_LIST_MAX} pages.
+   */
+  void endFlushBatch() {
+    int count = flushCount;
+    flushCount = -1;
+    if (count > 0 && machine.cpuCount() > 1) {
+      shootDown(machine.activeCpu(), count);
+    }
+  }
+
+  private void shootDown(Cpu me, int count) {
+    long first = flushList[0];
+    boolean system = !MmLayout.isUserAddress(first) && !MmLayout.isPteAddress(first);
+    long cr3 = me.mmu.directoryBase();
+    long mask = 0;
+    for (int i = 0; i < machine.cpuCount(); i++) {
+      Cpu other = machine.cpu(i);
+      if (other != me && (system || other.mmu.directoryBase() == cr3)) {
+        if (count > FLUSH_LIST_MAX) {
+          other.mmu.dropNonGlobal();
+        } else {
+          for (int j = 0; j < count; j++) {
+            other.mmu.dropPage(flushList[j]);
+          }
+        }
+        me.sendIpi(other, IPI_REASON_TLB);
+        mask |= 1L << i;
+      }
+    }
+    if (mask != 0) {
+      tlbShootdowns++;
+      AddressSpace as = currentAddressSpace();
+      machine.tracer.emit(me.clockNs(), me.index, TraceKind.TLB_SHOOTDOWN, first, mask,
+          system ? 0 : as.process.uniqueProcess);
+    }
+  }
+
+  // ================================================================== pages
+
+  /**
+   * MiRemoveAnyPage: a frame from the zeroed list, else the free list, else the standby list
+   * (its previous owner's PTE goes back to its original contents); NONE if none is available.
+   * {@link #lastPageZeroed} says whether the frame is known to hold zeros.
+   */
+  int takePage(int newState) {
+    int frame = pfn.removeHead(PfnDatabase.ZEROED, newState);
+    lastPageZeroed = frame != PfnDatabase.NONE;
+    if (frame == PfnDatabase.NONE) {
+      frame = pfn.removeHead(PfnDatabase.FREE, newState);
+    }
+    if (frame == PfnDatabase.NONE) {
+      frame = pfn.head(PfnDatabase.STANDBY);
+      if (frame != PfnDatabase.NONE) {
+        repurpose(frame);
+        pfn.remove(frame, newState);
+      }
+    }
+    if (frame != PfnDatabase.NONE) {
+      updateMemoryEvents();
+    }
+    return frame;
+  }
+
+  boolean lastPageZeroed;
+
+  /** A zeroed frame, zeroing a free one now if it must (MiRemoveZeroPage); NONE if none. */
+  int takeZeroedPage(int newState) {
+    int frame = takePage(newState);
+    if (frame != PfnDatabase.NONE && !lastPageZeroed) {
+      machine.activeCpu().advance(cost.zeroPageNs);
+      memory.zeroFrame(frame);
+      pagesZeroedInline++;
+    }
+    return frame;
+  }
+
+  /**
+   * Takes a standby frame away from the page that last used it: that page's PTE (reached through
+   * the frame's page table; NT maps it in hyperspace) becomes the frame's original PTE again.
+   */
+  private void repurpose(int frame) {
+    long ptePa = ((long) pfn.pteFrame[frame] << 12) | (pfn.pteAddress[frame] & 0xFFF);
+    memory.writeInt(ptePa, pfn.originalPte[frame]);
+    pfn.addShare(pfn.pteFrame[frame], -1);
+    pagesRepurposed++;
+  }
+
+  /** MiInsertPageInFreeList: the frame holds nothing anyone needs. */
+  void freeFrame(int frame) {
+    pfn.clear(frame);
+    pfn.insertTail(PfnDatabase.FREE, frame);
+    if (pfn.count(PfnDatabase.FREE) >= ZEROING_THRESHOLD && zeroingEvent.signalState() == 0) {
+      kernel.setEvent(zeroingEvent, 0);
+    }
+    updateMemoryEvents();
+  }
+
+  /** Signals LowMemoryCondition or HighMemoryCondition as available pages cross the thresholds. */
+  private void updateMemoryEvents() {
+    int available = pfn.availablePages();
+    boolean low = available <= lowMemoryPages;
+    boolean high = available >= highMemoryPages;
+    if (low != (lowMemoryEvent.signalState() > 0)) {
+      if (low) {
+        kernel.setEvent(lowMemoryEvent, 0);
+      } else {
+        kernel.resetEvent(lowMemoryEvent);
+      }
+    }
+    if (high != (highMemoryEvent.signalState() > 0)) {
+      if (high) {
+        kernel.setEvent(highMemoryEvent, 0);
+      } else {
+        kernel.resetEvent(highMemoryEvent);
+      }
+    }
+  }
+
+  /** A page the kernel cannot do without: NO_PAGES_AVAILABLE (0x4D) when there is none. */
+  private int takeZeroedPageOrBugCheck() {
+    int frame = takeZeroedPage(PfnDatabase.ACTIVE);
+    if (frame == PfnDatabase.NONE) {
+      kernel.bugCheckEx(BugCheck.NO_PAGES_AVAILABLE, pfn.availablePages(), commitTotal, 0, 0,
+          "no page left for a page directory or page table");
+    }
+    return frame;
+  }
+
+  // ================================================================== commit
+
+  /** MiChargeCommitment: false (STATUS_COMMITMENT_LIMIT) past the commit limit. */
+  boolean chargeCommitment(AddressSpace as, long pages) {
+    if (commitTotal + pages > commitLimit) {
+      return false;
+    }
+    commitTotal += pages;
+    peakCommitTotal = Math.max(peakCommitTotal, commitTotal);
+    as.charge(pages);
+    return true;
+  }
+
+  void returnCommitment(AddressSpace as, long pages) {
+    commitTotal -= pages;
+    as.commitCharge -= pages;
+  }
+
+  // ================================================================== address spaces
+
+  /**
+   * MmInitializeProcessAddressSpace for the System and Idle processes: they share the boot page
+   * directory, the master copy of the system PDEs.
+   */
+  public AddressSpace initializeSystemAddressSpace(KProcess system, KProcess idle) {
+    systemSpace = new AddressSpace(system, systemDirectoryFrame, true);
+    long pd = (long) systemDirectoryFrame << 12;
+    system.setDirectoryTableBase(pd);
+    if (idle != null) {
+      idle.setDirectoryTableBase(pd);
+    }
+    spaces.add(systemSpace);
+    byDirectoryFrame.put(systemDirectoryFrame, systemSpace);
+    return systemSpace;
+  }
+
+  /**
+   * MmCreateProcessAddressSpace: a page directory from the zeroed list that maps itself at
+   * entry 0x300 and holds the system PDEs of the System process's directory (written
+   * physically: NT maps the new directory in hyperspace to fill it in).
+   */
+  public AddressSpace createProcessAddressSpace(KProcess p) {
+    int old = lock();
+    try {
+      int frame = takeZeroedPageOrBugCheck();
+      pfn.initialize(frame, MmLayout.pdeAddress(MmLayout.PDE_BASE), frame, 0, false);
+      long pd = (long) frame << 12;
+      long master = (long) systemDirectoryFrame << 12;
+      memory.writeInt(pd + MmLayout.SELF_MAP_INDEX * 4L,
+          X86Pte.make(frame, X86Pte.WRITE | X86Pte.ACCESSED | X86Pte.DIRTY));
+      for (int i = MmLayout.FIRST_SYSTEM_PDE; i < 1024; i++) {
+        if (i != MmLayout.SELF_MAP_INDEX) {
+          int pde = memory.readInt(master + i * 4L);
+          if (MmPte.isValid(pde)) {
+            memory.writeInt(pd + i * 4L, pde);
+          }
+        }
+      }
+      machine.activeCpu().advance(cost.addressSpaceNs);
+      AddressSpace as = new AddressSpace(p, frame, false);
+      p.setDirectoryTableBase(pd);
+      spaces.add(as);
+      byDirectoryFrame.put(frame, as);
+      return as;
+    } finally {
+      unlock(old);
+    }
+  }
+
+  /**
+   * MmCleanProcessAddressSpace: the last thread has gone; every region is released, private
+   * pages go to the free list, page tables too, commit is returned. Runs in the process's
+   * context (its directory loaded here), switching to it for the duration if it is not.
+   */
+  public void cleanProcessAddressSpace(AddressSpace as) {
+    if (as.cleaned || as.system) {
+      return;
+    }
+    Mmu mmu = machine.activeCpu().mmu;
+    long saved = mmu.directoryBase();
+    mmu.loadDirectoryBase(as.directoryTableBase());
+    int old = lock();
+    try {
+      for (Vad v : as.vads.inOrder()) {
+        virtualMemory.deletePages(as, v, v.startingVpn, v.endingVpn, true);
+        returnCommitment(as, v.commitCharge);
+        v.commitCharge = 0;
+        as.vads.remove(v);
+        freeVadAddress(v);
+      }
+      for (int i = 0; i < MmLayout.FIRST_SYSTEM_PDE; i++) {
+        long pdeVa = MmLayout.PDE_BASE + i * 4L;
+        int pde = readPte(pdeVa);
+        if (MmPte.isValid(pde)) {
+          writePte(pdeVa, 0);
+          flushTb(MmLayout.PTE_BASE + ((long) i << 12));
+          freeFrame(X86Pte.frame(pde));
+          as.pageTablePages--;
+        }
+      }
+      as.cleaned = true;
+    } finally {
+      unlock(old);
+      if (saved != 0 && saved != as.directoryTableBase()) {
+        mmu.loadDirectoryBase(saved);
+      }
+    }
+  }
+
+  /** MmDeleteProcessAddressSpace: the process object is gone; its page directory is freed. */
+  public void deleteProcessAddressSpace(AddressSpace as) {
+    if (as.deleted || as.system) {
+      return;
+    }
+    cleanProcessAddressSpace(as);
+    int old = lock();
+    try {
+      for (int i = 0; i < machine.cpuCount(); i++) {
+        Mmu mmu = machine.cpu(i).mmu;
+        if (mmu.directoryBase() == as.directoryTableBase()) {
+          mmu.loadDirectoryBase(systemSpace.directoryTableBase());
+        }
+      }
+      freeFrame(as.directoryFrame);
+      as.deleted = true;
+      as.process.setDirectoryTableBase(0);
+      spaces.remove(as);
+      byDirectoryFrame.remove(as.directoryFrame);
+      if (lastLookedUp == as) {
+        lastLookedUp = null;
+      }
+    } finally {
+      unlock(old);
+    }
+  }
+
+  /**
+   * The page table for user address {@code va} in the current address space, made from a
+   * zeroed page if there is none (a page table faulted in on demand). Returns false when no page
+   * is available. Called under the lock.
+   */
+  boolean makePageTable(AddressSpace as, long va) {
+    long pdeVa = MmLayout.pdeAddress(va);
+    if (MmPte.isValid(readPte(pdeVa))) {
+      return true;
+    }
+    int frame = takeZeroedPage(PfnDatabase.ACTIVE);
+    if (frame == PfnDatabase.NONE) {
+      return false;
+    }
+    pfn.initialize(frame, pdeVa, as.directoryFrame, 0, false);
+    writePte(pdeVa, X86Pte.make(frame,
+        X86Pte.WRITE | X86Pte.OWNER | X86Pte.ACCESSED | X86Pte.DIRTY));
+    as.pageTablePages++;
+    faults.pageTableFaults++;
+    Cpu cpu = machine.activeCpu();
+    machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.PAGE_FAULT, va,
+        PageFaults.KIND_PAGE_TABLE, as.process.uniqueProcess);
+    return true;
+  }
+
+  // ================================================================== the zero page thread
+
+  /**
+   * MmZeroPageThread's loop (priority 0 in the System process, from its first wake-up on): whenever enough pages are free,
+   * takes them one at a time off the free list, zeroes each (a simulation point: the thread may
+   * lose the processor with the frame in hand, off every list) and puts it on the zeroed list.
+   */
+  public void zeroPageThread() {
+    boolean lowered = false;
+    while (true) {
+      kernel.waitForSingleObject(zeroingEvent, WaitReason.WR_FREE_PAGE, Kernel.KERNEL_MODE, false,
+          -1);
+      if (!lowered) {
+        kernel.setBasePriority(kernel.currentThread(), 0);
+        lowered = true;
+      }
+      while (true) {
+        int old = lock();
+        int frame = pfn.removeHead(PfnDatabase.FREE, PfnDatabase.TRANSITION);
+        frameBeingZeroed = frame;
+        unlock(old);
+        if (frame == PfnDatabase.NONE) {
+          break;
+        }
+        kernel.spend(cost.zeroPageNs);
+        memory.zeroFrame(frame);
+        old = lock();
+        frameBeingZeroed = PfnDatabase.NONE;
+        pfn.insertTail(PfnDatabase.ZEROED, frame);
+        pagesZeroedByThread++;
+        unlock(old);
+      }
+    }
+  }
+
+  // ================================================================== checks
+
+  private long verifiedAtChange = -1;
+
+  /** The full invariant sweep (see {@link MmVerifier}); throws on the first broken invariant. */
+  public void verify() {
+    new MmVerifier(this).verify();
+    verifiedAtChange = pfn.changes;
+  }
+
+  /** The sweep run after every slice when invariants are on, skipped if no page or PTE changed. */
+  private void verifyIfChanged() {
+    if (pfn.changes != verifiedAtChange) {
+      verify();
+    }
+  }
+}

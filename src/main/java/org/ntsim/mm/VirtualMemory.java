@@ -1,0 +1,961 @@
+package org.ntsim.mm;
+
+import org.ntsim.hal.Mmu;
+import org.ntsim.hal.X86Pte;
+import org.ntsim.ke.GuestException;
+import org.ntsim.ke.KProcess;
+import org.ntsim.ke.NtStatus;
+import org.ntsim.trace.TraceKind;
+
+/**
+ * The virtual memory system services on a process's private memory (seed 004 slides 19-22;
+ * Windows Internals ch. 9, "Reserving and Committing Pages"): NtAllocateVirtualMemory,
+ * NtFreeVirtualMemory, NtProtectVirtualMemory, NtQueryVirtualMemory, NtLockVirtualMemory and
+ * NtUnlockVirtualMemory, the copy behind NtReadVirtualMemory and NtWriteVirtualMemory
+ * (MmCopyVirtualMemory), NtGetWriteWatch and NtResetWriteWatch, and emptying a working set.
+ *
+ * <p>Models: regions reserved on 64 KiB boundaries in whole pages, bottom up or top down, below
+ * the limit zero bits set; pages committed at reservation (the VAD says so and the PTEs stay
+ * zero) or later (demand-zero PTEs carrying the protection); decommitted pages inside a region
+ * committed at reservation get MM_DECOMMIT PTEs; commit charged per page against the commit
+ * limit; protection changes on valid pages rewrite them in place (or make them invalid, the frame
+ * kept, for PAGE_NOACCESS and PAGE_GUARD), with a TLB flush; MEM_RESET clears the modified state
+ * so a trimmed page goes to the standby list. A target process other than the caller's is
+ * attached to (its page directory loaded) for the duration, as KeStackAttachProcess does.
+ *
+ * <p>Every service validates its parameters before changing anything, returning the status
+ * Windows returns; nothing here throws for bad input.
+ *
+ * <p>Left out: releasing part of a region (NT splits the VAD), large pages, physical (AWE)
+ * regions, freeing page tables that become empty before the process ends, working-set quotas on
+ * locking, SeLockMemoryPrivilege.
+ */
+public final class VirtualMemory {
+  public static final int MEM_COMMIT = 0x1000;
+  public static final int MEM_RESERVE = 0x2000;
+  public static final int MEM_DECOMMIT = 0x4000;
+  public static final int MEM_RELEASE = 0x8000;
+  public static final int MEM_FREE = 0x10000;
+  public static final int MEM_RESET = 0x80000;
+  public static final int MEM_TOP_DOWN = 0x100000;
+  public static final int MEM_WRITE_WATCH = 0x200000;
+  public static final int MEM_PHYSICAL = 0x400000;
+  public static final int MEM_LARGE_PAGES = 0x20000000;
+  public static final int WRITE_WATCH_FLAG_RESET = 1;
+  public static final int MAP_PROCESS = 1;
+  public static final int MAP_SYSTEM = 2;
+  /** STATUS_FREE_VM_NOT_AT_BASE. */
+  public static final int STATUS_FREE_VM_NOT_AT_BASE = 0xC000009F;
+
+  private static final long PAGE = MmLayout.PAGE_SIZE;
+  private static final long GRANULE = MmLayout.ALLOCATION_GRANULARITY;
+  private static final long USER_END = MmLayout.MM_HIGHEST_USER_ADDRESS + 1; // 7FFF0000
+
+  private final MemoryManager mm;
+
+  VirtualMemory(MemoryManager mm) {
+    this.mm = mm;
+  }
+
+  // ================================================================== attach
+
+  /** Where the caller was before {@link #attach}: a thread's attach state or a saved CR3. */
+  private record Attachment(boolean thread, KProcess previous, long savedCr3) {}
+
+  private Attachment attach(AddressSpace as) {
+    if (mm.kernel.inThreadContext()) {
+      return new Attachment(true, mm.kernel.stackAttachProcess(as.process), 0);
+    }
+    Mmu mmu = mm.machine.activeCpu().mmu;
+    long saved = mmu.directoryBase();
+    mmu.loadDirectoryBase(as.directoryTableBase());
+    return new Attachment(false, null, saved);
+  }
+
+  private void detach(Attachment a) {
+    if (a.thread) {
+      mm.kernel.unstackDetachProcess(a.previous);
+    } else if (a.savedCr3 != 0) {
+      mm.machine.activeCpu().mmu.loadDirectoryBase(a.savedCr3);
+    }
+  }
+
+  private void charge(long pages) {
+    mm.kernel.spend(mm.cost.vmPageNs * Math.max(1, Math.min(pages, 1 << 20)));
+  }
+
+  // ================================================================== page state
+
+  private int pteOf(long vpn) {
+    return mm.readPteIfMapped(vpn << 12);
+  }
+
+  private static boolean committed(Vad v, int pte) {
+    if (pte == 0) {
+      return v.memCommit;
+    }
+    if (MmPte.isValid(pte) || MmPte.isTransition(pte)) {
+      return true;
+    }
+    return MmPte.protection(pte) != MmPte.MM_DECOMMIT;
+  }
+
+  private int protectionOf(Vad v, int pte) {
+    if (pte == 0) {
+      return v.protection;
+    }
+    if (MmPte.isValid(pte)) {
+      return MmPte.protection(mm.pfn.originalPte(X86Pte.frame(pte)));
+    }
+    return MmPte.protection(pte);
+  }
+
+  // ================================================================== NtAllocateVirtualMemory
+
+  /**
+   * NtAllocateVirtualMemory: reserves, commits, or resets ({@code MEM_RESET}) pages. On success
+   * {@code baseAddress[0]} and {@code regionSize[0]} hold the rounded range.
+   */
+  public int allocate(AddressSpace as, long[] baseAddress, long zeroBits, long[] regionSize,
+      int allocationType, int protect) {
+    int check = checkAllocation(allocationType, protect);
+    if (check != NtStatus.STATUS_SUCCESS) {
+      return check;
+    }
+    if (zeroBits < 0 || zeroBits > 21) {
+      return NtStatus.STATUS_INVALID_PARAMETER_3;
+    }
+    long size = regionSize[0];
+    long base = baseAddress[0];
+    if (size <= 0 || size > USER_END) {
+      return NtStatus.STATUS_INVALID_PARAMETER_4;
+    }
+    if (base < 0 || base > MmLayout.MM_HIGHEST_USER_ADDRESS) {
+      return NtStatus.STATUS_INVALID_PARAMETER_2;
+    }
+    if (allocationType == MEM_RESET) {
+      return reset(as, baseAddress, regionSize);
+    }
+    int protection = MmPte.fromWin32(protect);
+    boolean reserve = (allocationType & MEM_RESERVE) != 0 || base == 0;
+    boolean commit = (allocationType & MEM_COMMIT) != 0;
+    Attachment a = attach(as);
+    int old = mm.lock();
+    long pages;
+    int status;
+    try {
+      if (reserve) {
+        status = reserve(as, baseAddress, zeroBits, regionSize, allocationType, protection, commit);
+        pages = commit ? regionSize[0] / PAGE : 1;
+      } else {
+        status = commit(as, baseAddress, regionSize, protection);
+        pages = regionSize[0] / PAGE;
+      }
+    } finally {
+      mm.unlock(old);
+      detach(a);
+    }
+    charge(status == NtStatus.STATUS_SUCCESS ? pages : 1);
+    return status;
+  }
+
+  /**
+   * The checks NtAllocateVirtualMemory makes before it looks at its pointers: the allocation
+   * type (STATUS_INVALID_PARAMETER_5), then the protection (STATUS_INVALID_PAGE_PROTECTION;
+   * copy-on-write is refused for private memory; MEM_RESET ignores the protection).
+   */
+  public static int checkAllocation(int allocationType, int protect) {
+    int known = MEM_COMMIT | MEM_RESERVE | MEM_RESET | MEM_TOP_DOWN | MEM_WRITE_WATCH
+        | MEM_PHYSICAL | MEM_LARGE_PAGES;
+    if ((allocationType & ~known) != 0
+        || (allocationType & (MEM_COMMIT | MEM_RESERVE | MEM_RESET)) == 0
+        || ((allocationType & MEM_RESET) != 0 && allocationType != MEM_RESET)
+        || ((allocationType & MEM_WRITE_WATCH) != 0 && (allocationType & MEM_RESERVE) == 0)
+        || (allocationType & (MEM_PHYSICAL | MEM_LARGE_PAGES)) != 0) {
+      return NtStatus.STATUS_INVALID_PARAMETER_5;
+    }
+    if (allocationType == MEM_RESET) {
+      return NtStatus.STATUS_SUCCESS;
+    }
+    int protection = MmPte.fromWin32(protect);
+    if (protection < 0 || (protection & 7) == MmPte.MM_WRITECOPY
+        || (protection & 7) == MmPte.MM_EXECUTE_WRITECOPY) {
+      return NtStatus.STATUS_INVALID_PAGE_PROTECTION;
+    }
+    return NtStatus.STATUS_SUCCESS;
+  }
+
+  private int reserve(AddressSpace as, long[] baseAddress, long zeroBits, long[] regionSize,
+      int allocationType, int protection, boolean commit) {
+    long base = baseAddress[0];
+    long size = regionSize[0];
+    long start;
+    long end; // exclusive
+    if (base != 0) {
+      start = base & ~(GRANULE - 1);
+      end = roundUp(base + size, PAGE);
+      if (end > USER_END || start < MmLayout.MM_LOWEST_USER_ADDRESS) {
+        return end > USER_END ? NtStatus.STATUS_INVALID_PARAMETER_4
+            : NtStatus.STATUS_INVALID_PARAMETER_2;
+      }
+      if (zeroBits > 0 && ((end - 1) >>> (32 - zeroBits)) != 0) {
+        return NtStatus.STATUS_INVALID_PARAMETER_3;
+      }
+      if (as.vads.overlaps(start >>> 12, (end >>> 12) - 1)) {
+        return NtStatus.STATUS_CONFLICTING_ADDRESSES;
+      }
+    } else {
+      long length = roundUp(size, PAGE);
+      long limit = zeroBits > 0 ? Math.min(USER_END, 1L << (32 - zeroBits)) : USER_END;
+      start = findFree(as, length, limit, (allocationType & MEM_TOP_DOWN) != 0);
+      if (start < 0) {
+        return NtStatus.STATUS_NO_MEMORY;
+      }
+      end = start + length;
+    }
+    long pages = (end - start) / PAGE;
+    Vad vad = new Vad(start >>> 12, (end >>> 12) - 1, protection, commit,
+        (allocationType & MEM_WRITE_WATCH) != 0, (allocationType & MEM_TOP_DOWN) != 0);
+    if (commit) {
+      if (!mm.chargeCommitment(as, pages)) {
+        return NtStatus.STATUS_COMMITMENT_LIMIT;
+      }
+      vad.commitCharge = pages;
+    }
+    vad.address = mm.allocateVadAddress();
+    as.vads.insert(vad);
+    baseAddress[0] = start;
+    regionSize[0] = end - start;
+    return NtStatus.STATUS_SUCCESS;
+  }
+
+  /** The lowest (or highest) 64 KiB-aligned hole of {@code length} bytes below {@code limit}. */
+  private static long findFree(AddressSpace as, long length, long limit, boolean topDown) {
+    java.util.List<Vad> vads = as.vads.inOrder();
+    if (!topDown) {
+      long candidate = MmLayout.MM_LOWEST_USER_ADDRESS;
+      for (Vad v : vads) {
+        if (candidate + length <= v.startAddress()) {
+          break;
+        }
+        candidate = Math.max(candidate, roundUp(v.endAddress(), GRANULE));
+      }
+      return candidate + length <= limit ? candidate : -1;
+    }
+    long ceiling = limit;
+    for (int i = vads.size() - 1; i >= -1; i--) {
+      Vad v = i >= 0 ? vads.get(i) : null;
+      if (v != null && v.startAddress() >= ceiling) {
+        continue;
+      }
+      long floor = v != null ? roundUp(v.endAddress(), GRANULE) : MmLayout.MM_LOWEST_USER_ADDRESS;
+      long candidate = (ceiling - length) & ~(GRANULE - 1);
+      if (ceiling - length >= 0 && candidate >= floor) {
+        return candidate;
+      }
+      if (v != null) {
+        ceiling = v.startAddress();
+      }
+    }
+    return -1;
+  }
+
+  private int commit(AddressSpace as, long[] baseAddress, long[] regionSize, int protection) {
+    long start = baseAddress[0] & ~(PAGE - 1);
+    long end = roundUp(baseAddress[0] + regionSize[0], PAGE);
+    if (end > USER_END) {
+      return NtStatus.STATUS_INVALID_PARAMETER_4;
+    }
+    Vad vad = as.vads.find(start >>> 12);
+    if (vad == null || end > vad.endAddress()) {
+      return NtStatus.STATUS_CONFLICTING_ADDRESSES;
+    }
+    long newPages = 0;
+    for (long vpn = start >>> 12; vpn < end >>> 12; vpn++) {
+      if (!committed(vad, pteOf(vpn))) {
+        newPages++;
+      }
+    }
+    if (newPages > 0 && !mm.chargeCommitment(as, newPages)) {
+      return NtStatus.STATUS_COMMITMENT_LIMIT;
+    }
+    vad.commitCharge += newPages;
+    for (long vpn = start >>> 12; vpn < end >>> 12; vpn++) {
+      int pte = pteOf(vpn);
+      if (committed(vad, pte)) {
+        setProtection(as, vad, vpn, pte, protection);
+      } else {
+        writeSoftPte(as, vpn, MmPte.demandZero(protection));
+      }
+    }
+    baseAddress[0] = start;
+    regionSize[0] = end - start;
+    return NtStatus.STATUS_SUCCESS;
+  }
+
+  /** Writes an invalid PTE for user page {@code vpn}, making its page table if there is none. */
+  private void writeSoftPte(AddressSpace as, long vpn, int pte) {
+    long va = vpn << 12;
+    if (!mm.makePageTable(as, va)) {
+      mm.kernel.bugCheckEx(org.ntsim.ke.BugCheck.NO_PAGES_AVAILABLE, mm.pfn.availablePages(),
+          mm.commitTotal(), 1, 0, "no page left for a page table");
+    }
+    mm.writePte(MmLayout.pteAddress(va), pte);
+  }
+
+  /** MEM_RESET: the pages' contents are no longer of interest; they stop being modified. */
+  private int reset(AddressSpace as, long[] baseAddress, long[] regionSize) {
+    long start = baseAddress[0] & ~(PAGE - 1);
+    long end = roundUp(baseAddress[0] + regionSize[0], PAGE);
+    Attachment a = attach(as);
+    int old = mm.lock();
+    try {
+      Vad vad = as.vads.find(start >>> 12);
+      if (vad == null || end > vad.endAddress()) {
+        return NtStatus.STATUS_CONFLICTING_ADDRESSES;
+      }
+      for (long vpn = start >>> 12; vpn < end >>> 12; vpn++) {
+        int pte = pteOf(vpn);
+        if (MmPte.isValid(pte)) {
+          int frame = X86Pte.frame(pte);
+          mm.writePte(MmLayout.pteAddress(vpn << 12), pte & ~X86Pte.DIRTY);
+          mm.flushTb(vpn << 12);
+          mm.pfn.clearFlag(frame, PfnDatabase.FLAG_MODIFIED);
+        } else if (MmPte.isTransition(pte)) {
+          int frame = MmPte.transitionFrame(pte);
+          mm.pfn.clearFlag(frame, PfnDatabase.FLAG_MODIFIED);
+          if (mm.pfn.state(frame) == PfnDatabase.MODIFIED) {
+            mm.pfn.remove(frame, PfnDatabase.TRANSITION);
+            mm.pfn.insertTail(PfnDatabase.STANDBY, frame);
+          }
+        }
+      }
+      baseAddress[0] = start;
+      regionSize[0] = end - start;
+      return NtStatus.STATUS_SUCCESS;
+    } finally {
+      mm.unlock(old);
+      detach(a);
+      charge((end - start) / PAGE);
+    }
+  }
+
+  // ================================================================== NtFreeVirtualMemory
+
+  /** NtFreeVirtualMemory: MEM_DECOMMIT or MEM_RELEASE; the freed range is written back. */
+  public int free(AddressSpace as, long[] baseAddress, long[] regionSize, int freeType) {
+    if (freeType != MEM_DECOMMIT && freeType != MEM_RELEASE) {
+      return NtStatus.STATUS_INVALID_PARAMETER_4;
+    }
+    long base = baseAddress[0];
+    long size = regionSize[0];
+    if (base < 0 || base > MmLayout.MM_HIGHEST_USER_ADDRESS) {
+      return NtStatus.STATUS_INVALID_PARAMETER_2;
+    }
+    if (size < 0 || base + size > USER_END) {
+      return NtStatus.STATUS_INVALID_PARAMETER_3;
+    }
+    Attachment a = attach(as);
+    int old = mm.lock();
+    long pages = 0;
+    try {
+      Vad vad = as.vads.find(base >>> 12);
+      if (vad == null) {
+        return NtStatus.STATUS_MEMORY_NOT_ALLOCATED;
+      }
+      long start = base & ~(PAGE - 1);
+      long end = size == 0 ? vad.endAddress() : roundUp(base + size, PAGE);
+      if (end > vad.endAddress()) {
+        return NtStatus.STATUS_UNABLE_TO_FREE_VM;
+      }
+      if (freeType == MEM_RELEASE && size == 0 && start != vad.startAddress()) {
+        return STATUS_FREE_VM_NOT_AT_BASE;
+      }
+      pages = (end - start) / PAGE;
+      mm.startFlushBatch();
+      long removed;
+      try {
+        removed = deletePages(as, vad, start >>> 12, (end >>> 12) - 1, freeType == MEM_RELEASE);
+      } finally {
+        mm.endFlushBatch();
+      }
+      if (freeType == MEM_DECOMMIT) {
+        mm.returnCommitment(as, removed);
+        vad.commitCharge -= removed;
+      } else {
+        releaseRange(as, vad, start >>> 12, (end >>> 12) - 1);
+      }
+      baseAddress[0] = start;
+      regionSize[0] = end - start;
+      return NtStatus.STATUS_SUCCESS;
+    } finally {
+      mm.unlock(old);
+      detach(a);
+      charge(pages);
+    }
+  }
+
+  /**
+   * Takes pages {@code fromVpn..toVpn} (already cleared) out of {@code vad}: the VAD goes, and
+   * what is left of it on either side becomes a VAD of its own. Called under the lock.
+   */
+  private void releaseRange(AddressSpace as, Vad vad, long fromVpn, long toVpn) {
+    as.vads.remove(vad);
+    if (fromVpn <= vad.startingVpn && toVpn >= vad.endingVpn) {
+      mm.freeVadAddress(vad); // nothing is left: the VAD's pool block goes
+    }
+    long kept = 0;
+    if (fromVpn > vad.startingVpn) {
+      kept += insertPiece(as, vad.slice(vad.startingVpn, fromVpn - 1));
+    }
+    if (toVpn < vad.endingVpn) {
+      Vad upper = vad.slice(toVpn + 1, vad.endingVpn);
+      if (fromVpn > vad.startingVpn) {
+        upper.address = mm.allocateVadAddress(); // the lower piece kept the original VAD
+      }
+      kept += insertPiece(as, upper);
+    }
+    mm.returnCommitment(as, vad.commitCharge - kept);
+  }
+
+  private long insertPiece(AddressSpace as, Vad piece) {
+    for (long vpn = piece.startingVpn; vpn <= piece.endingVpn; vpn++) {
+      if (committed(piece, pteOf(vpn))) {
+        piece.commitCharge++;
+      }
+    }
+    as.vads.insert(piece);
+    return piece.commitCharge;
+  }
+
+  /**
+   * Decommits (or, releasing, clears) pages {@code startVpn..endVpn} of {@code vad} in the
+   * current address space: valid and transition frames go to the free list, a frame whose
+   * in-page work is in flight is left to that work to free. Returns the committed pages removed.
+   * Called under the lock.
+   */
+  long deletePages(AddressSpace as, Vad vad, long startVpn, long endVpn, boolean release) {
+    int newPte = !release && vad.memCommit ? MmPte.demandZero(MmPte.MM_DECOMMIT) : 0;
+    long removed = 0;
+    long vpn = startVpn;
+    while (vpn <= endVpn) {
+      long va = vpn << 12;
+      if (!MmPte.isValid(mm.readPde(va))) {
+        long chunkEnd = Math.min(endVpn, vpn | 0x3FF);
+        if (!vad.memCommit) {
+          vpn = chunkEnd + 1;
+          continue;
+        }
+        if (newPte == 0) {
+          removed += chunkEnd - vpn + 1;
+          vpn = chunkEnd + 1;
+          continue;
+        }
+        writeSoftPte(as, vpn, 0); // makes the page table; the loop below writes the PTEs
+      }
+      long pteVa = MmLayout.pteAddress(va);
+      int pte = mm.readPte(pteVa);
+      if (committed(vad, pte)) {
+        removed++;
+      }
+      if (MmPte.isValid(pte) || MmPte.isTransition(pte)) {
+        releaseFrame(as, va, pte);
+      }
+      if (pte != newPte) {
+        mm.writePte(pteVa, newPte);
+      }
+      if (vad.locked(vpn)) {
+        vad.setLocked(vpn, false);
+        as.lockedPages--;
+      }
+      vpn++;
+    }
+    return removed;
+  }
+
+  /** The frame behind a valid or transition PTE goes back to the free list. */
+  private void releaseFrame(AddressSpace as, long va, int pte) {
+    PfnDatabase pfn = mm.pfn;
+    int pageTable = X86Pte.frame(mm.readPde(va));
+    if (MmPte.isValid(pte)) {
+      int frame = X86Pte.frame(pte);
+      mm.wsRemove(as, frame);
+      mm.writePte(MmLayout.pteAddress(va), 0);
+      mm.flushTb(va);
+      pfn.addShare(pageTable, -1);
+      mm.freeFrame(frame);
+      return;
+    }
+    int frame = MmPte.transitionFrame(pte);
+    pfn.addShare(pageTable, -1);
+    if ((pfn.flags(frame) & PfnDatabase.FLAG_READ_IN_PROGRESS) != 0) {
+      for (InPageBlock b : mm.inPageBlocks) {
+        if (b.pfn == frame) {
+          b.orphaned = true;
+        }
+      }
+      pfn.initialize(frame, 0, 0, 0, false);
+      pfn.setCounts(frame, 0, 1);
+      pfn.setFlag(frame, PfnDatabase.FLAG_READ_IN_PROGRESS);
+      return;
+    }
+    int state = pfn.state(frame);
+    if (state == PfnDatabase.ACTIVE) {
+      mm.wsRemove(as, frame); // resident behind a no-access or guard PTE
+    } else {
+      pfn.remove(frame, PfnDatabase.TRANSITION);
+    }
+    mm.freeFrame(frame);
+  }
+
+  // ================================================================== NtProtectVirtualMemory
+
+  /** NtProtectVirtualMemory: every page of the range must be committed, in one region. */
+  public int protect(AddressSpace as, long[] baseAddress, long[] regionSize, int newProtect,
+      int[] oldProtect) {
+    int protection = MmPte.fromWin32(newProtect);
+    if (protection < 0 || (protection & 7) == MmPte.MM_WRITECOPY
+        || (protection & 7) == MmPte.MM_EXECUTE_WRITECOPY) {
+      return NtStatus.STATUS_INVALID_PAGE_PROTECTION;
+    }
+    long base = baseAddress[0];
+    long size = regionSize[0];
+    if (base < 0 || base > MmLayout.MM_HIGHEST_USER_ADDRESS) {
+      return NtStatus.STATUS_INVALID_PARAMETER_2;
+    }
+    if (size <= 0 || base + size > USER_END) {
+      return NtStatus.STATUS_INVALID_PARAMETER_3;
+    }
+    long start = base & ~(PAGE - 1);
+    long end = roundUp(base + size, PAGE);
+    Attachment a = attach(as);
+    int old = mm.lock();
+    try {
+      Vad vad = as.vads.find(start >>> 12);
+      if (vad == null || end > vad.endAddress()) {
+        return NtStatus.STATUS_CONFLICTING_ADDRESSES;
+      }
+      for (long vpn = start >>> 12; vpn < end >>> 12; vpn++) {
+        if (!committed(vad, pteOf(vpn))) {
+          return NtStatus.STATUS_NOT_COMMITTED;
+        }
+      }
+      oldProtect[0] = MmPte.toWin32(protectionOf(vad, pteOf(start >>> 12)));
+      for (long vpn = start >>> 12; vpn < end >>> 12; vpn++) {
+        setProtection(as, vad, vpn, pteOf(vpn), protection);
+      }
+      baseAddress[0] = start;
+      regionSize[0] = end - start;
+      return NtStatus.STATUS_SUCCESS;
+    } finally {
+      mm.unlock(old);
+      detach(a);
+      charge((end - start) / PAGE);
+    }
+  }
+
+  /** Gives committed page {@code vpn} (PTE {@code pte}) the protection {@code protection}. */
+  private void setProtection(AddressSpace as, Vad vad, long vpn, int pte, int protection) {
+    long va = vpn << 12;
+    long pteVa = MmLayout.pteAddress(va);
+    PfnDatabase pfn = mm.pfn;
+    boolean blocked = MmPte.isNoAccess(protection) || MmPte.isGuard(protection);
+    if (MmPte.isValid(pte)) {
+      int frame = X86Pte.frame(pte);
+      pfn.setOriginalPte(frame, MmPte.demandZero(protection));
+      if (blocked) {
+        if ((pte & X86Pte.DIRTY) != 0) {
+          pfn.setFlag(frame, PfnDatabase.FLAG_MODIFIED);
+        }
+        mm.writePte(pteVa, MmPte.transition(frame, protection));
+      } else {
+        int bits = MmPte.hardwareBits(protection, true)
+            | (pte & (X86Pte.ACCESSED | X86Pte.DIRTY));
+        if (vad.writeWatch && !vad.written(vpn)) {
+          bits &= ~X86Pte.WRITE;
+        }
+        mm.writePte(pteVa, X86Pte.make(frame, bits));
+      }
+      mm.flushTb(va);
+    } else if (MmPte.isTransition(pte)) {
+      int frame = MmPte.transitionFrame(pte);
+      pfn.setOriginalPte(frame, MmPte.demandZero(protection));
+      if (!blocked && pfn.state(frame) == PfnDatabase.ACTIVE
+          && (pfn.flags(frame) & PfnDatabase.FLAG_READ_IN_PROGRESS) == 0) {
+        int bits = MmPte.hardwareBits(protection, true) | X86Pte.ACCESSED;
+        if (vad.writeWatch && !vad.written(vpn)) {
+          bits &= ~X86Pte.WRITE;
+        }
+        mm.writePte(pteVa, X86Pte.make(frame, bits));
+      } else {
+        mm.writePte(pteVa, MmPte.transition(frame, protection));
+      }
+    } else if (pte == 0 && vad.memCommit && protection == vad.protection) {
+      // committed with the region's protection already
+    } else {
+      writeSoftPte(as, vpn, MmPte.demandZero(protection));
+    }
+  }
+
+  // ================================================================== NtQueryVirtualMemory
+
+  /** NtQueryVirtualMemory (MemoryBasicInformation) for the run of pages at {@code address}. */
+  public int query(AddressSpace as, long address, MemoryBasicInformation info) {
+    if (address < 0 || address > MmLayout.MM_HIGHEST_USER_ADDRESS) {
+      return NtStatus.STATUS_INVALID_PARAMETER;
+    }
+    long page = address & ~(PAGE - 1);
+    Attachment a = attach(as);
+    int old = mm.lock();
+    try {
+      Vad vad = as.vads.find(page >>> 12);
+      if (vad == null) {
+        Vad next = as.vads.firstEndingAtOrAfter(page >>> 12);
+        long limit = next != null ? next.startAddress() : USER_END;
+        info.BaseAddress = page;
+        info.AllocationBase = 0;
+        info.AllocationProtect = 0;
+        info.RegionSize = limit - page;
+        info.State = MemoryBasicInformation.MEM_FREE;
+        info.Protect = MmPte.PAGE_NOACCESS;
+        info.Type = 0;
+        return NtStatus.STATUS_SUCCESS;
+      }
+      int first = pteOf(page >>> 12);
+      boolean isCommitted = committed(vad, first);
+      int protection = isCommitted ? protectionOf(vad, first) : -1;
+      long vpn = (page >>> 12) + 1;
+      while (vpn <= vad.endingVpn) {
+        int pte = pteOf(vpn);
+        boolean c = committed(vad, pte);
+        if (c != isCommitted || (c && protectionOf(vad, pte) != protection)) {
+          break;
+        }
+        vpn++;
+      }
+      info.BaseAddress = page;
+      info.AllocationBase = vad.startAddress();
+      info.AllocationProtect = MmPte.toWin32(vad.protection);
+      info.RegionSize = (vpn << 12) - page;
+      info.State = isCommitted ? MemoryBasicInformation.MEM_COMMIT
+          : MemoryBasicInformation.MEM_RESERVE;
+      info.Protect = isCommitted ? MmPte.toWin32(protection) : 0;
+      info.Type = MemoryBasicInformation.MEM_PRIVATE;
+      return NtStatus.STATUS_SUCCESS;
+    } finally {
+      mm.unlock(old);
+      detach(a);
+    }
+  }
+
+  // ================================================================== locking
+
+  /**
+   * NtLockVirtualMemory (MAP_PROCESS): faults every page of the range in and keeps it in the
+   * working set until unlocked. STATUS_WAS_LOCKED when every page was locked already.
+   */
+  public int lock(AddressSpace as, long[] baseAddress, long[] regionSize, int mapType) {
+    if (mapType != MAP_PROCESS && mapType != MAP_SYSTEM) {
+      return NtStatus.STATUS_INVALID_PARAMETER;
+    }
+    if (mapType == MAP_SYSTEM) {
+      return NtStatus.STATUS_PRIVILEGE_NOT_HELD;
+    }
+    long base = baseAddress[0];
+    long size = regionSize[0];
+    if (base < 0 || size <= 0 || base + size > USER_END) {
+      return NtStatus.STATUS_INVALID_PARAMETER;
+    }
+    long start = base & ~(PAGE - 1);
+    long end = roundUp(base + size, PAGE);
+    Attachment a = attach(as);
+    try {
+      Vad vad;
+      int old = mm.lock();
+      try {
+        vad = as.vads.find(start >>> 12);
+        if (vad == null || end > vad.endAddress()) {
+          return NtStatus.STATUS_CONFLICTING_ADDRESSES;
+        }
+        for (long vpn = start >>> 12; vpn < end >>> 12; vpn++) {
+          int pte = pteOf(vpn);
+          if (!committed(vad, pte)) {
+            return NtStatus.STATUS_NOT_COMMITTED;
+          }
+          if (MmPte.isNoAccess(protectionOf(vad, pte))) {
+            return NtStatus.STATUS_ACCESS_VIOLATION;
+          }
+        }
+      } finally {
+        mm.unlock(old);
+      }
+      boolean allLocked = true;
+      for (long vpn = start >>> 12; vpn < end >>> 12; vpn++) {
+        try {
+          mm.kernelAccess().readByte(vpn << 12);
+        } catch (GuestException e) {
+          return e.status();
+        }
+        allLocked &= vad.locked(vpn);
+        if (!vad.locked(vpn)) {
+          vad.setLocked(vpn, true);
+          as.lockedPages++;
+        }
+      }
+      baseAddress[0] = start;
+      regionSize[0] = end - start;
+      return allLocked ? NtStatus.STATUS_WAS_LOCKED : NtStatus.STATUS_SUCCESS;
+    } finally {
+      detach(a);
+    }
+  }
+
+  /** NtUnlockVirtualMemory: STATUS_NOT_LOCKED unless every page of the range is locked. */
+  public int unlock(AddressSpace as, long[] baseAddress, long[] regionSize, int mapType) {
+    if (mapType != MAP_PROCESS && mapType != MAP_SYSTEM) {
+      return NtStatus.STATUS_INVALID_PARAMETER;
+    }
+    long base = baseAddress[0];
+    long size = regionSize[0];
+    if (base < 0 || size <= 0 || base + size > USER_END) {
+      return NtStatus.STATUS_INVALID_PARAMETER;
+    }
+    long start = base & ~(PAGE - 1);
+    long end = roundUp(base + size, PAGE);
+    Vad vad = as.vads.find(start >>> 12);
+    if (vad == null || end > vad.endAddress()) {
+      return NtStatus.STATUS_CONFLICTING_ADDRESSES;
+    }
+    for (long vpn = start >>> 12; vpn < end >>> 12; vpn++) {
+      if (!vad.locked(vpn)) {
+        return NtStatus.STATUS_NOT_LOCKED;
+      }
+    }
+    for (long vpn = start >>> 12; vpn < end >>> 12; vpn++) {
+      vad.setLocked(vpn, false);
+      as.lockedPages--;
+    }
+    baseAddress[0] = start;
+    regionSize[0] = end - start;
+    return NtStatus.STATUS_SUCCESS;
+  }
+
+  // ================================================================== copies between processes
+
+  /**
+   * MmCopyVirtualMemory: copies {@code size} bytes from {@code fromVa} in {@code from} to
+   * {@code toVa} in {@code to}, a page at a time through a kernel buffer, attached to each side
+   * in turn; a fault on either side ends the copy with STATUS_PARTIAL_COPY.
+   * {@code copied[0]} receives the bytes copied.
+   */
+  public int copy(AddressSpace from, long fromVa, AddressSpace to, long toVa, long size,
+      long[] copied) {
+    copied[0] = 0;
+    if (size == 0) {
+      return NtStatus.STATUS_SUCCESS;
+    }
+    if (size < 0 || fromVa < 0 || toVa < 0 || fromVa + size > MmLayout.MM_SYSTEM_RANGE_START
+        || toVa + size > MmLayout.MM_SYSTEM_RANGE_START) {
+      return NtStatus.STATUS_ACCESS_VIOLATION;
+    }
+    byte[] buffer = new byte[(int) Math.min(size, PAGE)];
+    long done = 0;
+    while (done < size) {
+      int chunk = (int) Math.min(size - done, PAGE - ((fromVa + done) & (PAGE - 1)));
+      Attachment a = attach(from);
+      try {
+        mm.kernelAccess().read(fromVa + done, buffer, 0, chunk);
+      } catch (GuestException e) {
+        return NtStatus.STATUS_PARTIAL_COPY;
+      } finally {
+        detach(a);
+      }
+      a = attach(to);
+      try {
+        mm.kernelAccess().write(toVa + done, buffer, 0, chunk);
+      } catch (GuestException e) {
+        return NtStatus.STATUS_PARTIAL_COPY;
+      } finally {
+        detach(a);
+      }
+      done += chunk;
+      copied[0] = done;
+    }
+    return NtStatus.STATUS_SUCCESS;
+  }
+
+  // ================================================================== write watch
+
+  /**
+   * NtGetWriteWatch: the pages of a write-watched region written since the last reset, up to
+   * {@code count[0]} of them; {@code count[0]} receives how many. With WRITE_WATCH_FLAG_RESET the
+   * pages reported start being watched again.
+   */
+  public int getWriteWatch(AddressSpace as, int flags, long base, long size, long[] addresses,
+      long[] count) {
+    if ((flags & ~WRITE_WATCH_FLAG_RESET) != 0) {
+      return NtStatus.STATUS_INVALID_PARAMETER_2;
+    }
+    if (size <= 0 || base < 0 || base + size > USER_END) {
+      return NtStatus.STATUS_INVALID_PARAMETER;
+    }
+    Vad vad = as.vads.find(base >>> 12);
+    long end = roundUp(base + size, PAGE);
+    if (vad == null || !vad.writeWatch || end > vad.endAddress()) {
+      return NtStatus.STATUS_INVALID_PARAMETER;
+    }
+    long capacity = Math.min(count[0], addresses == null ? 0 : addresses.length);
+    long found = 0;
+    Attachment a = attach(as);
+    int old = mm.lock();
+    try {
+      for (long vpn = base >>> 12; vpn < end >>> 12 && found < capacity; vpn++) {
+        if (vad.written(vpn)) {
+          addresses[(int) found++] = vpn << 12;
+          if ((flags & WRITE_WATCH_FLAG_RESET) != 0) {
+            rewatch(vad, vpn);
+          }
+        }
+      }
+    } finally {
+      mm.unlock(old);
+      detach(a);
+    }
+    count[0] = found;
+    return NtStatus.STATUS_SUCCESS;
+  }
+
+  /** NtResetWriteWatch. */
+  public int resetWriteWatch(AddressSpace as, long base, long size) {
+    if (size <= 0 || base < 0 || base + size > USER_END) {
+      return NtStatus.STATUS_INVALID_PARAMETER;
+    }
+    Vad vad = as.vads.find(base >>> 12);
+    long end = roundUp(base + size, PAGE);
+    if (vad == null || !vad.writeWatch || end > vad.endAddress()) {
+      return NtStatus.STATUS_INVALID_PARAMETER;
+    }
+    Attachment a = attach(as);
+    int old = mm.lock();
+    try {
+      for (long vpn = base >>> 12; vpn < end >>> 12; vpn++) {
+        if (vad.written(vpn)) {
+          rewatch(vad, vpn);
+        }
+      }
+    } finally {
+      mm.unlock(old);
+      detach(a);
+    }
+    return NtStatus.STATUS_SUCCESS;
+  }
+
+  /** Clears the page's written bit and takes write access away so the next write is seen. */
+  private void rewatch(Vad vad, long vpn) {
+    vad.clearWritten(vpn);
+    int pte = pteOf(vpn);
+    if (MmPte.isValid(pte) && (pte & X86Pte.WRITE) != 0) {
+      mm.writePte(MmLayout.pteAddress(vpn << 12), pte & ~X86Pte.WRITE);
+      mm.flushTb(vpn << 12);
+    }
+  }
+
+  // ================================================================== working set
+
+  /**
+   * MmEmptyWorkingSet (EmptyWorkingSet, SetProcessWorkingSetSize(-1, -1)): every valid private
+   * page that is not locked leaves the working set; its PTE becomes a transition PTE and its
+   * frame goes to the modified list if it was written (or never had a copy elsewhere), else to
+   * the standby list. Returns the pages removed.
+   */
+  public long emptyWorkingSet(AddressSpace as) {
+    Attachment a = attach(as);
+    int old = mm.lock();
+    long removed = 0;
+    mm.startFlushBatch();
+    try {
+      for (Vad vad : as.vads.inOrder()) {
+        for (long vpn = vad.startingVpn; vpn <= vad.endingVpn; vpn++) {
+          long va = vpn << 12;
+          if (!MmPte.isValid(mm.readPde(va))) {
+            vpn |= 0x3FF;
+            continue;
+          }
+          if (vad.lockedBits != null && vad.locked(vpn)) {
+            continue;
+          }
+          if (trimPage(as, va)) {
+            removed++;
+          }
+        }
+      }
+      traceTrim(as, removed);
+    } finally {
+      mm.endFlushBatch();
+      mm.unlock(old);
+      detach(a);
+    }
+    charge(removed);
+    return removed;
+  }
+
+  /** MiFreeWsle for one page: a valid (or resident no-access) page leaves the working set. */
+  boolean trimPage(AddressSpace as, long va) {
+    long pteVa = MmLayout.pteAddress(va);
+    int pte = mm.readPte(pteVa);
+    PfnDatabase pfn = mm.pfn;
+    int frame;
+    int protection;
+    if (MmPte.isValid(pte)) {
+      frame = X86Pte.frame(pte);
+      protection = MmPte.protection(pfn.originalPte(frame));
+      if ((pte & X86Pte.DIRTY) != 0) {
+        pfn.setFlag(frame, PfnDatabase.FLAG_MODIFIED);
+      }
+      mm.writePte(pteVa, MmPte.transition(frame, protection));
+      mm.flushTb(va);
+    } else if (MmPte.isTransition(pte) && pfn.state(MmPte.transitionFrame(pte)) == PfnDatabase.ACTIVE
+        && (pfn.flags(MmPte.transitionFrame(pte)) & PfnDatabase.FLAG_READ_IN_PROGRESS) == 0) {
+      frame = MmPte.transitionFrame(pte);
+    } else {
+      return false;
+    }
+    mm.wsRemove(as, frame);
+    pfn.setCounts(frame, 0, 0);
+    pfn.insertTail(pfn.isModified(frame) ? PfnDatabase.MODIFIED : PfnDatabase.STANDBY, frame);
+    as.ws.pagesTrimmed++;
+    return true;
+  }
+
+  /**
+   * SetProcessWorkingSetSize with limits (MmAdjustWorkingSetSize): minimum and maximum in
+   * pages; STATUS_INVALID_PARAMETER unless 0 < minimum <= maximum and the maximum leaves 512
+   * pages of physical memory to the system.
+   */
+  public int setWorkingSetSize(AddressSpace as, long minimumPages, long maximumPages,
+      boolean hardMaximum) {
+    if (minimumPages <= 0 || minimumPages > maximumPages
+        || maximumPages > mm.pfn.frameCount() - 512L) {
+      return NtStatus.STATUS_INVALID_PARAMETER;
+    }
+    Attachment a = attach(as);
+    int old = mm.lock();
+    try {
+      mm.workingSetManager().adjust(as, (int) minimumPages, (int) maximumPages, hardMaximum);
+      return NtStatus.STATUS_SUCCESS;
+    } finally {
+      mm.unlock(old);
+      detach(a);
+    }
+  }
+
+  private void traceTrim(AddressSpace as, long removed) {
+    var cpu = mm.machine.activeCpu();
+    mm.machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.WS_TRIM, as.process.uniqueProcess,
+        removed, as.ws.count);
+  }
+
+  private static long roundUp(long value, long unit) {
+    return (value + unit - 1) & ~(unit - 1);
+  }
+}

@@ -1,0 +1,71 @@
+package org.ntsim.labs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.ntsim.hal.MachineConfig;
+import org.ntsim.win32.Ntos;
+
+/** The key results of the page-tables, testlimit and working-set labs, over several seeds. */
+class MemoryLabsTest {
+  private static String run(Lab lab, long seed, int cpus, long memoryBytes) {
+    MachineConfig c = new MachineConfig();
+    c.seed = seed;
+    c.cpus = cpus;
+    c.memoryBytes = memoryBytes;
+    Ntos os = new Ntos(c);
+    try {
+      lab.start(os);
+      Labs.runToEnd(lab, os, lab.timeLimitNs());
+      assertThat(lab.finished(os)).as("finishes within its time limit").isTrue();
+      assertThat(os.kernel.bugCheck()).isNull();
+      ByteArrayOutputStream buf = new ByteArrayOutputStream();
+      lab.report(os, new PrintStream(buf, true, StandardCharsets.UTF_8));
+      return buf.toString(StandardCharsets.UTF_8);
+    } finally {
+      os.shutdown();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 7})
+  void theWalkThroughTheSelfMapAgreesWithPteAndTheData(long seed) {
+    String report = run(new PageTablesLab(), seed, 2, 256L << 20);
+    assertThat(report).contains("all seen.").contains("matches CR3")
+        .contains("slide 30: PTE of E4321000 at c0390c84, PDE at c0300e40");
+    // the debugger's PDE and PTE addresses are the ones the walk computed
+    String walkPde = report.replaceAll("(?s).*PDE at C0300000 \\+ \\(VA >> 22\\) \\* 4  = "
+        + "([0-9a-f]{8}).*", "$1");
+    String walkPte = report.replaceAll("(?s).*PTE at C0000000 \\+ \\(VA >> 12\\) \\* 4  = "
+        + "([0-9a-f]{8}).*", "$1");
+    assertThat(report).contains("PDE at " + walkPde.toUpperCase() + "            PTE at "
+        + walkPte.toUpperCase());
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 5})
+  void testlimitStopsAtTheAddressSpaceThenAtTheCommitLimit(long seed) {
+    TestLimitLab lab = new TestLimitLab();
+    String report = run(lab, seed, 1, 64L << 20);
+    assertThat(report).containsPattern("reserved 20[0-4]\\d MB of address space \\(VirtualAlloc"
+        + " failed with ERROR_NOT_ENOUGH_MEMORY\\)")
+        .containsPattern("leaked (5\\d|6[0-2]) MB of private memory, never touched \\(failed with"
+            + " ERROR_COMMITMENT_LIMIT\\); commit limit 62 MB")
+        .containsPattern("leaked and touched (5\\d|6[0-2]) MB \\(failed with"
+            + " ERROR_COMMITMENT_LIMIT\\)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 3})
+  void anIdleWorkingSetIsTrimmedUnderPressureAndComesBackBySoftFaults(long seed) {
+    String report = run(new WorkingSetLab(), seed, 2, 64L << 20);
+    assertThat(report).contains("capped.exe at its peak: 1000 pages (hard maximum 1000)")
+        .contains("idle.exe at its smallest: 50 pages")
+        .containsPattern("took (\\d+) faults, \\1 of them soft \\(transition\\) faults")
+        .contains("exit codes 00000000 00000000 00000000");
+  }
+}
