@@ -210,19 +210,22 @@ public final class KPrcb {
     }
     KThread t = readyHead[p];
     removeReady(t);
-    warmUpQueue(readyHead[p]);
     return t;
   }
 
   /**
-   * Reads ahead in a ready queue, from its new head {@code next}: the objects that running
-   * {@code next} will need (its coroutine, timer and wait block), and the thread after it. With
-   * many threads they have all left the host's caches, and a linked queue makes their misses a
-   * chain: the thread, then its objects. Reading the next thread's objects and the following
-   * thread itself at each dispatch keeps one step ahead, so that each dispatch waits for one
-   * round of misses that overlap rather than several in a row. Nothing is changed.
+   * Reads ahead in the highest ready queue: the objects that running its head will need (its
+   * coroutine, timer and wait block), and the thread after it. With many threads they have all
+   * left the host's caches, and a linked queue makes their misses a chain: the thread, then its
+   * objects. Reading the head's objects and the following thread itself at each dispatch keeps
+   * one step ahead, so that a dispatch waits for one round of misses that overlap rather than
+   * several in a row. The kernel calls it just before it resumes a coroutine, whose stack the
+   * continuation then copies in from memory that is as cold: those misses overlap too. Nothing
+   * is changed.
    */
-  private void warmUpQueue(KThread next) {
+  void warmUpReadyQueue() {
+    int p = highestReadyPriority();
+    KThread next = p >= 0 ? readyHead[p] : null;
     if (next != null) {
       int x = next.warmUpObjects();
       KThread after = next.readyNext;

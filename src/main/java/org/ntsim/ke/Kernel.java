@@ -258,6 +258,7 @@ public final class Kernel implements CpuDriver {
     }
     KThread saved = runningCoroutine;
     runningCoroutine = t;
+    prcbs[machine.activeCpu().index].warmUpReadyQueue();
     try {
       c.resume();
     } finally {
@@ -367,6 +368,10 @@ public final class Kernel implements CpuDriver {
 
   /** {@link #spend(long)} on a thread's coroutine, running on {@code cpu}. */
   private void spendOnThread(Cpu cpu, long ns) {
+    if (cpu.runsClear(ns)) {
+      cpu.advance(ns);
+      return;
+    }
     while (true) {
       long step = Math.min(ns, cpu.runLimitNs() - cpu.clockNs());
       if (step > 0) {
