@@ -35,7 +35,7 @@ public final class KPrcb {
   Kdpc activeDpc;
   boolean quantumEnd;
   long handOffNs; // latest time another processor gave this one a NextThread or a DPC
-  int warmUpSink; // keeps the reads of warmUpQueue; its value means nothing
+  int warmUpSink; // keeps the reads of warmUpReadyQueue; its value means nothing
 
   KThread deferredReadyHead; // KiInsertDeferredReadyList, processed at dispatcher exit
   KThread deferredReadyTail;

@@ -108,12 +108,12 @@ public class KThread extends DispatcherObject implements Accountable {
    */
 
   /**
-   * Reads a field on each part of this object that a wake-up or a dispatch reads: HotSpot lays
-   * the fields out grouped by size (references, longs, ints, booleans), so one field of each
-   * group touches each of its cache lines.
+   * Reads fields spread over this object, which a wake-up and a dispatch read nearly all of.
+   * HotSpot lays fields out grouped by size (references, then longs, ints, booleans); one or two
+   * of each group, no more than a cache line apart, fetch every line of the object.
    */
   int warmUpFields() {
-    int x = priority + (int) earliestRunNs + (readyNext != null ? 1 : 0);
+    int x = priority + waitStatus + (int) earliestRunNs + (readyNext != null ? 1 : 0);
     if (kernelStackResident) {
       x++;
     }

@@ -155,8 +155,8 @@ final class TimerTable {
   }
 
   /**
-   * The timer {@code k} places after the next in the expiry run as it stands, or null: a hint for
-   * reading ahead, which may be stale or not yet due.
+   * The timer at place {@code k} of the expiry run as it stands (0: the next to expire), or null:
+   * a hint for reading ahead, which may be stale or not yet due.
    */
   KTimer expiringAhead(int k) {
     int i = runStart + k;
