@@ -36,6 +36,8 @@ public final class KPrcb {
   boolean quantumEnd;
   long handOffNs; // latest time another processor gave this one a NextThread or a DPC
   int warmUpSink; // keeps the reads of warmUpReadyQueue; its value means nothing
+  /** Ready threads below which reading the queue ahead is not worth it: they stay in cache. */
+  static final int READ_AHEAD_MIN_READY = 64;
 
   KThread deferredReadyHead; // KiInsertDeferredReadyList, processed at dispatcher exit
   KThread deferredReadyTail;

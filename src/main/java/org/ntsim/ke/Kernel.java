@@ -258,7 +258,10 @@ public final class Kernel implements CpuDriver {
     }
     KThread saved = runningCoroutine;
     runningCoroutine = t;
-    prcbs[machine.activeCpu().index].warmUpReadyQueue();
+    KPrcb prcb = prcbs[machine.activeCpu().index];
+    if (prcb.readyCount >= KPrcb.READ_AHEAD_MIN_READY) {
+      prcb.warmUpReadyQueue();
+    }
     try {
       c.resume();
     } finally {
@@ -824,7 +827,7 @@ public final class Kernel implements CpuDriver {
    * of any priority. Returns false if none was ready (STATUS_NO_YIELD_PERFORMED).
    */
   public boolean yieldExecution() {
-    KThread self = currentThread();
+    KThread self = runningCoroutine != null ? runningCoroutine : currentThread();
     return yieldToReady(self, 1);
   }
 

@@ -103,7 +103,7 @@ final class Scheduler {
     boolean atHead = t.preempted;
     t.preempted = false;
     setState(t, ThreadState.READY);
-    t.readyTick = kernel.tickCount();
+    t.readyTick = machine.clockTicks(); // KeTickCount
     t.earliestRunNs = Math.max(t.earliestRunNs, machine.activeCpu().clockNs());
     prcb.insertReady(t, atHead);
     trace(TraceKind.READY, t, t.priority, prcb.number);

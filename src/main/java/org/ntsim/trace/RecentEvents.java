@@ -27,7 +27,7 @@ final class RecentEvents {
   private static final int WORDS = 8;
 
   private final long[] words = new long[CAPACITY * WORDS];
-  private long count; // events ever added
+  private long count; // events ever added (the tracer's event count)
 
   void add(long timeNs, int cpu, int kindOrdinal, long a, long b, long c) {
     int at = (int) (count & MASK) * WORDS;
@@ -38,6 +38,10 @@ final class RecentEvents {
     w[at + 3] = b;
     w[at + 4] = c;
     count++;
+  }
+
+  long count() {
+    return count;
   }
 
   /** The last {@code n} events (fewer if fewer are kept), oldest first, one line each. */

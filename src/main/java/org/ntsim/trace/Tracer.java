@@ -53,7 +53,6 @@ public final class Tracer implements TraceSink {
   private final RecentEvents recent = new RecentEvents();
   private final TraceNames names = new TraceNames();
   private long product = SEED ^ (SEED >>> 32); // the state is product ^ (product >>> 32), SEED at first
-  private long eventCount;
 
   /** A tracer that always computes the digest, and stores every event only if {@code recordEvents}. */
   public Tracer(boolean recordEvents) {
@@ -75,7 +74,6 @@ public final class Tracer implements TraceSink {
     p = fold(p, b);
     p = fold(p, c);
     product = p;
-    eventCount++;
     recent.add(timeNs, cpu, kindOrdinal, a, b, c);
     if (store != null) {
       store.append(timeNs, cpu, kindOrdinal, a, b, c);
@@ -99,12 +97,12 @@ public final class Tracer implements TraceSink {
 
   /** The number of events emitted so far, recorded or not. */
   public long eventCount() {
-    return eventCount;
+    return recent.count();
   }
 
   /** The hash of every event emitted so far: same events in the same order, same digest. */
   public long digest() {
-    long x = state() ^ (eventCount * FIELD_MULTIPLIER);
+    long x = state() ^ (recent.count() * FIELD_MULTIPLIER);
     x ^= x >>> 33;
     x *= 0xFF51AFD7ED558CCDL;
     x ^= x >>> 33;
