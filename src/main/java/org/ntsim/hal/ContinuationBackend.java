@@ -14,21 +14,18 @@ import jdk.internal.vm.ContinuationScope;
 public final class ContinuationBackend implements CoroutineBackend {
   private static final ContinuationScope SCOPE = new ContinuationScope("ntsim");
 
-  private static final class ContinuationCoroutine implements Coroutine {
-    private final Continuation continuation;
-
+  /**
+   * The coroutine is the continuation itself rather than a wrapper around one: resuming a thread
+   * that has not run for a while then misses in the host's caches on one object fewer.
+   */
+  private static final class ContinuationCoroutine extends Continuation implements Coroutine {
     ContinuationCoroutine(Runnable body) {
-      this.continuation = new Continuation(SCOPE, body);
+      super(SCOPE, body);
     }
 
     @Override
     public void resume() {
-      continuation.run();
-    }
-
-    @Override
-    public boolean isDone() {
-      return continuation.isDone();
+      run();
     }
   }
 

@@ -133,6 +133,15 @@ public final class Cpu {
     return clockNs >= sliceEndNs || highestDeliverable() >= 0;
   }
 
+  /**
+   * Whether the clock can move {@code ns} on and stay short of the slice end with no interrupt
+   * above the IRQL requested at all: then a simulation point has nothing to deliver and need not
+   * look at the pending levels one by one.
+   */
+  public boolean runsClear(long ns) {
+    return clockNs + ns < sliceEndNs && (pendingMask & ~((2 << irql) - 1)) == 0;
+  }
+
   /** How far the clock may run before the loop must look again. */
   public long runLimitNs() {
     return Math.min(sliceEndNs, nextInterruptNs());

@@ -4,9 +4,11 @@ package org.ntsim.ke;
  * DISPATCHER_HEADER: what every object a thread can wait on has in common (seed 003, "Wait
  * internals 1"): a type, a signal state, and the list of wait blocks of the threads waiting on it.
  *
- * <p>Invariants: the wait list is circular with a sentinel; a wait block is on it exactly while
- * its thread waits on this object; waiters are kept in arrival order (FIFO, as NT's wait test
- * walks them).
+ * <p>Invariants: the wait list is doubly linked through the wait blocks, null at both ends, with
+ * its first and last block held here (NT's WaitListHead is a list head inside the header; a
+ * separate sentinel object would be one more cache miss on every wake-up); a wait block is on it
+ * exactly while its thread waits on this object; waiters are kept in arrival order (FIFO, as NT's
+ * wait test walks them), except that KQUEUE waiters join at the head.
  *
  * <p>Subclasses say what "signalled for this thread" means and what satisfying a wait does to
  * the object (an auto-reset event resets, a semaphore decrements, a mutant is acquired).
@@ -25,7 +27,8 @@ public abstract class DispatcherObject {
 
   final int type;
   int signalState; // > 0 signalled; for semaphores the count
-  final WaitBlock waitListHead = WaitBlock.sentinel();
+  WaitBlock waitListFirst; // null when no thread waits
+  WaitBlock waitListLast;
   /** Simulated kernel address of the object body, as the debugger shows it. */
   public final long address;
   /** Slot for the object manager's header (typed there; the kernel never looks inside). */
@@ -58,13 +61,13 @@ public abstract class DispatcherObject {
   }
 
   public boolean hasWaiters() {
-    return waitListHead.next != waitListHead;
+    return waitListFirst != null;
   }
 
   /** The threads waiting on this object, in wait-list order. */
   public java.util.List<WaitBlock> waitBlocks() {
     java.util.List<WaitBlock> out = new java.util.ArrayList<>();
-    for (WaitBlock b = waitListHead.next; b != waitListHead; b = b.next) {
+    for (WaitBlock b = waitListFirst; b != null; b = b.next) {
       out.add(b);
     }
     return out;

@@ -49,6 +49,7 @@ public class KThread extends DispatcherObject implements Accountable {
   int waitIrql;
   WaitBlock waitBlockList;
   final WaitBlock[] waitBlocks = new WaitBlock[THREAD_WAIT_OBJECTS + 1];
+  final WaitBlock timerWaitBlock; // waitBlocks[THREAD_WAIT_OBJECTS], read without the array
   WaitBlock[] largeWaitBlocks; // for waits on more than THREAD_WAIT_OBJECTS objects
   final KTimer timer;
   boolean inKernel; // executing in kernel mode (system call or system thread)
@@ -97,6 +98,44 @@ public class KThread extends DispatcherObject implements Accountable {
     for (int i = 0; i < waitBlocks.length; i++) {
       waitBlocks[i] = new WaitBlock();
     }
+    this.timerWaitBlock = waitBlocks[THREAD_WAIT_OBJECTS];
+  }
+
+  /*
+   * Read-ahead for the scheduler and the timer DPC, which know which threads come next: with
+   * many threads, a thread's objects have left the host's caches by the time it is readied or
+   * dispatched again. These methods only read, and return a combination of what they read so
+   * that the reads are kept; the callers add it to a sink.
+   */
+
+  /**
+   * Reads fields spread over this object, which a wake-up and a dispatch read nearly all of.
+   * HotSpot lays fields out grouped by size (references, then longs, ints, booleans); one or two
+   * of each group, no more than a cache line apart, fetch every line of the object.
+   */
+  int warmUpFields() {
+    int x = priority + waitStatus + (int) earliestRunNs + (readyNext != null ? 1 : 0);
+    if (kernelStackResident) {
+      x++;
+    }
+    return x + state.ordinal();
+  }
+
+  /**
+   * Reads the objects that running this thread reads first: its coroutine, its wait block and
+   * both lines of its timer.
+   */
+  int warmUpObjects() {
+    KTimer t = timer;
+    int x = t.signalState + t.listSlot;
+    if (timerWaitBlock.linked) {
+      x++;
+    }
+    Coroutine c = coroutine;
+    if (c != null && c.isDone()) {
+      x++;
+    }
+    return x;
   }
 
   @Override

@@ -140,8 +140,8 @@ public final class KeObjects {
    */
   public int insertQueue(KQueue q, Object entry, boolean atHead) {
     int previous = q.signalState;
-    WaitBlock w = q.waitListHead.next;
-    if (w != q.waitListHead && q.currentCount < q.maximumCount) {
+    WaitBlock w = q.waitListFirst;
+    if (w != null && q.currentCount < q.maximumCount) {
       KThread waiter = w.thread;
       waiter.queueEntry = entry;
       kernel.unwaitThread(waiter, NtStatus.STATUS_SUCCESS, 0);
@@ -205,7 +205,7 @@ public final class KeObjects {
       b.waitKey = 0;
       b.waitType = WaitBlock.WAIT_ANY;
       b.nextWaitBlock = null;
-      b.linkAtTail(q.waitListHead.next); // at the head: the last waiter is woken first
+      b.linkAtHead(); // the last waiter is woken first
       self.waitBlockList = b;
       if (remaining > 0) {
         b.nextWaitBlock = kernel.armTimeout(self, NtStatus.STATUS_TIMEOUT, deadline);
@@ -229,8 +229,8 @@ public final class KeObjects {
    */
   void activateWaiter(KQueue q) {
     q.currentCount--;
-    WaitBlock w = q.waitListHead.next;
-    if (!q.entries.isEmpty() && q.currentCount < q.maximumCount && w != q.waitListHead) {
+    WaitBlock w = q.waitListFirst;
+    if (!q.entries.isEmpty() && q.currentCount < q.maximumCount && w != null) {
       q.signalState--;
       w.thread.queueEntry = q.entries.pollFirst();
       kernel.unwaitThread(w.thread, NtStatus.STATUS_SUCCESS, 0);

@@ -2,6 +2,9 @@ package org.ntsim.ke;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ntsim.hal.Checks;
+import org.ntsim.hal.CostModel;
+import org.ntsim.hal.Coroutine;
 import org.ntsim.hal.Cpu;
 import org.ntsim.hal.CpuDriver;
 import org.ntsim.hal.Irql;
@@ -34,6 +37,7 @@ public final class Kernel implements CpuDriver {
   public static final int USER_MODE = 1;
 
   private final Machine machine;
+  private final CostModel cost; // the machine's, read at each use: fixed for a run
   private final KPrcb[] prcbs;
   private final Scheduler scheduler;
   final Apcs apcs = new Apcs(this);
@@ -51,9 +55,11 @@ public final class Kernel implements CpuDriver {
   private long starvationBoosts;
   private long stacksOutswapped;
   private long stacksInswapped;
+  private int warmUpSink; // keeps the reads of warmUpNextExpiries; its value means nothing
 
   public Kernel(Machine machine) {
     this.machine = machine;
+    this.cost = machine.cost;
     this.prcbs = new KPrcb[machine.cpuCount()];
     for (int i = 0; i < prcbs.length; i++) {
       Cpu cpu = machine.cpu(i);
@@ -239,23 +245,29 @@ public final class Kernel implements CpuDriver {
     exitDispatcher();
   }
 
-  /** Runs (or continues) a thread's coroutine on the active CPU; called by the processor loop. */
+  /**
+   * Runs (or continues) a thread's coroutine on the active CPU; called by the processor loop. The
+   * coroutine runs the thread's body itself, with no frame of the kernel's beneath it: every frame
+   * on a coroutine's stack is copied out and back in at each switch.
+   */
   void resumeThread(KThread t) {
-    if (t.coroutine == null) {
-      t.coroutine = machine.backend.create(t.name, () -> threadMain(t));
+    Coroutine c = t.coroutine;
+    if (c == null) {
+      c = machine.backend.create(t.name, t.body);
+      t.coroutine = c;
     }
     KThread saved = runningCoroutine;
     runningCoroutine = t;
+    KPrcb prcb = prcbs[machine.activeCpu().index];
+    if (prcb.readyCount >= KPrcb.READ_AHEAD_MIN_READY) {
+      prcb.warmUpReadyQueue();
+    }
     try {
-      t.coroutine.resume();
+      c.resume();
     } finally {
       runningCoroutine = saved;
     }
-  }
-
-  private void threadMain(KThread t) {
-    t.body.run();
-    if (t.state != ThreadState.TERMINATED) {
+    if (t.state != ThreadState.TERMINATED && c.isDone()) {
       throw new IllegalStateException("thread " + t.name + " returned without terminating");
     }
   }
@@ -354,7 +366,15 @@ public final class Kernel implements CpuDriver {
       spendAtRaisedIrql(ns);
       return;
     }
-    Cpu cpu = machine.activeCpu();
+    spendOnThread(machine.activeCpu(), ns);
+  }
+
+  /** {@link #spend(long)} on a thread's coroutine, running on {@code cpu}. */
+  private void spendOnThread(Cpu cpu, long ns) {
+    if (cpu.runsClear(ns)) {
+      cpu.advance(ns);
+      return;
+    }
     while (true) {
       long step = Math.min(ns, cpu.runLimitNs() - cpu.clockNs());
       if (step > 0) {
@@ -404,8 +424,7 @@ public final class Kernel implements CpuDriver {
   void yieldToLoop() {
     KThread self = runningCoroutine;
     machine.backend.yieldCurrent();
-    runningCoroutine = self;
-    deliverPendingApcs(self);
+    deliverPendingApcs(self); // the loop resumed this coroutine as runningCoroutine again
   }
 
   /** KiDeliverApc (kernel mode) for the current thread: whatever NT's rules let run now. */
@@ -454,6 +473,82 @@ public final class Kernel implements CpuDriver {
     KThread t = currentThread();
     t.inKernel = kernel;
     machine.activeCpu().setCategory(kernel ? TimeCategory.KERNEL : TimeCategory.USER);
+  }
+
+  /**
+   * KiSystemService's entry, on the calling thread's coroutine: a termination requested before
+   * the call ends the thread here; otherwise it enters kernel mode and is charged the call.
+   * Every system call of the guest facades passes here and through
+   * {@link #exitSystemService()}, so both read the thread straight from the running coroutine,
+   * which is the current thread of the active processor whenever guest or system-call code runs
+   * (the invariant check below holds it to that).
+   */
+  public void enterSystemService() {
+    KThread self = runningCoroutine;
+    if (self == null) {
+      throw new IllegalStateException("a system call outside a guest thread");
+    }
+    if (Checks.INVARIANTS) {
+      checkRunningCoroutineIsCurrent(self);
+    }
+    if (self.terminationRequested) {
+      throw new ThreadExitSignal();
+    }
+    self.inKernel = true;
+    Cpu cpu = machine.activeCpu();
+    cpu.setCategory(TimeCategory.KERNEL);
+    spendOnThread(cpu, cost.systemCallNs);
+  }
+
+  /**
+   * The system service exit: back to user mode; a termination requested during the call ends the
+   * thread now, and user APCs made deliverable run (KiDeliverApc for user mode).
+   */
+  public void exitSystemService() {
+    KThread self = runningCoroutine;
+    if (Checks.INVARIANTS) {
+      checkRunningCoroutineIsCurrent(self);
+    }
+    self.inKernel = false;
+    machine.activeCpu().setCategory(TimeCategory.USER);
+    if (self.terminationRequested) {
+      throw new ThreadExitSignal();
+    }
+    if (self.userApcPending) {
+      apcs.deliverUser(self);
+    }
+  }
+
+  /**
+   * Spends {@code instructions} guest instructions of user-mode CPU time on the current thread;
+   * a termination requested before or meanwhile ends it.
+   */
+  public void spendGuestInstructions(long instructions) {
+    KThread self = runningCoroutine;
+    if (self == null) {
+      throw new IllegalStateException("compute outside a guest thread");
+    }
+    if (instructions <= 0) {
+      return;
+    }
+    if (Checks.INVARIANTS) {
+      checkRunningCoroutineIsCurrent(self);
+    }
+    if (self.terminationRequested) {
+      throw new ThreadExitSignal();
+    }
+    spendOnThread(machine.activeCpu(), cost.instructionsToNs(instructions));
+    if (self.terminationRequested) {
+      throw new ThreadExitSignal();
+    }
+  }
+
+  private void checkRunningCoroutineIsCurrent(KThread self) {
+    if (self != currentThread()) {
+      throw new IllegalStateException("coroutine of " + self.name + " runs while "
+          + currentThread().name + " is the current thread of processor "
+          + machine.activeCpu().index);
+    }
   }
 
   /** KeRaiseIrql. Returns the old IRQL. */
@@ -548,7 +643,7 @@ public final class Kernel implements CpuDriver {
         b.waitKey = i;
         b.waitType = waitType;
         b.nextWaitBlock = null;
-        b.linkAtTail(objects[i].waitListHead);
+        b.linkAtTail();
         if (prev == null) {
           self.waitBlockList = b;
         } else {
@@ -562,7 +657,9 @@ public final class Kernel implements CpuDriver {
       if (self.queue != null) {
         this.objects.activateWaiter(self.queue); // KiActivateWaiterQueue: it stops being active
       }
-      int status = blockThread(self, count, waitReason, waitMode, alertable);
+      beginBlock(self, count, waitReason, waitMode, alertable);
+      machine.backend.yieldCurrent();
+      int status = endBlock(self);
       if (status != NtStatus.STATUS_KERNEL_APC) {
         return status;
       }
@@ -598,19 +695,32 @@ public final class Kernel implements CpuDriver {
 
   /** Links the thread's timeout wait block to its own timer, due at {@code deadlineNs}. */
   WaitBlock armTimeout(KThread self, int key, long deadlineNs) {
-    WaitBlock tb = self.waitBlocks[KThread.THREAD_WAIT_OBJECTS];
+    WaitBlock tb = self.timerWaitBlock;
     tb.thread = self;
     tb.object = self.timer;
     tb.waitKey = key;
     tb.waitType = WaitBlock.WAIT_ANY;
     tb.nextWaitBlock = null;
     self.timer.signalState = 0;
-    tb.linkAtTail(self.timer.waitListHead);
+    tb.linkAtTail();
     timerTable.insert(self.timer, deadlineNs);
     return tb;
   }
 
+  /** KiSwapThread for a wait: the thread blocks, and the wait's status once it runs again. */
   int blockThread(KThread self, int count, int waitReason, int waitMode,
+      boolean alertable) {
+    beginBlock(self, count, waitReason, waitMode, alertable);
+    machine.backend.yieldCurrent();
+    return endBlock(self);
+  }
+
+  /**
+   * The thread enters its wait and leaves the processor; its caller then suspends the coroutine
+   * right away (see {@link Scheduler#switchAway}) and calls {@link #endBlock} once it resumes.
+   * The hot waits do so in their own frame, so that the stack a sleeping thread keeps is short.
+   */
+  private void beginBlock(KThread self, int count, int waitReason, int waitMode,
       boolean alertable) {
     self.waitReason = waitReason;
     self.waitMode = waitMode;
@@ -624,7 +734,11 @@ public final class Kernel implements CpuDriver {
     machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.WAIT, self.uniqueThread, waitReason,
         count);
     scheduler.processDeferredReadyList();
-    scheduler.swapThread(self);
+    scheduler.switchAway(self);
+  }
+
+  /** The end of a block, when the thread runs again: ends it if told to; the wait's status. */
+  private int endBlock(KThread self) {
     testTermination();
     return self.waitStatus;
   }
@@ -726,7 +840,9 @@ public final class Kernel implements CpuDriver {
       if (self.queue != null) {
         objects.activateWaiter(self.queue);
       }
-      int status = blockThread(self, 0, WaitReason.DELAY_EXECUTION, waitMode, alertable);
+      beginBlock(self, 0, WaitReason.DELAY_EXECUTION, waitMode, alertable);
+      machine.backend.yieldCurrent();
+      int status = endBlock(self);
       if (status != NtStatus.STATUS_KERNEL_APC) {
         return status;
       }
@@ -738,7 +854,7 @@ public final class Kernel implements CpuDriver {
    * of any priority. Returns false if none was ready (STATUS_NO_YIELD_PERFORMED).
    */
   public boolean yieldExecution() {
-    KThread self = currentThread();
+    KThread self = runningCoroutine != null ? runningCoroutine : currentThread();
     return yieldToReady(self, 1);
   }
 
@@ -763,23 +879,36 @@ public final class Kernel implements CpuDriver {
     } else {
       scheduler.readyThread(self);
     }
-    self.savedIrql = prcb.cpu.irql();
+    Cpu cpu = prcb.cpu;
+    self.savedIrql = cpu.irql();
     scheduler.contextSwitch(prcb, self, next);
-    prcb.cpu.setIrql(next.savedIrql);
-    scheduler.processDeferredReadyList(); // this thread, if it may no longer run here
+    cpu.setIrql(next.savedIrql);
+    scheduler.processDeferredReadyList(prcb); // this thread, if it may no longer run here
     machine.backend.yieldCurrent();
-    runningCoroutine = self;
-    scheduler.processDeferredReadyList();
-    deliverPendingApcs(self);
-    testTermination();
+    resumedInKernel(self);
     return true;
+  }
+
+  /**
+   * The end of KiSwapThread on the thread that runs again (the loop resumed its coroutine as
+   * {@code runningCoroutine}, perhaps on another processor): places the threads readied meanwhile,
+   * takes the kernel APCs it may, and ends if its termination was requested.
+   */
+  private void resumedInKernel(KThread self) {
+    KPrcb prcb = currentPrcb();
+    if (prcb.deferredReadyHead != null) {
+      scheduler.processDeferredReadyList(prcb);
+    }
+    deliverPendingApcs(self);
+    if (self.terminationRequested) {
+      throw new ThreadExitSignal();
+    }
   }
 
   /** KiWaitTest: releases the waiters that {@code object}'s signal state now satisfies. */
   void waitTest(DispatcherObject object, int increment) {
-    WaitBlock head = object.waitListHead;
-    WaitBlock b = head.next;
-    while (b != head) {
+    WaitBlock b = object.waitListFirst;
+    while (b != null) {
       KThread t = b.thread;
       if (!object.isSignaledFor(t)) {
         b = b.next;
@@ -789,7 +918,7 @@ public final class Kernel implements CpuDriver {
         int status = (object == t.timer) ? b.waitKey : object.waitStatusFor(b.waitKey);
         object.satisfyWait(t);
         unwaitThread(t, status, increment);
-        b = head.next;
+        b = object.waitListFirst;
       } else if (allSignaled(t)) {
         int status = NtStatus.STATUS_WAIT_0;
         for (WaitBlock w = t.waitBlockList; w != null; w = w.nextWaitBlock) {
@@ -802,7 +931,7 @@ public final class Kernel implements CpuDriver {
           }
         }
         unwaitThread(t, status, increment);
-        b = head.next;
+        b = object.waitListFirst;
       } else {
         b = b.next;
       }
@@ -893,11 +1022,50 @@ public final class Kernel implements CpuDriver {
   private void timerExpiration(Kdpc dpc, Object context, Object a1, Object a2) {
     long tick = tickCount();
     KTimer t;
+    int expired = 0;
     while ((t = timerTable.removeNextExpired(tick, machine.activeCpu().clockNs())) != null) {
+      if (expired++ % EXPIRY_READ_AHEAD == 0) {
+        warmUpNextExpiries();
+      }
       spendAtRaisedIrql(machine.cost.timerExpiryNs);
       expireTimer(t, machine.activeCpu().clockNs());
     }
     timerTable.markScanned(tick);
+  }
+
+  /** Timers whose objects the timer DPC reads ahead at once. */
+  private static final int EXPIRY_READ_AHEAD = 16;
+
+  /**
+   * Reads ahead in the timer table's expiry order: the next {@link #EXPIRY_READ_AHEAD} timers,
+   * then the first wait block of each, then each waiting thread. A clock tick may expire
+   * thousands of timers whose objects have all left the host's caches; timer, wait block and
+   * thread are a chain of three cache misses per timer, one after another, while here each round
+   * of reads is independent within itself, so that its misses overlap. Nothing is changed.
+   */
+  private void warmUpNextExpiries() {
+    int x = 0;
+    for (int k = 0; k < EXPIRY_READ_AHEAD; k++) {
+      KTimer u = timerTable.expiringAhead(k);
+      if (u != null && u.inserted) {
+        x += u.signalState;
+      }
+    }
+    for (int k = 0; k < EXPIRY_READ_AHEAD; k++) {
+      KTimer u = timerTable.expiringAhead(k);
+      WaitBlock w = u != null ? u.waitListFirst : null;
+      if (w != null) {
+        x += w.waitType;
+      }
+    }
+    for (int k = 0; k < EXPIRY_READ_AHEAD; k++) {
+      KTimer u = timerTable.expiringAhead(k);
+      WaitBlock w = u != null ? u.waitListFirst : null;
+      if (w != null) {
+        x += w.thread.warmUpFields();
+      }
+    }
+    warmUpSink += x;
   }
 
   private void expireTimer(KTimer t, long nowNs) {

@@ -122,8 +122,12 @@ final class KernelVerifier {
   }
 
   private static boolean onList(WaitBlock b) {
-    WaitBlock head = b.object.waitListHead;
-    for (WaitBlock w = head.next; w != head; w = w.next) {
+    DispatcherObject o = b.object;
+    WaitBlock prev = null;
+    for (WaitBlock w = o.waitListFirst; w != null; prev = w, w = w.next) {
+      if (w.prev != prev) {
+        return false;
+      }
       if (w == b) {
         return true;
       }

@@ -57,7 +57,11 @@ final class Scheduler {
 
   /** KiProcessDeferredReadyList for the current processor. */
   void processDeferredReadyList() {
-    KPrcb prcb = kernel.currentPrcb();
+    processDeferredReadyList(kernel.currentPrcb());
+  }
+
+  /** KiProcessDeferredReadyList for {@code prcb}, the current processor's block. */
+  void processDeferredReadyList(KPrcb prcb) {
     KThread t;
     while ((t = prcb.popDeferredReady()) != null) {
       deferredReadyThread(t);
@@ -99,7 +103,7 @@ final class Scheduler {
     boolean atHead = t.preempted;
     t.preempted = false;
     setState(t, ThreadState.READY);
-    t.readyTick = kernel.tickCount();
+    t.readyTick = machine.clockTicks(); // KeTickCount
     t.earliestRunNs = Math.max(t.earliestRunNs, machine.activeCpu().clockNs());
     prcb.insertReady(t, atHead);
     trace(TraceKind.READY, t, t.priority, prcb.number);
@@ -214,17 +218,17 @@ final class Scheduler {
   }
 
   /**
-   * KiSwapThread, called on the coroutine of the thread that stops running (it has set its new
-   * state). Picks the next thread, switches, and suspends the coroutine until this thread runs
-   * again somewhere.
+   * KiSwapThread up to the switch, called on the coroutine of the thread that stops running (it
+   * has set its new state): picks the next thread and switches to it. The caller then suspends
+   * its coroutine itself, so that this frame is not part of the stack the coroutine keeps while
+   * suspended (the continuation copies that stack out and back in at every switch).
    */
-  void swapThread(KThread self) {
+  void switchAway(KThread self) {
     KPrcb prcb = kernel.currentPrcb();
     KThread next = selectNextThread(prcb);
     self.savedIrql = prcb.cpu.irql();
     contextSwitch(prcb, self, next);
     prcb.cpu.setIrql(next.savedIrql);
-    machine.backend.yieldCurrent();
   }
 
   /** Preempts the current thread at DISPATCH_LEVEL on the loop (KiDispatchInterrupt). */

@@ -154,6 +154,15 @@ final class TimerTable {
     return t;
   }
 
+  /**
+   * The timer at place {@code k} of the expiry run as it stands (0: the next to expire), or null:
+   * a hint for reading ahead, which may be stale or not yet due.
+   */
+  KTimer expiringAhead(int k) {
+    int i = runStart + k;
+    return i < runEnd ? runTimer[i] : null;
+  }
+
   void markScanned(long tick) {
     lastScannedTick = Math.max(lastScannedTick, tick);
   }

@@ -14,30 +14,53 @@ public final class WaitBlock {
   DispatcherObject object;
   int waitKey;
   int waitType;
-  WaitBlock next; // in the object's wait list
-  WaitBlock prev;
+  WaitBlock next; // in the object's wait list, null at its end
+  WaitBlock prev; // null at its start
   WaitBlock nextWaitBlock; // the thread's chain for this wait, null-terminated
   boolean linked;
 
-  static WaitBlock sentinel() {
-    WaitBlock s = new WaitBlock();
-    s.next = s;
-    s.prev = s;
-    return s;
-  }
-
-  void linkAtTail(WaitBlock head) {
-    prev = head.prev;
-    next = head;
-    head.prev.next = this;
-    head.prev = this;
+  /** Appends this block to the wait list of {@code object}, which the block must name. */
+  void linkAtTail() {
+    DispatcherObject o = object;
+    prev = o.waitListLast;
+    next = null;
+    if (prev == null) {
+      o.waitListFirst = this;
+    } else {
+      prev.next = this;
+    }
+    o.waitListLast = this;
     linked = true;
   }
 
+  /** Puts this block first on the wait list of {@code object}, which the block must name. */
+  void linkAtHead() {
+    DispatcherObject o = object;
+    prev = null;
+    next = o.waitListFirst;
+    if (next == null) {
+      o.waitListLast = this;
+    } else {
+      next.prev = this;
+    }
+    o.waitListFirst = this;
+    linked = true;
+  }
+
+  /** Takes this block off its object's wait list, if it is on it. */
   void unlink() {
     if (linked) {
-      prev.next = next;
-      next.prev = prev;
+      DispatcherObject o = object;
+      if (prev == null) {
+        o.waitListFirst = next;
+      } else {
+        prev.next = next;
+      }
+      if (next == null) {
+        o.waitListLast = prev;
+      } else {
+        next.prev = prev;
+      }
       next = null;
       prev = null;
       linked = false;

@@ -210,7 +210,7 @@ public final class ProcessManager {
     process.activeThreads++;
     String label = name != null ? name : process.imageName + ":" + t.uniqueThread;
     machine.tracer.nameThread(t.uniqueThread, process.uniqueProcess, label);
-    kernel.initThread(t, label, priority, process.affinity(), kernelMode, () -> threadMain(t, body));
+    kernel.initThread(t, label, priority, process.affinity(), kernelMode, new ThreadMain(t, body));
     if (!suspended) {
       kernel.readyNewThread(t);
     }
@@ -222,39 +222,54 @@ public final class ProcessManager {
     kernel.readyNewThread(t);
   }
 
-  /** PspUserThreadStartup and the thread's end: runs the body, then PspExitThread. */
-  private void threadMain(EThread t, ThreadStart body) {
-    int status;
-    try {
-      kernel.deliverKernelApcs(); // e.g. the suspend APC of a thread created suspended
-      kernel.testTermination(); // a thread ended before it first ran never runs its body
-      status = body.run();
-    } catch (ThreadExitSignal exit) {
-      status = t.exitStatus == PsConstants.STILL_ACTIVE ? t.eprocess.exitStatus : t.exitStatus;
-    } catch (BugCheckException | KernelInternalError fatal) {
-      throw fatal;
-    } catch (Throwable failure) {
-      if (!(failure instanceof GuestException) && thrownByNtsim(failure)) {
-        machine.stop("internal error: " + failure);
-        throw new KernelInternalError(machine, failure);
-      }
-      status = failure instanceof GuestException g ? g.status()
-          : NtStatus.STATUS_UNHANDLED_EXCEPTION;
-      if (t.eprocess == systemProcess) {
-        // PspSystemThreadStartup's exception filter: kernel code may not let an exception out.
-        // Parameters: the exception code, its address, exception and context records (none).
-        kernel.bugCheckEx(BugCheck.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED, status, 0, 0, 0,
-            "system thread " + t.name() + " raised " + failure);
-      }
-      EProcess p = t.eprocess;
-      if (p.unhandledException == null) {
-        StringWriter w = new StringWriter();
-        failure.printStackTrace(new PrintWriter(w));
-        p.unhandledException = w.toString();
-      }
-      beginProcessTermination(p, status, t);
+  /**
+   * PspUserThreadStartup and the thread's end: runs the body, then PspExitThread. It is the
+   * coroutine's body itself (not a lambda calling a method), so that it costs one frame on the
+   * thread's stack, which the coroutine copies out and back in at every switch.
+   */
+  private final class ThreadMain implements Runnable {
+    private final EThread t;
+    private final ThreadStart body;
+
+    ThreadMain(EThread t, ThreadStart body) {
+      this.t = t;
+      this.body = body;
     }
-    exitThread(t, status);
+
+    @Override
+    public void run() {
+      int status;
+      try {
+        kernel.deliverKernelApcs(); // e.g. the suspend APC of a thread created suspended
+        kernel.testTermination(); // a thread ended before it first ran never runs its body
+        status = body.run();
+      } catch (ThreadExitSignal exit) {
+        status = t.exitStatus == PsConstants.STILL_ACTIVE ? t.eprocess.exitStatus : t.exitStatus;
+      } catch (BugCheckException | KernelInternalError fatal) {
+        throw fatal;
+      } catch (Throwable failure) {
+        if (!(failure instanceof GuestException) && thrownByNtsim(failure)) {
+          machine.stop("internal error: " + failure);
+          throw new KernelInternalError(machine, failure);
+        }
+        status = failure instanceof GuestException g ? g.status()
+            : NtStatus.STATUS_UNHANDLED_EXCEPTION;
+        if (t.eprocess == systemProcess) {
+          // PspSystemThreadStartup's exception filter: kernel code may not let an exception out.
+          // Parameters: the exception code, its address, exception and context records (none).
+          kernel.bugCheckEx(BugCheck.SYSTEM_THREAD_EXCEPTION_NOT_HANDLED, status, 0, 0, 0,
+              "system thread " + t.name() + " raised " + failure);
+        }
+        EProcess p = t.eprocess;
+        if (p.unhandledException == null) {
+          StringWriter w = new StringWriter();
+          failure.printStackTrace(new PrintWriter(w));
+          p.unhandledException = w.toString();
+        }
+        beginProcessTermination(p, status, t);
+      }
+      exitThread(t, status);
+    }
   }
 
   /**

@@ -5,31 +5,43 @@ package org.ntsim.trace;
  * report (DESIGN.md section 5: "the seed and the last trace events") can say what the machine
  * was doing when it failed.
  *
+ * <p>Layout: one {@code long} array, {@value #WORDS} words (one 64-byte cache line) per slot, so
+ * that adding an event writes one line and no object reference:
+ *
+ * <pre>
+ *   +0  timeNs
+ *   +1  cpu (high 32 bits) | kind ordinal (low 32 bits)
+ *   +2  a
+ *   +3  b
+ *   +4  c
+ *   +5 .. +7  unused
+ * </pre>
+ *
  * <p>Invariants: slot {@code s & MASK} holds event {@code s} for every
- * {@code s} in {@code [max(0, count - CAPACITY), count)}; the arrays are allocated once and
+ * {@code s} in {@code [max(0, count - CAPACITY), count)}; the array is allocated once and
  * {@link #add} never allocates.
  */
 final class RecentEvents {
   static final int CAPACITY = 256;
   private static final int MASK = CAPACITY - 1;
+  private static final int WORDS = 8;
 
-  private final long[] timeNs = new long[CAPACITY];
-  private final int[] cpu = new int[CAPACITY];
-  private final TraceKind[] kind = new TraceKind[CAPACITY];
-  private final long[] a = new long[CAPACITY];
-  private final long[] b = new long[CAPACITY];
-  private final long[] c = new long[CAPACITY];
-  private long count; // events ever added
+  private final long[] words = new long[CAPACITY * WORDS];
+  private long count; // events ever added (the tracer's event count)
 
-  void add(long timeNs, int cpu, TraceKind kind, long a, long b, long c) {
-    int slot = (int) (count & MASK);
-    this.timeNs[slot] = timeNs;
-    this.cpu[slot] = cpu;
-    this.kind[slot] = kind;
-    this.a[slot] = a;
-    this.b[slot] = b;
-    this.c[slot] = c;
+  void add(long timeNs, int cpu, int kindOrdinal, long a, long b, long c) {
+    int at = (int) (count & MASK) * WORDS;
+    long[] w = words;
+    w[at] = timeNs;
+    w[at + 1] = ((long) cpu << 32) | (kindOrdinal & 0xFFFF_FFFFL);
+    w[at + 2] = a;
+    w[at + 3] = b;
+    w[at + 4] = c;
     count++;
+  }
+
+  long count() {
+    return count;
   }
 
   /** The last {@code n} events (fewer if fewer are kept), oldest first, one line each. */
@@ -38,8 +50,10 @@ final class RecentEvents {
     long first = count - Math.min(kept, Math.max(n, 0));
     StringBuilder out = new StringBuilder();
     for (long s = first; s < count; s++) {
-      int slot = (int) (s & MASK);
-      EventText.appendLine(out, s, timeNs[slot], cpu[slot], kind[slot], a[slot], b[slot], c[slot]);
+      int at = (int) (s & MASK) * WORDS;
+      long cpuKind = words[at + 1];
+      EventText.appendLine(out, s, words[at], (int) (cpuKind >> 32),
+          TraceKind.ofOrdinal((int) cpuKind), words[at + 2], words[at + 3], words[at + 4]);
       out.append('\n');
     }
     return out.toString();

@@ -29,6 +29,12 @@ import java.nio.file.Path;
  * probability about 2<sup>-64</sup>. {@link #digest} adds the event count and a final avalanche
  * (the MurmurHash3 finaliser). Names given to processes and threads are not hashed.
  *
+ * <p>The six folds of an event are one chain of dependent multiplications, on the path of every
+ * context switch; {@link #emit} computes the same values with one operation fewer on the chain
+ * per field: it keeps the product {@code p} of the last fold, before its shift, and folds the
+ * next field as {@code ((p ^ field) ^ (p >>> 32)) * K}, whose two exclusive ors do not wait for
+ * each other.
+ *
  * <p><b>Hot path.</b> {@link #emit} does not allocate, except that a recording tracer allocates a
  * new storage chunk once every 65,536 events.
  *
@@ -46,8 +52,7 @@ public final class Tracer implements TraceSink {
   private final EventStore store; // null when not recording
   private final RecentEvents recent = new RecentEvents();
   private final TraceNames names = new TraceNames();
-  private long state = SEED;
-  private long eventCount;
+  private long product = SEED ^ (SEED >>> 32); // the state is product ^ (product >>> 32), SEED at first
 
   /** A tracer that always computes the digest, and stores every event only if {@code recordEvents}. */
   public Tracer(boolean recordEvents) {
@@ -61,24 +66,28 @@ public final class Tracer implements TraceSink {
   @Override
   public void emit(long timeNs, int cpu, TraceKind kind, long a, long b, long c) {
     int kindOrdinal = kind.ordinal();
-    long h = state;
-    h = fold(h, timeNs);
-    h = fold(h, cpu);
-    h = fold(h, kindOrdinal);
-    h = fold(h, a);
-    h = fold(h, b);
-    h = fold(h, c);
-    state = h;
-    eventCount++;
-    recent.add(timeNs, cpu, kind, a, b, c);
+    long p = product;
+    p = fold(p, timeNs);
+    p = fold(p, cpu);
+    p = fold(p, kindOrdinal);
+    p = fold(p, a);
+    p = fold(p, b);
+    p = fold(p, c);
+    product = p;
+    recent.add(timeNs, cpu, kindOrdinal, a, b, c);
     if (store != null) {
       store.append(timeNs, cpu, kindOrdinal, a, b, c);
     }
   }
 
-  private static long fold(long h, long field) {
-    long x = (h ^ field) * FIELD_MULTIPLIER;
-    return x ^ (x >>> 32);
+  /** One fold step from the last product {@code p}: {@code h = p ^ (p >>> 32); return (h ^ field) * K}. */
+  private static long fold(long p, long field) {
+    return ((p ^ field) ^ (p >>> 32)) * FIELD_MULTIPLIER;
+  }
+
+  /** The digest state h: the last product with its shift folded in. */
+  private long state() {
+    return product ^ (product >>> 32);
   }
 
   /** Whether every event is stored (the exporters and {@link #replay} need it). */
@@ -88,12 +97,12 @@ public final class Tracer implements TraceSink {
 
   /** The number of events emitted so far, recorded or not. */
   public long eventCount() {
-    return eventCount;
+    return recent.count();
   }
 
   /** The hash of every event emitted so far: same events in the same order, same digest. */
   public long digest() {
-    long x = state ^ (eventCount * FIELD_MULTIPLIER);
+    long x = state() ^ (recent.count() * FIELD_MULTIPLIER);
     x ^= x >>> 33;
     x *= 0xFF51AFD7ED558CCDL;
     x ^= x >>> 33;

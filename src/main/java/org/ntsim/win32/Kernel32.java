@@ -94,15 +94,7 @@ public final class Kernel32 {
 
   /** Spends {@code instructions} guest instructions of user-mode CPU time. */
   void compute(long instructions) {
-    if (!kernel.inThreadContext()) {
-      throw new IllegalStateException("compute outside a guest thread");
-    }
-    if (instructions <= 0) {
-      return;
-    }
-    kernel.testTermination();
-    kernel.spend(ntos.machine.cost.instructionsToNs(instructions));
-    kernel.testTermination();
+    kernel.spendGuestInstructions(instructions);
   }
 
   // ------------------------------------------------------------------ identity

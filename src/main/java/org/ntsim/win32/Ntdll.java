@@ -32,19 +32,12 @@ public final class Ntdll {
 
   /** Kernel entry: the mode switch and the call's cost; a pending termination ends the thread. */
   void enter() {
-    if (!kernel.inThreadContext()) {
-      throw new IllegalStateException("a system call outside a guest thread");
-    }
-    kernel.testTermination();
-    kernel.setKernelMode(true);
-    kernel.spend(ntos.machine.cost.systemCallNs);
+    kernel.enterSystemService();
   }
 
   /** Kernel exit: back to user mode; a termination requested meanwhile ends the thread now. */
   void leave() {
-    kernel.setKernelMode(false);
-    kernel.testTermination();
-    kernel.objects.deliverUserApcs();
+    kernel.exitSystemService();
   }
 
   EThread currentThread() {
