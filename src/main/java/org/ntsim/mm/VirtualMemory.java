@@ -26,9 +26,9 @@ import org.ntsim.trace.TraceKind;
  * <p>Every service validates its parameters before changing anything, returning the status
  * Windows returns; nothing here throws for bad input.
  *
- * <p>Left out: large pages, physical (AWE) regions, freeing page tables that become empty before the process ends, MAP_SYSTEM locking
- * (it needs SeLockMemoryPrivilege, which no guest holds), the ceiling on a working set minimum
- * that already has pages locked under it.
+ * <p>Left out: large pages, physical (AWE) regions, freeing page tables that become empty
+ * before the process ends, MAP_SYSTEM locking (it needs SeLockMemoryPrivilege, which no guest
+ * holds), a floor under a working set minimum that already has pages locked against it.
  */
 public final class VirtualMemory {
   public static final int MEM_COMMIT = 0x1000;

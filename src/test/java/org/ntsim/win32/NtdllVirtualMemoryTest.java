@@ -126,9 +126,9 @@ class NtdllVirtualMemoryTest extends SyncTestSupport {
     List<Object> r = collect((nt, out) -> {
       long[] a = {0};
       alloc(nt, a, 0, 0x100000, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+      long pages = WorkingSet.DEFAULT_MINIMUM - VirtualMemory.LOCK_OVERHEAD_PAGES + 1;
       out.add(nt.NtLockVirtualMemory(NtCurrentProcess, new long[] {a[0]},
-          new long[] {(WorkingSet.DEFAULT_MINIMUM - VirtualMemory.LOCK_OVERHEAD_PAGES + 1) * 0x1000L},
-          VirtualMemory.MAP_PROCESS));
+          new long[] {pages * 0x1000L}, VirtualMemory.MAP_PROCESS));
     });
     assertThat(r).containsExactly(NtStatus.STATUS_WORKING_SET_QUOTA);
   }
