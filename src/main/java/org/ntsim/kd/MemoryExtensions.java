@@ -338,8 +338,9 @@ final class MemoryExtensions {
       if (as == null) {
         continue;
       }
-      out.format("\t%04x %-16s %7d (%9d Kb)  working set %d pages", p.pid(), p.imageName(),
-          as.commitCharge(), as.commitCharge() * 4, as.workingSetPages());
+      out.format("\t%04x %-16s %7d (%9d Kb)  working set %d pages, estimated unused %d",
+          p.pid(), p.imageName(), as.commitCharge(), as.commitCharge() * 4, as.workingSetPages(),
+          as.workingSet().unusedEstimate());
     }
   }
 

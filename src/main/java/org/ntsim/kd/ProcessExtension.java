@@ -113,6 +113,8 @@ final class ProcessExtension {
           as.workingSetPages(), ws.minimumPages(), ws.maximumPages(), as.workingSetPages() * 4,
           ws.minimumPages() * 4, ws.maximumPages() * 4);
       out.format("    %-34s%d", "PeakWorkingSetSize", as.peakValidPages() + as.pageTablePages() + 1);
+      out.format("    %-34s%d (pages the last aging pass found unused)", "ntsim: WsUnusedEstimate",
+          ws.unusedEstimate());
       out.format("    %-34s%d", "PageFaultCount", as.pageFaults());
     }
     out.format("    ntsim: PriorityClass %s  ActiveThreads %d  QuantumReset %d  ExitStatus %s",

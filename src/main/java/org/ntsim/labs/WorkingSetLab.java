@@ -26,9 +26,10 @@ import org.ntsim.win32.Ntos;
  * </ul>
  *
  * <p>When memory gets tight the working set manager trims the pages each process left unused
- * for a pass: the idle process loses its pages (down to its minimum), the busy hog keeps its
- * own; the trimmed pages go to the modified list (written private pages with no copy elsewhere:
- * there is no paging file) and come back without I/O, by transition faults, when the idle
+ * for a pass, largest estimate of unused pages first: the idle process loses its pages (down to
+ * its minimum) on the first pass, the capped one on the next, the busy hog keeps its own; the
+ * trimmed pages go to the modified list (written private pages with no copy elsewhere: there
+ * is no paging file) and come back without I/O, by transition faults, when the idle
  * process touches them again. A sampler records the working sets and the page lists every
  * 250 ms. The seed picks how much each process takes (within a few per cent).
  */

@@ -5,7 +5,8 @@ import org.ntsim.ke.KProcess;
 /**
  * A process's address space as the memory manager keeps it (the Mm fields of EPROCESS and its
  * MMSUPPORT): the page directory, the VAD tree, the commit charge, and the counts that
- * {@code !process} and {@code !vm} print.
+ * {@code !process} and {@code !vm} print. Each address space has its own hyperspace page table
+ * (PDE 0x301), whose PTEs are valid only while the memory manager holds a frame mapped there.
  *
  * <p>Invariants: {@code commitCharge} is the sum of the VADs' commit charges; the working set
  * list holds exactly the valid private pages below 0x80000000 (and those kept resident behind a
@@ -17,6 +18,7 @@ import org.ntsim.ke.KProcess;
 public final class AddressSpace {
   final KProcess process;
   final int directoryFrame;
+  int hyperspaceFrame; // the page table behind PDE 0x301, private to this address space
   final VadTree vads = new VadTree();
   final boolean system;
   long commitCharge; // pages

@@ -32,7 +32,9 @@ import org.ntsim.trace.TraceKind;
  * space is edited that way (another process's PTEs are reached by attaching to it). When a valid
  * PTE changes, the processor's TLB entry is invalidated and the other processors running the
  * same address space (every processor for a system address) get a shootdown IPI. The zero page
- * thread (priority 0) zeroes free pages once at least {@link #ZEROING_THRESHOLD} are free. The
+ * thread (priority 0) zeroes free pages once at least {@link #ZEROING_THRESHOLD} are free,
+ * through a hyperspace mapping (C0400000, a page table per process) as is a new process's page
+ * directory filled in. The
  * working set manager ({@link WorkingSetManager}) ages and trims working sets once a second on
  * the balance set manager's thread. The commit limit is physical memory less a reserve for the
  * system (RAM / 32, at least 32 pages) until paging files come; LowMemoryCondition and
@@ -50,8 +52,9 @@ import org.ntsim.trace.TraceKind;
  *
  * <p>Left out: paging files, hard faults, the modified page writer (modified pages stay on the
  * modified list until the process frees them), sections and prototype PTEs, large pages, pool
- * backed by pages (ex.Pool hands out addresses only), hyperspace mappings (another process's
- * page table is written physically when a standby page is repurposed), freeing empty page
+ * backed by pages (ex.Pool hands out addresses only), hyperspace for the other edits NT makes
+ * there (another process's page table is written physically when a standby page is repurposed,
+ * and a page zeroed on the fault path is zeroed physically), freeing empty page
  * tables before the process ends, the system working set.
  */
 public final class MemoryManager {
@@ -66,6 +69,7 @@ public final class MemoryManager {
   final CostModel cost;
   final PfnDatabase pfn;
   private final int systemDirectoryFrame;
+  private final int systemHyperspaceFrame;
   private AddressSpace systemSpace;
   private final List<AddressSpace> spaces = new ArrayList<>(); // creation order
   private final java.util.TreeMap<Integer, AddressSpace> byDirectoryFrame =
@@ -114,6 +118,10 @@ public final class MemoryManager {
         X86Pte.WRITE | X86Pte.ACCESSED | X86Pte.DIRTY));
     pfn.initialize(systemDirectoryFrame, MmLayout.pdeAddress(MmLayout.PDE_BASE),
         systemDirectoryFrame, 0, false);
+    this.systemHyperspaceFrame = pfn.removeHead(PfnDatabase.ZEROED, PfnDatabase.ACTIVE);
+    pfn.initialize(systemHyperspaceFrame, MmLayout.pdeAddress(MmLayout.HYPER_SPACE),
+        systemDirectoryFrame, 0, false);
+    memory.writeInt(pd + MmLayout.HYPER_SPACE_INDEX * 4L, hyperspacePde(systemHyperspaceFrame));
     this.faults = new PageFaults(this);
     this.virtualMemory = new VirtualMemory(this);
     this.workingSetManager = new WorkingSetManager(this, virtualMemory);
@@ -520,6 +528,7 @@ public final class MemoryManager {
    */
   public AddressSpace initializeSystemAddressSpace(KProcess system, KProcess idle) {
     systemSpace = new AddressSpace(system, systemDirectoryFrame, true);
+    systemSpace.hyperspaceFrame = systemHyperspaceFrame;
     long pd = (long) systemDirectoryFrame << 12;
     system.setDirectoryTableBase(pd);
     if (idle != null) {
@@ -531,29 +540,36 @@ public final class MemoryManager {
   }
 
   /**
-   * MmCreateProcessAddressSpace: a page directory from the zeroed list that maps itself at
-   * entry 0x300 and holds the system PDEs of the System process's directory (written
-   * physically: NT maps the new directory in hyperspace to fill it in).
+   * MmCreateProcessAddressSpace: a page directory and a hyperspace page table from the zeroed
+   * list. The directory is filled in through the current address space's hyperspace: entry
+   * 0x300 maps the directory itself, entry 0x301 the new hyperspace page table, and the system
+   * PDEs are those of the System process's directory (the master copy, read physically as NT
+   * reads it through its system mapping).
    */
   public AddressSpace createProcessAddressSpace(KProcess p) {
     int old = lock();
     try {
       int frame = takeZeroedPageOrBugCheck();
+      int hyperspace = takeZeroedPageOrBugCheck();
       pfn.initialize(frame, MmLayout.pdeAddress(MmLayout.PDE_BASE), frame, 0, false);
-      long pd = (long) frame << 12;
+      pfn.initialize(hyperspace, MmLayout.pdeAddress(MmLayout.HYPER_SPACE), frame, 0, false);
+      long pd = mapInHyperspace(MmLayout.HYPER_MAP_VA, frame);
       long master = (long) systemDirectoryFrame << 12;
       memory.writeInt(pd + MmLayout.SELF_MAP_INDEX * 4L,
           X86Pte.make(frame, X86Pte.WRITE | X86Pte.ACCESSED | X86Pte.DIRTY));
+      memory.writeInt(pd + MmLayout.HYPER_SPACE_INDEX * 4L, hyperspacePde(hyperspace));
       for (int i = MmLayout.FIRST_SYSTEM_PDE; i < 1024; i++) {
-        if (i != MmLayout.SELF_MAP_INDEX) {
+        if (i != MmLayout.SELF_MAP_INDEX && i != MmLayout.HYPER_SPACE_INDEX) {
           int pde = memory.readInt(master + i * 4L);
           if (MmPte.isValid(pde)) {
             memory.writeInt(pd + i * 4L, pde);
           }
         }
       }
+      unmapHyperspace(MmLayout.HYPER_MAP_VA);
       machine.activeCpu().advance(cost.addressSpaceNs);
       AddressSpace as = new AddressSpace(p, frame, false);
+      as.hyperspaceFrame = hyperspace;
       p.setDirectoryTableBase(pd);
       spaces.add(as);
       byDirectoryFrame.put(frame, as);
@@ -617,6 +633,7 @@ public final class MemoryManager {
           mmu.loadDirectoryBase(systemSpace.directoryTableBase());
         }
       }
+      freeFrame(as.hyperspaceFrame);
       freeFrame(as.directoryFrame);
       as.deleted = true;
       as.process.setDirectoryTableBase(0);
@@ -655,12 +672,42 @@ public final class MemoryManager {
     return true;
   }
 
+  // ================================================================== hyperspace
+
+  private static int hyperspacePde(int table) {
+    return X86Pte.make(table, X86Pte.WRITE | X86Pte.ACCESSED | X86Pte.DIRTY);
+  }
+
+  /**
+   * MiMapPageInHyperSpace: maps {@code frame} at hyperspace slot {@code va} of the current
+   * address space and returns the physical address the MMU translates the slot to. Called under
+   * the lock, which makes mapping, use and {@link #unmapHyperspace} one step on this processor:
+   * no other processor can have the slot in its TLB, so no shootdown is needed.
+   */
+  long mapInHyperspace(long va, int frame) {
+    writePte(MmLayout.pteAddress(va), X86Pte.make(frame, X86Pte.WRITE | X86Pte.ACCESSED
+        | X86Pte.DIRTY));
+    long pa = machine.activeCpu().mmu.translate(va, true, false);
+    if (pa == Mmu.FAULT) {
+      throw new IllegalStateException(String.format("hyperspace slot %08x does not map", va));
+    }
+    return pa;
+  }
+
+  /** MiUnmapPageInHyperSpace: clears the slot and invalidates this processor's TLB entry. */
+  void unmapHyperspace(long va) {
+    writePte(MmLayout.pteAddress(va), 0);
+    machine.activeCpu().mmu.invalidatePage(va);
+  }
+
   // ================================================================== the zero page thread
 
   /**
-   * MmZeroPageThread's loop (priority 0 in the System process, from its first wake-up on): whenever enough pages are free,
-   * takes them one at a time off the free list, zeroes each (a simulation point: the thread may
-   * lose the processor with the frame in hand, off every list) and puts it on the zeroed list.
+   * MmZeroPageThread's loop (priority 0 in the System process, from its first wake-up on):
+   * whenever enough pages are free, takes them one at a time off the free list, spends the time
+   * to zero each (a simulation point: the thread may lose the processor with the frame in hand,
+   * off every list), zeroes it through its hyperspace slot in the address space it runs in, and
+   * puts it on the zeroed list.
    */
   public void zeroPageThread() {
     boolean lowered = false;
@@ -680,8 +727,10 @@ public final class MemoryManager {
           break;
         }
         kernel.spend(cost.zeroPageNs);
-        memory.zeroFrame(frame);
         old = lock();
+        long pa = mapInHyperspace(MmLayout.HYPER_ZERO_VA, frame);
+        memory.zeroFrame((int) (pa >>> 12));
+        unmapHyperspace(MmLayout.HYPER_ZERO_VA);
         frameBeingZeroed = PfnDatabase.NONE;
         pfn.insertTail(PfnDatabase.ZEROED, frame);
         pagesZeroedByThread++;

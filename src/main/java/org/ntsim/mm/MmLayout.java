@@ -47,6 +47,12 @@ public final class MmLayout {
   public static final long HAL_START = 0xFFC00000L;
   /** The page directory index of the self-map entry. */
   public static final int SELF_MAP_INDEX = 0x300;
+  /** The page directory index of hyperspace: a page table of each process's own. */
+  public static final int HYPER_SPACE_INDEX = 0x301;
+  /** MiMapPageInHyperSpace's slot: another process's page directory is edited through it. */
+  public static final long HYPER_MAP_VA = HYPER_SPACE;
+  /** The zero page thread's slot (MiMapPagesToZeroInHyperSpace). */
+  public static final long HYPER_ZERO_VA = HYPER_SPACE + 0x1000;
   /** The first page directory index of system space; 512 system PDEs are shared. */
   public static final int FIRST_SYSTEM_PDE = 0x200;
   /** The PFN database's virtual address in this model (x86 NT places it in system space). */

@@ -70,7 +70,8 @@ final class MmVerifier {
     long master = (long) mm.systemDirectoryFrame() << 12;
     for (int i = MmLayout.FIRST_SYSTEM_PDE; i < 1024; i++) {
       int pde = memory.readInt(master + i * 4L);
-      if (i == MmLayout.SELF_MAP_INDEX || !MmPte.isValid(pde)) {
+      if (i == MmLayout.SELF_MAP_INDEX || i == MmLayout.HYPER_SPACE_INDEX
+          || !MmPte.isValid(pde)) {
         continue;
       }
       framesReferenced++;
@@ -93,12 +94,30 @@ final class MmVerifier {
     }
   }
 
+  /** The hyperspace page table: the address space's own, and nothing left mapped in it. */
+  private void verifyHyperspace(AddressSpace as) {
+    framesReferenced++;
+    int pde = memory.readInt(as.directoryTableBase() + MmLayout.HYPER_SPACE_INDEX * 4L);
+    check(MmPte.isValid(pde) && X86Pte.frame(pde) == as.hyperspaceFrame,
+        "directory %x does not map its hyperspace page table %x", as.directoryFrame,
+        as.hyperspaceFrame);
+    check(pfn.state(as.hyperspaceFrame) == PfnDatabase.ACTIVE
+        && pfn.pteAddress(as.hyperspaceFrame) == MmLayout.pdeAddress(MmLayout.HYPER_SPACE),
+        "hyperspace page table %x is not an active table under PDE 0x301", as.hyperspaceFrame);
+    for (int j = 0; j < 1024; j++) {
+      int pte = memory.readInt(((long) as.hyperspaceFrame << 12) + j * 4L);
+      check(pte == 0, "hyperspace PTE %d of directory %x still maps %08x", j, as.directoryFrame,
+          pte);
+    }
+  }
+
   private long verifySpace(AddressSpace as) {
     as.vads.verify();
     long pd = as.directoryTableBase();
     framesReferenced++; // the directory
     check(pfn.state(as.directoryFrame) == PfnDatabase.ACTIVE, "directory %x is not active",
         as.directoryFrame);
+    verifyHyperspace(as);
     long valid = 0;
     long tables = 0;
     for (int i = 0; i < MmLayout.FIRST_SYSTEM_PDE; i++) {

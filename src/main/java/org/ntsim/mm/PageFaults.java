@@ -422,7 +422,8 @@ public final class PageFaults {
       int pde = mm.readPte(pdeVa);
       int index = (int) ((va & 0xFFFFFFFFL) >>> 22);
       int master = mm.memory.readInt(((long) mm.systemDirectoryFrame() << 12) + index * 4L);
-      if (!MmPte.isValid(pde) && MmPte.isValid(master) && index != MmLayout.SELF_MAP_INDEX) {
+      if (!MmPte.isValid(pde) && MmPte.isValid(master) && index != MmLayout.SELF_MAP_INDEX
+          && index != MmLayout.HYPER_SPACE_INDEX) {
         mm.writePte(pdeVa, master);
         systemPdeFaults++;
         trace(va, KIND_SYSTEM_PDE, as);

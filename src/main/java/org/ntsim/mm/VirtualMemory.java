@@ -26,9 +26,9 @@ import org.ntsim.trace.TraceKind;
  * <p>Every service validates its parameters before changing anything, returning the status
  * Windows returns; nothing here throws for bad input.
  *
- * <p>Left out: releasing part of a region (NT splits the VAD), large pages, physical (AWE)
- * regions, freeing page tables that become empty before the process ends, working-set quotas on
- * locking, SeLockMemoryPrivilege.
+ * <p>Left out: large pages, physical (AWE) regions, freeing page tables that become empty
+ * before the process ends, MAP_SYSTEM locking (it needs SeLockMemoryPrivilege, which no guest
+ * holds), a floor under a working set minimum that already has pages locked against it.
  */
 public final class VirtualMemory {
   public static final int MEM_COMMIT = 0x1000;
@@ -198,11 +198,13 @@ public final class VirtualMemory {
         return end > USER_END ? NtStatus.STATUS_INVALID_PARAMETER_4
             : NtStatus.STATUS_INVALID_PARAMETER_2;
       }
-      if (zeroBits > 0 && ((end - 1) >>> (32 - zeroBits)) != 0) {
-        return NtStatus.STATUS_INVALID_PARAMETER_3;
-      }
+      // A conflict is reported before the zero bits are looked at (Wine's test_VirtualAlloc
+      // records STATUS_CONFLICTING_ADDRESSES with 12 zero bits and a taken address).
       if (as.vads.overlaps(start >>> 12, (end >>> 12) - 1)) {
         return NtStatus.STATUS_CONFLICTING_ADDRESSES;
+      }
+      if (zeroBits > 0 && ((end - 1) >>> (32 - zeroBits)) != 0) {
+        return NtStatus.STATUS_INVALID_PARAMETER_3;
       }
     } else {
       long length = roundUp(size, PAGE);
@@ -651,8 +653,18 @@ public final class VirtualMemory {
   // ================================================================== locking
 
   /**
+   * Pages of the minimum working set a process may not lock (MM_FLUID_WORKING_SET): Microsoft's
+   * VirtualLock page limits locking to "the minimum working set minus a small overhead"; the
+   * Win32 documentation of NT 3.1 to 2000 put the default limit at 30 pages and KB Q94996 at
+   * "approximately 28 to 32". With NT's default minimum of 50 pages this leaves 42.
+   */
+  public static final int LOCK_OVERHEAD_PAGES = 8;
+
+  /**
    * NtLockVirtualMemory (MAP_PROCESS): faults every page of the range in and keeps it in the
-   * working set until unlocked. STATUS_WAS_LOCKED when every page was locked already.
+   * working set until unlocked. STATUS_WAS_LOCKED when every page was locked already;
+   * STATUS_WORKING_SET_QUOTA, before anything is locked, when the pages newly locked would take
+   * the process past its minimum working set less {@link #LOCK_OVERHEAD_PAGES}.
    */
   public int lock(AddressSpace as, long[] baseAddress, long[] regionSize, int mapType) {
     if (mapType != MAP_PROCESS && mapType != MAP_SYSTEM) {
@@ -677,6 +689,7 @@ public final class VirtualMemory {
         if (vad == null || end > vad.endAddress()) {
           return NtStatus.STATUS_CONFLICTING_ADDRESSES;
         }
+        long newlyLocked = 0;
         for (long vpn = start >>> 12; vpn < end >>> 12; vpn++) {
           int pte = pteOf(vpn);
           if (!committed(vad, pte)) {
@@ -685,6 +698,12 @@ public final class VirtualMemory {
           if (MmPte.isNoAccess(protectionOf(vad, pte))) {
             return NtStatus.STATUS_ACCESS_VIOLATION;
           }
+          if (!vad.locked(vpn)) {
+            newlyLocked++;
+          }
+        }
+        if (as.lockedPages + newlyLocked > lockLimitPages(as)) {
+          return NtStatus.STATUS_WORKING_SET_QUOTA;
         }
       } finally {
         mm.unlock(old);
@@ -708,6 +727,11 @@ public final class VirtualMemory {
     } finally {
       detach(a);
     }
+  }
+
+  /** The most pages {@code as} may have locked: its minimum working set less the overhead. */
+  public static long lockLimitPages(AddressSpace as) {
+    return Math.max(0, as.ws.minimumPages - LOCK_OVERHEAD_PAGES);
   }
 
   /** NtUnlockVirtualMemory: STATUS_NOT_LOCKED unless every page of the range is locked. */
@@ -745,11 +769,15 @@ public final class VirtualMemory {
   /**
    * MmCopyVirtualMemory: copies {@code size} bytes from {@code fromVa} in {@code from} to
    * {@code toVa} in {@code to}, a page at a time through a kernel buffer, attached to each side
-   * in turn; a fault on either side ends the copy with STATUS_PARTIAL_COPY.
-   * {@code copied[0]} receives the bytes copied.
+   * in turn. {@code copied[0]} receives the bytes copied. {@code callerIsSource} says which side
+   * is the caller's own buffer (WriteProcessMemory) and which the other process's
+   * (ReadProcessMemory): a fault in the other process ends the copy with STATUS_PARTIAL_COPY and
+   * the bytes copied so far; a fault in the caller's buffer reports no bytes copied, as
+   * STATUS_ACCESS_VIOLATION when the caller's buffer is the destination and, as Vista does,
+   * STATUS_PARTIAL_COPY when it is the source.
    */
   public int copy(AddressSpace from, long fromVa, AddressSpace to, long toVa, long size,
-      long[] copied) {
+      long[] copied, boolean callerIsSource) {
     copied[0] = 0;
     if (size == 0) {
       return NtStatus.STATUS_SUCCESS;
@@ -766,6 +794,9 @@ public final class VirtualMemory {
       try {
         mm.kernelAccess().read(fromVa + done, buffer, 0, chunk);
       } catch (GuestException e) {
+        if (callerIsSource) {
+          copied[0] = 0;
+        }
         return NtStatus.STATUS_PARTIAL_COPY;
       } finally {
         detach(a);
@@ -774,6 +805,10 @@ public final class VirtualMemory {
       try {
         mm.kernelAccess().write(toVa + done, buffer, 0, chunk);
       } catch (GuestException e) {
+        if (!callerIsSource) {
+          copied[0] = 0;
+          return NtStatus.STATUS_ACCESS_VIOLATION;
+        }
         return NtStatus.STATUS_PARTIAL_COPY;
       } finally {
         detach(a);

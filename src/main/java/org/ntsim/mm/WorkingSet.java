@@ -8,7 +8,8 @@ package org.ntsim.mm;
  * an active frame's PFN entry holds its working set index where a listed frame holds its list
  * link (the WsIndex/Flink union of NT's MMPFN), so removal is O(1): the last entry moves into
  * the hole and its frame's index is updated. Ages count the working set manager's passes since
- * the page was last seen accessed (0-7). Minimum and maximum default to NT's 50 and 345 pages;
+ * the page was last seen accessed (0-7); the unused-page estimate is the count the last pass
+ * aged. Minimum and maximum default to NT's 50 and 345 pages;
  * the maximum is soft (the set may grow past it while memory is plentiful) unless made hard.
  *
  * <p>Invariants: {@code count} entries, each a page whose PTE is valid (or a transition PTE
@@ -32,6 +33,7 @@ public final class WorkingSet {
   boolean hardMaximum; // QUOTA_LIMITS_HARDWS_MAX_ENABLE: never above the maximum
   long pagesTrimmed;
   int hand; // where replacement looks next
+  int unusedEstimate; // entries the last aging pass found not accessed since the pass before
 
   public int count() {
     return count;
@@ -55,6 +57,14 @@ public final class WorkingSet {
 
   public long pagesTrimmed() {
     return pagesTrimmed;
+  }
+
+  /**
+   * The working set manager's estimate of the pages this process is not using: how many entries
+   * its last pass found with the accessed bit clear (and aged). 0 before the first pass.
+   */
+  public int unusedEstimate() {
+    return unusedEstimate;
   }
 
   /** The virtual page number of entry {@code index}. */

@@ -9,25 +9,30 @@ import org.ntsim.trace.TraceKind;
 /**
  * MmWorkingSetManager (seed 004 slide 37, "Managing Working Sets"; Windows Internals ch. 9,
  * "Balance Set Manager and Swapper"): once a second, on the balance set manager's thread, it
- * ages every process's working set and trims those that must shrink.
+ * ages every process's working set, estimates the pages each is not using, and trims when memory
+ * is tight.
  *
- * <p>Models: aging by the accessed bit: a page whose PTE was accessed since the last pass has
- * its bit cleared (the TLB shootdowns of a pass go out as one batch) and its age reset; any other page grows one older.
- * Trimming: when memory is tight (available pages below {@link #plentyFreePages()}) a working
- * set above its maximum loses its oldest pages down to the maximum, and every working set above
- * its minimum loses the pages that went unused for a whole pass; a hard maximum is enforced
- * whether memory is tight or not. A trimmed page's PTE
- * becomes a transition PTE and its frame joins the modified list (written, or private with no
- * copy elsewhere) or the standby list (MEM_RESET). On a fault in a working set already at its
- * maximum while memory is tight (or at a hard maximum), the handler replaces an old page
- * instead of adding one.
+ * <p>Models: aging by sampling the accessed bit: a page whose PTE was accessed since the last
+ * pass has its bit cleared (the TLB shootdowns of a pass go out as one batch) and its age reset;
+ * any other page grows one older. The pages a pass aged are the working set's estimate of unused
+ * pages ({@link WorkingSet#unusedEstimate()}). Trimming: when memory is tight (available pages
+ * below {@link #plentyFreePages()}) the pass sets a goal of the pages missing to plenty, then
+ * takes working sets in order of their estimate, largest first, until the pages trimmed meet the
+ * goal: each loses its oldest pages down to its maximum, then its aged pages, oldest first, as
+ * many as its estimate, never going below its minimum. (With no paging file the modified pages
+ * trimmed do not raise available memory, so a pressure that lasts takes a working set or more
+ * each pass.) A hard maximum is enforced whether memory is tight or
+ * not. A trimmed page's PTE becomes a transition PTE and its frame joins the modified list
+ * (written, or private with no copy elsewhere) or the standby list (MEM_RESET). On a fault in a
+ * working set already at its maximum while memory is tight (or at a hard maximum), the handler
+ * replaces an old page instead of adding one.
  *
  * <p>Invariants: locked pages are never trimmed; a process is only edited while the manager is
- * attached to it; nothing is trimmed below the minimum on memory pressure alone.
+ * attached to it; nothing is trimmed below the minimum on memory pressure alone; a page trimmed
+ * for pressure has gone unused for at least one whole pass.
  *
- * <p>Left out: the estimate of unused pages kept across passes and the per-process trim
- * priorities NT uses to pick victims, forced trims of the system working set, outswapping whole
- * processes.
+ * <p>Left out: NT's per-process trim priorities beyond the estimate, forced trims of the system
+ * working set, outswapping whole processes.
  */
 public final class WorkingSetManager {
   private static final int OLD = 1; // passes unused before a page may go on memory pressure
@@ -57,37 +62,87 @@ public final class WorkingSetManager {
   /** One pass over every process; runs on the balance set manager's thread. */
   public void run() {
     passes++;
-    boolean tight = memoryTight();
-    for (AddressSpace as : new ArrayList<>(mm.addressSpaces())) {
-      if (as.system || as.cleaned || as.deleted || as.ws.count == 0) {
-        continue;
+    long goal = mm.pfn.availablePages() < plentyFreePages()
+        ? plentyFreePages() - mm.pfn.availablePages() : 0;
+    ArrayList<AddressSpace> spaces = new ArrayList<>();
+    for (AddressSpace as : mm.addressSpaces()) {
+      if (!as.system && !as.cleaned && !as.deleted && as.ws.count > 0) {
+        spaces.add(as);
       }
-      KProcess previous = mm.kernel.stackAttachProcess(as.process);
-      int old = mm.lock();
-      mm.startFlushBatch();
-      try {
+    }
+    for (AddressSpace as : spaces) {
+      attached(as, () -> {
         age(as);
-        int removed = 0;
-        if (as.ws.count > as.ws.maximumPages && (tight || as.ws.hardMaximum)) {
-          removed += trimOldest(as, as.ws.count - as.ws.maximumPages);
+        if (as.ws.hardMaximum && as.ws.count > as.ws.maximumPages) {
+          report(as, trimOldest(as, as.ws.count - as.ws.maximumPages));
         }
-        if (tight && as.ws.count > as.ws.minimumPages) {
-          removed += trimAged(as, OLD, as.ws.count - as.ws.minimumPages);
-        }
-        if (removed > 0) {
-          trace(as, removed);
-        }
-      } finally {
-        mm.endFlushBatch();
-        mm.unlock(old);
-        mm.kernel.unstackDetachProcess(previous);
+      });
+    }
+    if (goal == 0) {
+      return;
+    }
+    // Largest estimate first; the sort is stable, so ties keep the order processes were made in.
+    spaces.sort((a, b) -> Integer.compare(b.ws.unusedEstimate, a.ws.unusedEstimate));
+    long[] left = {goal};
+    for (AddressSpace as : spaces) {
+      if (left[0] <= 0) {
+        break;
       }
+      attached(as, () -> left[0] -= trimForPressure(as));
     }
   }
 
-  /** Clears each entry's accessed bit, or ages the entry if it was not set. Under the lock. */
+  /** Runs {@code work} attached to {@code as}, under the lock, with one TLB flush batch. */
+  private void attached(AddressSpace as, Runnable work) {
+    KProcess previous = mm.kernel.stackAttachProcess(as.process);
+    int old = mm.lock();
+    mm.startFlushBatch();
+    try {
+      work.run();
+    } finally {
+      mm.endFlushBatch();
+      mm.unlock(old);
+      mm.kernel.unstackDetachProcess(previous);
+    }
+  }
+
+  /**
+   * The pressure trim of one working set: down to its maximum, oldest first, then aged pages,
+   * oldest first, as many as its estimate and never below its minimum. Returns the pages
+   * removed. Under the lock, attached.
+   */
+  private int trimForPressure(AddressSpace as) {
+    WorkingSet ws = as.ws;
+    int removed = 0;
+    if (ws.count > ws.maximumPages) {
+      removed += trimOldest(as, ws.count - ws.maximumPages);
+    }
+    long wanted = Math.min(ws.unusedEstimate, ws.count - ws.minimumPages);
+    if (wanted > 0) {
+      int aged = 0;
+      for (int age = WorkingSet.MAX_AGE; age >= OLD && aged < wanted; age--) {
+        aged += trimAged(as, age, (int) (wanted - aged), age);
+      }
+      ws.unusedEstimate = Math.max(0, ws.unusedEstimate - aged);
+      removed += aged;
+    }
+    report(as, removed);
+    return removed;
+  }
+
+  private void report(AddressSpace as, int removed) {
+    if (removed > 0) {
+      trace(as, removed);
+    }
+  }
+
+  /**
+   * Clears each entry's accessed bit, or ages the entry if it was not set; the entries aged
+   * become the working set's unused-page estimate. Under the lock.
+   */
   private void age(AddressSpace as) {
     WorkingSet ws = as.ws;
+    int unused = 0;
     for (int i = 0; i < ws.count; i++) {
       long va = (long) ws.vpn[i] << 12;
       long pteVa = MmLayout.pteAddress(va);
@@ -96,10 +151,14 @@ public final class WorkingSetManager {
         mm.writePte(pteVa, pte & ~X86Pte.ACCESSED);
         mm.flushTb(va);
         ws.age[i] = 0;
-      } else if (ws.age[i] < WorkingSet.MAX_AGE) {
-        ws.age[i]++;
+      } else {
+        if (ws.age[i] < WorkingSet.MAX_AGE) {
+          ws.age[i]++;
+        }
+        unused++;
       }
     }
+    ws.unusedEstimate = unused;
   }
 
   /** Trims up to {@code pages} entries, oldest first. Under the lock, attached. */
@@ -109,10 +168,6 @@ public final class WorkingSetManager {
       removed += trimAged(as, age, pages - removed, age);
     }
     return removed;
-  }
-
-  private int trimAged(AddressSpace as, int minimumAge, int pages) {
-    return trimAged(as, minimumAge, pages, Integer.MAX_VALUE);
   }
 
   /** Trims up to {@code pages} entries whose age is in {@code minimumAge..maximumAge}. */

@@ -889,7 +889,11 @@ public final class Kernel32 {
     return returned[0];
   }
 
-  /** VirtualLock: every page must be committed and accessible; it stays in the working set. */
+  /**
+   * VirtualLock: every page must be committed and accessible; it stays in the working set. A
+   * process locks at most its minimum working set less a small overhead (8 pages) in all;
+   * past that ERROR_WORKING_SET_QUOTA, until SetProcessWorkingSetSize raises the minimum.
+   */
   public boolean VirtualLock(long lpAddress, long dwSize) {
     long[] base = {lpAddress};
     long[] size = {dwSize};
@@ -909,7 +913,8 @@ public final class Kernel32 {
 
   /**
    * ReadProcessMemory: lpBuffer is an address in the caller's address space; the bytes copied
-   * go to lpNumberOfBytesRead (optional). A fault on either side: ERROR_PARTIAL_COPY.
+   * go to lpNumberOfBytesRead (optional). A fault in the process read: ERROR_PARTIAL_COPY; a
+   * fault in lpBuffer: ERROR_NOACCESS with nothing reported read.
    */
   public boolean ReadProcessMemory(long hProcess, long lpBaseAddress, long lpBuffer, long nSize,
       long[] lpNumberOfBytesRead) {
@@ -918,7 +923,11 @@ public final class Kernel32 {
     return NtStatus.isSuccess(status) || failStatus(status);
   }
 
-  /** WriteProcessMemory: lpBuffer is an address in the caller's address space. */
+  /**
+   * WriteProcessMemory: lpBuffer is an address in the caller's address space. A fault on either
+   * side: ERROR_PARTIAL_COPY (Vista's answer for an unreadable lpBuffer, with nothing reported
+   * written).
+   */
   public boolean WriteProcessMemory(long hProcess, long lpBaseAddress, long lpBuffer, long nSize,
       long[] lpNumberOfBytesWritten) {
     int status = nt.NtWriteVirtualMemory(hProcess, lpBaseAddress, lpBuffer, nSize,

@@ -1270,8 +1270,8 @@ public final class Ntdll {
         org.ntsim.mm.AddressSpace self = currentProcess().addressSpace();
         long[] copied = new long[1];
         int status = read
-            ? ntos.mm.virtualMemory().copy(s.space, remote, self, local, size, copied)
-            : ntos.mm.virtualMemory().copy(self, local, s.space, remote, size, copied);
+            ? ntos.mm.virtualMemory().copy(s.space, remote, self, local, size, copied, false)
+            : ntos.mm.virtualMemory().copy(self, local, s.space, remote, size, copied, true);
         if (done != null && done.length > 0) {
           done[0] = copied[0];
         }
@@ -1286,13 +1286,23 @@ public final class Ntdll {
 
   /**
    * NtGetWriteWatch: the pages of a MEM_WRITE_WATCH region written since the last reset.
-   * EntriesInUserAddressArray is in/out; Granularity receives the page size.
+   * EntriesInUserAddressArray is in/out; Granularity receives the page size. No entries is
+   * STATUS_INVALID_PARAMETER; an array (or count, or granularity) the caller cannot write is
+   * STATUS_ACCESS_VIOLATION.
    */
   public int NtGetWriteWatch(long ProcessHandle, int Flags, long BaseAddress, long RegionSize,
       long[] UserAddressArray, long[] EntriesInUserAddressArray, int[] Granularity) {
     enter();
     try {
       if (bad(EntriesInUserAddressArray) || bad(Granularity)) {
+        return NtStatus.STATUS_ACCESS_VIOLATION;
+      }
+      long entries = EntriesInUserAddressArray[0];
+      if (entries == 0) {
+        return NtStatus.STATUS_INVALID_PARAMETER;
+      }
+      // The array is probed for all the entries it claims before any page is looked at.
+      if (UserAddressArray == null || entries < 0 || UserAddressArray.length < entries) {
         return NtStatus.STATUS_ACCESS_VIOLATION;
       }
       Space s = space(ProcessHandle, org.ntsim.ps.PsConstants.PROCESS_VM_OPERATION);

@@ -155,7 +155,8 @@ class KdMemoryTest {
       assertThat(out).contains(String.format("DirBase: %08x", dirBase))
           .containsPattern("VadRoot [0-9a-f]{8} Vads 2 Clone 0 Private \\d+\\.")
           .containsPattern("CommitCharge +4")
-          .contains("Working Set Sizes (now,min,max)").contains("PageFaultCount");
+          .contains("Working Set Sizes (now,min,max)").contains("PageFaultCount")
+          .containsPattern("ntsim: WsUnusedEstimate +\\d+ ");
     }
   }
 
@@ -169,7 +170,7 @@ class KdMemoryTest {
           .containsPattern("TOTAL: +" + frames + " ");
       String vm = s.run("!vm");
       assertThat(vm).contains("*** Virtual Memory Usage ***").contains("Commit Limit:")
-          .contains("mem.exe");
+          .contains("mem.exe").containsPattern("working set \\d+ pages, estimated unused \\d+");
     }
   }
 

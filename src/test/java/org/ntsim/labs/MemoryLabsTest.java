@@ -68,4 +68,14 @@ class MemoryLabsTest {
         .containsPattern("took (\\d+) faults, \\1 of them soft \\(transition\\) faults")
         .contains("exit codes 00000000 00000000 00000000");
   }
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 3})
+  void underPressureTheWorkingSetWithTheLargestUnusedEstimateIsTrimmedFirst(long seed) {
+    // idle.exe (some 3500 pages unused) goes before capped.exe (1000 unused): the first pass
+    // under pressure meets its goal with idle.exe alone; capped.exe follows a pass later.
+    String report = run(new WorkingSetLab(), seed, 2, 64L << 20);
+    assertThat(report).containsPattern("2\\.1s +1000 +50 +9216")
+        .containsPattern("3\\.2s +100 +50 +9216");
+  }
 }

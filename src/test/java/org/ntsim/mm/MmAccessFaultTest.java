@@ -387,8 +387,40 @@ class MmAccessFaultTest {
     sys.runFor(10 * MS);
     assertThat(mm().pagesZeroedByThread()).isGreaterThanOrEqualTo(32);
     assertThat(mm().pfn.count(PfnDatabase.FREE)).isZero();
-    assertThat(mm().pfn.count(PfnDatabase.ZEROED)).as("all but the directory the process object"
-        + " keeps").isEqualTo(zeroedBefore - 1);
+    assertThat(mm().pfn.count(PfnDatabase.ZEROED)).as("all but the directory and hyperspace page"
+        + " table the process object keeps").isEqualTo(zeroedBefore - 2);
+  }
+
+  @Test
+  void eachAddressSpaceHasItsOwnHyperspacePageTableThatHoldsNothingBetweenUses() {
+    // Seed 004's x86 layout: hyperspace at C0400000 (PDE 0x301) is per process; the zero page
+    // thread zeroes through a slot there and a new directory is filled in through another.
+    sys = TestOs.boot(1);
+    long[] hyperspacePte = {-1};
+    EProcess p = run(ctx -> {
+      AddressSpace as = sys.os.ps.currentProcess().addressSpace();
+      hyperspacePte[0] = pteOf(as, MmLayout.HYPER_MAP_VA) | pteOf(as, MmLayout.HYPER_ZERO_VA);
+      long va = ctx.kernel32().VirtualAlloc(0, 0x20000, RESERVE_COMMIT, RW);
+      for (int i = 0; i < 32; i++) {
+        ctx.writeInt(va + i * 0x1000L, i + 1);
+      }
+      ctx.kernel32().VirtualFree(va, 0, Kernel32.MEM_RELEASE);
+      return 0;
+    });
+    sys.runFor(10 * MS);
+    AddressSpace system = mm().systemAddressSpace();
+    AddressSpace own = p.addressSpace();
+    long offset = MmLayout.HYPER_SPACE_INDEX * 4L;
+    int systemPde = mm().memory.readInt(system.directoryTableBase() + offset);
+    int ownPde = mm().memory.readInt(own.directoryTableBase() + offset);
+    assertThat(MmPte.isValid(systemPde) && MmPte.isValid(ownPde)).isTrue();
+    assertThat(X86Pte.frame(ownPde)).as("not the System process's").isNotEqualTo(
+        X86Pte.frame(systemPde));
+    assertThat(hyperspacePte[0]).as("no slot mapped while the process runs").isZero();
+    assertThat(mm().pagesZeroedByThread()).isGreaterThanOrEqualTo(32);
+    assertThat(sys.os.machine.cpu(0).mmu.cached(MmLayout.HYPER_ZERO_VA))
+        .as("the zeroing slot's TLB entry is gone with its mapping").isFalse();
+    mm().verify(); // every hyperspace PTE is zero
   }
 
   @Test
@@ -410,8 +442,8 @@ class MmAccessFaultTest {
     });
     sys.runFor(MS);
     assertThat(mm().commitTotal()).isEqualTo(commit);
-    assertThat(mm().pfn.availablePages()).as("a page directory is held while the process"
-        + " object lives").isEqualTo(available - 1);
+    assertThat(mm().pfn.availablePages()).as("a page directory and its hyperspace page table are"
+        + " held while the process object lives").isEqualTo(available - 2);
   }
 
   @Test

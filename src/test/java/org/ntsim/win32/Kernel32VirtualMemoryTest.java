@@ -446,6 +446,63 @@ class Kernel32VirtualMemoryTest extends SyncTestSupport {
         WinError.ERROR_NOACCESS);
   }
 
+  @Test
+  void lockingPastTheMinimumWorkingSetLessTheOverheadFailsWithWorkingSetQuota() {
+    // Documented (VirtualLock): "The maximum number of pages that a process can lock is equal to
+    // the number of pages in its minimum working set minus a small overhead." ntsim's overhead is
+    // 8 pages; the default minimum is 50, so 42 pages lock and the 43rd does not.
+    List<Object> r = collect((ctx, out) -> {
+      Kernel32 k = ctx.kernel32();
+      long a = k.VirtualAlloc(0, 64 * 0x1000, RC, PAGE_READWRITE);
+      out.add(k.VirtualLock(a, 42 * 0x1000));
+      out.add(k.VirtualLock(a + 42 * 0x1000, 0x1000));
+      out.add(k.GetLastError());
+      out.add(ntosOf(ctx).ps.currentProcess().addressSpace().lockedPages());
+    });
+    assertThat(r).containsExactly(true, false, WinError.ERROR_WORKING_SET_QUOTA, 42L);
+  }
+
+  @Test
+  void aLockThatWouldPassTheLimitLocksNothing() {
+    // The quota is checked for the whole range before any page is locked.
+    List<Object> r = collect((ctx, out) -> {
+      Kernel32 k = ctx.kernel32();
+      long a = k.VirtualAlloc(0, 64 * 0x1000, RC, PAGE_READWRITE);
+      out.add(k.VirtualLock(a, 43 * 0x1000));
+      out.add(k.GetLastError());
+      out.add(ntosOf(ctx).ps.currentProcess().addressSpace().lockedPages());
+    });
+    assertThat(r).containsExactly(false, WinError.ERROR_WORKING_SET_QUOTA, 0L);
+  }
+
+  @Test
+  void pagesLockedAlreadyDoNotCountAgainstTheLimit() {
+    List<Object> r = collect((ctx, out) -> {
+      Kernel32 k = ctx.kernel32();
+      long a = k.VirtualAlloc(0, 64 * 0x1000, RC, PAGE_READWRITE);
+      out.add(k.VirtualLock(a, 42 * 0x1000));
+      out.add(k.VirtualLock(a, 42 * 0x1000));
+      out.add(k.VirtualUnlock(a, 0x1000));
+      out.add(k.VirtualLock(a + 42 * 0x1000, 0x1000));
+    });
+    assertThat(r).containsExactly(true, true, true, true);
+  }
+
+  @Test
+  void raisingTheMinimumWorkingSetRaisesTheLockLimit() {
+    // Documented (VirtualLock, SetProcessWorkingSetSize): applications that lock more pages first
+    // raise their minimum and maximum working set sizes.
+    List<Object> r = collect((ctx, out) -> {
+      Kernel32 k = ctx.kernel32();
+      long a = k.VirtualAlloc(0, 256 * 0x1000, RC, PAGE_READWRITE);
+      out.add(k.SetProcessWorkingSetSize(k.GetCurrentProcess(), 200 * 0x1000, 400 * 0x1000));
+      out.add(k.VirtualLock(a, 192 * 0x1000));
+      out.add(k.VirtualLock(a + 192 * 0x1000, 0x1000));
+      out.add(k.GetLastError());
+    });
+    assertThat(r).containsExactly(true, true, false, WinError.ERROR_WORKING_SET_QUOTA);
+  }
+
   private static Ntos ntosOf(GuestContext ctx) {
     try {
       var f = GuestContext.class.getDeclaredField("ntos");
@@ -543,6 +600,104 @@ class Kernel32VirtualMemoryTest extends SyncTestSupport {
     });
     assertThat(r).containsExactly(-1, WinError.ERROR_INVALID_PARAMETER, 0L,
         WinError.ERROR_INVALID_PARAMETER);
+  }
+
+  @Test
+  void getWriteWatchWithRoomForNoEntriesFailsWithInvalidParameter() {
+    // Wine's test_write_watch: count == 0 gives ERROR_INVALID_PARAMETER, with or without an array.
+    List<Object> r = collect((ctx, out) -> {
+      Kernel32 k = ctx.kernel32();
+      long a = k.VirtualAlloc(0, 0x10000, RC | MEM_WRITE_WATCH, PAGE_READWRITE);
+      out.add(k.GetWriteWatch(0, a, 0x10000, new long[64], new long[] {0}, new int[1]));
+      out.add(k.GetLastError());
+      out.add(k.GetWriteWatch(0, a, 0x10000, null, new long[] {0}, new int[1]));
+      out.add(k.GetLastError());
+    });
+    assertThat(r).containsExactly(-1, WinError.ERROR_INVALID_PARAMETER, -1,
+        WinError.ERROR_INVALID_PARAMETER);
+  }
+
+  @Test
+  void getWriteWatchWithoutAnArrayForItsEntriesFailsWithNoAccess() {
+    // Wine's test_write_watch: a NULL address array with count 64 gives ERROR_NOACCESS.
+    List<Object> r = collect((ctx, out) -> {
+      Kernel32 k = ctx.kernel32();
+      long a = k.VirtualAlloc(0, 0x10000, RC | MEM_WRITE_WATCH, PAGE_READWRITE);
+      out.add(k.GetWriteWatch(0, a, 0x10000, null, new long[] {64}, new int[1]));
+      out.add(k.GetLastError());
+    });
+    assertThat(r).containsExactly(-1, WinError.ERROR_NOACCESS);
+  }
+
+  @Test
+  void decommittingPagesKeepsTheirWriteWatchRecord() {
+    // Wine's test_write_watch: a page written and then decommitted is still reported (count 1).
+    List<Object> r = collect((ctx, out) -> {
+      Kernel32 k = ctx.kernel32();
+      long a = k.VirtualAlloc(0, 0x10000, MEM_RESERVE | MEM_WRITE_WATCH, PAGE_NOACCESS);
+      k.VirtualAlloc(a, 0x10000, MEM_COMMIT, PAGE_NOACCESS);
+      int[] old = new int[1];
+      k.VirtualProtect(a, 0x6000, PAGE_READWRITE, old);
+      ctx.writeByte(a + 0x5000 + 200, (byte) 3);
+      out.add(k.VirtualFree(a, 0x10000, MEM_DECOMMIT));
+      long[] addresses = new long[64];
+      long[] count = {64};
+      out.add(k.GetWriteWatch(0, a, 0x10000, addresses, count, new int[1]));
+      out.add(count[0]);
+      out.add(addresses[0] - a);
+    });
+    assertThat(r).containsExactly(true, 0, 1L, 0x5000L);
+  }
+
+  @Test
+  void memResetOnReservedPagesSucceedsAndLeavesThemReserved() {
+    // Wine's test_VirtualAlloc: MEM_RESET of a reserved page returns its address and the page
+    // stays MEM_RESERVE with Protect 0; past the end of the region it is ERROR_INVALID_ADDRESS.
+    List<Object> r = collect((ctx, out) -> {
+      Kernel32 k = ctx.kernel32();
+      long a = k.VirtualAlloc(0, 0x10000, MEM_RESERVE, PAGE_NOACCESS);
+      out.add(k.VirtualAlloc(a + 0x1000, 0x1000, MEM_RESET, PAGE_NOACCESS) - a);
+      MemoryBasicInformation info = query(k, a + 0x1000);
+      out.add(info.State);
+      out.add(info.Protect);
+      out.add(k.VirtualAlloc(a + 0xF000, 0x2000, MEM_RESET, PAGE_NOACCESS));
+      out.add(k.GetLastError());
+    });
+    assertThat(r).containsExactly(0x1000L, MEM_RESERVE, 0, 0L, WinError.ERROR_INVALID_ADDRESS);
+  }
+
+  @Test
+  void readProcessMemoryIntoAnUnwritableBufferFailsWithNoAccessAndNoBytes() {
+    // Wine's test_VirtualAllocEx: the caller's buffer no-access from 0x2000 on; a 0x8000-byte
+    // read fails with ERROR_NOACCESS and reports 0 bytes read.
+    List<Object> r = collect((ctx, out) -> {
+      Kernel32 k = ctx.kernel32();
+      long remote = k.VirtualAlloc(0, 0x8000, RC, PAGE_READWRITE);
+      long local = k.VirtualAlloc(0, 0x8000, RC, PAGE_READWRITE);
+      k.VirtualProtect(local + 0x2000, 0x2000, PAGE_NOACCESS, new int[1]);
+      long[] n = {-1};
+      out.add(k.ReadProcessMemory(k.GetCurrentProcess(), remote, local, 0x8000, n));
+      out.add(k.GetLastError());
+      out.add(n[0]);
+    });
+    assertThat(r).containsExactly(false, WinError.ERROR_NOACCESS, 0L);
+  }
+
+  @Test
+  void writeProcessMemoryFromAnUnreadableBufferFailsWithPartialCopyAsOnVista() {
+    // Wine's test_VirtualAllocEx accepts ERROR_NOACCESS or ERROR_PARTIAL_COPY, the latter marked
+    // "vista"; 0 bytes are reported written either way.
+    List<Object> r = collect((ctx, out) -> {
+      Kernel32 k = ctx.kernel32();
+      long remote = k.VirtualAlloc(0, 0x8000, RC, PAGE_READWRITE);
+      long local = k.VirtualAlloc(0, 0x8000, RC, PAGE_READWRITE);
+      k.VirtualProtect(local + 0x2000, 0x2000, PAGE_NOACCESS, new int[1]);
+      long[] n = {-1};
+      out.add(k.WriteProcessMemory(k.GetCurrentProcess(), remote, local, 0x8000, n));
+      out.add(k.GetLastError());
+      out.add(n[0]);
+    });
+    assertThat(r).containsExactly(false, WinError.ERROR_PARTIAL_COPY, 0L);
   }
 
   @Test

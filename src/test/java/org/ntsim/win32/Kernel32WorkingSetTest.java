@@ -68,6 +68,59 @@ class Kernel32WorkingSetTest extends SyncTestSupport {
     assertThat(pages[0]).isEqualTo(1000);
   }
 
+  /** Sleeps until the working set manager has made one more pass. */
+  private void awaitPass(Kernel32 k) {
+    long before = sys.os.mm.workingSetManager().passes();
+    while (sys.os.mm.workingSetManager().passes() == before) {
+      k.Sleep(10);
+    }
+  }
+
+  @Test
+  void theUnusedEstimateCountsThePagesNotAccessedSinceThePassBefore() {
+    // Windows Internals ch. 9 (working set manager): each pass samples the accessed bits; pages
+    // not accessed since the last pass age, and the aged pages are the estimate of unused pages.
+    int[] estimates = new int[3];
+    sys = TestOs.boot(2);
+    sys.runProgram("t.exe", ctx -> {
+      Kernel32 k = ctx.kernel32();
+      long a = k.VirtualAlloc(0, 100 * 4096L, RC, Kernel32.PAGE_READWRITE);
+      for (int i = 0; i < 100; i++) {
+        ctx.writeInt(a + i * 4096L, i);
+      }
+      estimates[0] = self(ctx).workingSet().unusedEstimate();
+      awaitPass(k);
+      estimates[1] = self(ctx).workingSet().unusedEstimate();
+      for (int i = 0; i < 30; i++) {
+        ctx.readInt(a + i * 4096L);
+      }
+      awaitPass(k);
+      estimates[2] = self(ctx).workingSet().unusedEstimate();
+      return 0;
+    }, 5000 * TestOs.MS);
+    assertThat(estimates).as("before any pass, after one with every page fresh, after one with"
+        + " 30 touched").containsExactly(0, 0, 70);
+  }
+
+  @Test
+  void theEstimateIsNotTrimmedWhileMemoryIsPlentiful() {
+    long[] pages = new long[2];
+    sys = TestOs.boot(2);
+    sys.runProgram("t.exe", ctx -> {
+      Kernel32 k = ctx.kernel32();
+      long a = k.VirtualAlloc(0, 100 * 4096L, RC, Kernel32.PAGE_READWRITE);
+      for (int i = 0; i < 100; i++) {
+        ctx.writeInt(a + i * 4096L, i);
+      }
+      awaitPass(k);
+      awaitPass(k);
+      pages[0] = self(ctx).workingSet().unusedEstimate();
+      pages[1] = self(ctx).validPrivatePages();
+      return 0;
+    }, 5000 * TestOs.MS);
+    assertThat(pages).as("estimate, pages still valid").containsExactly(100, 100);
+  }
+
   @Test
   void aHardMaximumHoldsAndTheFaultHandlerReplacesOldPages() {
     long[] seen = new long[3];

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.ntsim.ke.NtStatus;
 import org.ntsim.mm.MemoryBasicInformation;
 import org.ntsim.mm.VirtualMemory;
+import org.ntsim.mm.WorkingSet;
 
 /**
  * NtAllocateVirtualMemory, NtFreeVirtualMemory, NtProtectVirtualMemory and NtQueryVirtualMemory
@@ -90,6 +91,46 @@ class NtdllVirtualMemoryTest extends SyncTestSupport {
       out.add(b[0] == a[0] + 0x1000);
     });
     assertThat(r).containsExactly(0, NtStatus.STATUS_CONFLICTING_ADDRESSES, true);
+  }
+
+  @Test
+  void aTakenAddressConflictsEvenWithZeroBitsThatItBreaks() {
+    // Wine's test_VirtualAlloc: one page into a region, with 12 zero bits, is
+    // STATUS_CONFLICTING_ADDRESSES (not STATUS_INVALID_PARAMETER_3).
+    List<Object> r = collect((nt, out) -> {
+      long[] a = {0};
+      out.add(alloc(nt, a, 0, 0x1000, MEM_RESERVE | MEM_COMMIT | MEM_TOP_DOWN, PAGE_READWRITE));
+      out.add(alloc(nt, new long[] {a[0] + 0x1000}, 12, 0x1000, MEM_RESERVE | MEM_COMMIT,
+          PAGE_READWRITE));
+    });
+    assertThat(r).containsExactly(0, NtStatus.STATUS_CONFLICTING_ADDRESSES);
+  }
+
+  @Test
+  void lockingWithMapSystemNeedsTheLockMemoryPrivilege() {
+    // ZwLockVirtualMemory's MAP_SYSTEM needs SeLockMemoryPrivilege, which guests do not hold;
+    // MAP_PROCESS needs none.
+    List<Object> r = collect((nt, out) -> {
+      long[] a = {0};
+      alloc(nt, a, 0, 0x1000, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+      out.add(nt.NtLockVirtualMemory(NtCurrentProcess, new long[] {a[0]}, new long[] {0x1000},
+          VirtualMemory.MAP_SYSTEM));
+      out.add(nt.NtLockVirtualMemory(NtCurrentProcess, new long[] {a[0]}, new long[] {0x1000},
+          VirtualMemory.MAP_PROCESS));
+    });
+    assertThat(r).containsExactly(NtStatus.STATUS_PRIVILEGE_NOT_HELD, NtStatus.STATUS_SUCCESS);
+  }
+
+  @Test
+  void lockingPastTheLockLimitIsWorkingSetQuota() {
+    List<Object> r = collect((nt, out) -> {
+      long[] a = {0};
+      alloc(nt, a, 0, 0x100000, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+      long pages = WorkingSet.DEFAULT_MINIMUM - VirtualMemory.LOCK_OVERHEAD_PAGES + 1;
+      out.add(nt.NtLockVirtualMemory(NtCurrentProcess, new long[] {a[0]},
+          new long[] {pages * 0x1000L}, VirtualMemory.MAP_PROCESS));
+    });
+    assertThat(r).containsExactly(NtStatus.STATUS_WORKING_SET_QUOTA);
   }
 
   @Test
