@@ -124,6 +124,26 @@ final class Apcs {
   }
 
   /**
+   * KeFlushQueueApc(UserMode) at thread exit: takes every queued user APC off the thread and
+   * runs its rundown routine, if any, instead of delivering it. Returns how many there were.
+   */
+  int flushUser(KThread t) {
+    int n = 0;
+    t.userApcPending = false;
+    Kapc apc;
+    while ((apc = t.userApcHead) != null) {
+      t.userApcHead = apc.next;
+      apc.next = null;
+      apc.inserted = false;
+      if (apc.rundownRoutine != null) {
+        apc.rundownRoutine.run(apc);
+      }
+      n++;
+    }
+    return n;
+  }
+
+  /**
    * KiDeliverApc (user part), on the way back to user mode: runs every queued user APC (ntdll's
    * dispatcher returns to the kernel for the next until none is left). Returns how many ran.
    */

@@ -32,6 +32,11 @@ public final class Kapc {
   Object systemArgument2;
   boolean inserted;
   Kapc next;
+  /**
+   * RundownRoutine: run instead of delivery when the thread ends with the APC still queued
+   * (KeFlushQueueApc at thread exit); null when the APC needs no cleanup.
+   */
+  public KernelRoutine rundownRoutine;
 
   public Kapc(KThread thread, String name, KernelRoutine kernelRoutine, NormalRoutine normalRoutine,
       Object normalContext, int mode, long address) {

@@ -297,9 +297,11 @@ public final class Kernel implements CpuDriver {
 
   /**
    * KeRundownThread: abandons every mutant the ending thread still owns and takes it off its
-   * queue (releasing a waiter in its place).
+   * queue (releasing a waiter in its place); user APCs still queued are flushed with their
+   * rundown routines (PspExitThread's KeFlushQueueApc).
    */
   private void rundownThread(KThread t) {
+    apcs.flushUser(t);
     while (t.ownedMutants != null) {
       KMutant m = t.ownedMutants;
       t.ownedMutants = m.ownerNext;

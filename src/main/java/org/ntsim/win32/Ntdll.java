@@ -783,6 +783,7 @@ public final class Ntdll {
                   a -> ntos.pool.freePool(a.address),
                   (ctx, a2, a3) -> ApcRoutine.run(ApcArgument1, ApcArgument2, ApcArgument3),
                   null, Kernel.USER_MODE, address);
+          apc.rundownRoutine = a -> ntos.pool.freePool(a.address); // queued at thread exit
           if (kernel.objects.insertQueueApc(apc, null, null, 0)) {
             return NtStatus.STATUS_SUCCESS;
           }

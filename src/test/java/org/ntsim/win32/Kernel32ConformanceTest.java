@@ -138,4 +138,36 @@ class Kernel32ConformanceTest extends SyncTestSupport {
     assertThat(WinError.fromNtStatus(org.ntsim.ob.ObStatus.STATUS_OBJECT_PATH_NOT_FOUND))
         .isEqualTo(WinError.ERROR_PATH_NOT_FOUND);
   }
+
+  /**
+   * A user APC still queued when its thread ends never runs, and its KAPC goes back to the pool
+   * (PspExitThread flushes the queue with the rundown routines).
+   */
+  @Test
+  void userApcsQueuedAtThreadExitAreRunDownNotRun() {
+    List<Object> r = new ArrayList<>();
+    long[] apcBlocks = new long[2];
+    run(ctx -> {
+      Kernel32 k = ctx.kernel32();
+      long t = k.CreateThread(null, 0, p -> {
+        k.Sleep(20); // not alertable: the APCs stay queued
+        return 0;
+      }, 0, 0, null);
+      apcBlocks[0] = apcBlocksInUse();
+      k.QueueUserAPC(p -> r.add("ran"), t, 1);
+      k.QueueUserAPC(p -> r.add("ran"), t, 2);
+      apcBlocks[1] = apcBlocksInUse();
+      r.add(k.WaitForSingleObject(t, INFINITE));
+      r.add(apcBlocksInUse() - apcBlocks[0]);
+      return 0;
+    });
+    assertThat(apcBlocks[1] - apcBlocks[0]).isEqualTo(2);
+    assertThat(r).containsExactly(WAIT_OBJECT_0, 0L);
+  }
+
+  private long apcBlocksInUse() {
+    int tag = org.ntsim.ex.PoolTag.of("Apc ");
+    return sys.os.pool.usage().stream().filter(u -> u.tag() == tag)
+        .mapToLong(u -> u.nonPagedAllocs() - u.nonPagedFrees()).sum();
+  }
 }
