@@ -34,8 +34,13 @@ import org.ntsim.ke.Kernel;
  * <p>Invariants: the two ranges never overlap, an address belongs to at most one live allocation,
  * and the same sequence of calls always yields the same addresses; checked by {@link #verify}.
  *
- * <p>Left out: no bytes of an allocation exist (there is no memory behind the pages yet, so
- * header corruption, special pool and pool contents are not modelled), the pools do not grow or
+ * <p>Pages: once {@link #setPageBacking} has wired in the memory manager, every page in use has
+ * a physical frame behind it, mapped by a system PTE; a page taken gets one, a page given back
+ * loses it, and a request whose frames are not available returns 0. Paged pool pages are in the
+ * system working set and can be trimmed; non-paged pool pages never are.
+ *
+ * <p>Left out: headers and tags live in the descriptor's arrays, not in the frames (so header
+ * corruption, special pool and pool contents are not modelled), the pools do not grow or
  * shrink with memory size, requests the range cannot satisfy return 0 rather than raising
  * (POOL_RAISE_IF_ALLOCATION_FAILURE), and quota charging is not done.
  */
@@ -112,6 +117,7 @@ public final class Pool {
   private final PoolDescriptor nonPaged;
   private final PoolDescriptor paged;
   private final long[] violation = new long[3]; // P2..P4 of a caller error, reused
+  private PoolPageBacking backing;
 
   public Pool(Kernel kernel) {
     this.kernel = kernel;
@@ -119,6 +125,21 @@ public final class Pool {
         NONPAGED_POOL_END, tracker);
     this.paged = new PoolDescriptor(PoolType.PagedPool, 1, PAGED_POOL_START, PAGED_POOL_END,
         tracker);
+  }
+
+  /**
+   * Wires in the memory manager (at boot, once it exists): the pages already in use get frames
+   * now, later ones as they are taken.
+   */
+  public void setPageBacking(PoolPageBacking backing) {
+    this.backing = backing;
+    nonPaged.setBacking(backing);
+    paged.setBacking(backing);
+  }
+
+  /** What backs the pages with frames; null before the memory manager is wired in. */
+  public PoolPageBacking pageBacking() {
+    return backing;
   }
 
   // ------------------------------------------------------------------ Ex routines
@@ -228,6 +249,12 @@ public final class Pool {
           tracker.frees(i, PoolType.PagedPool), tracker.bytes(i, PoolType.PagedPool)));
     }
     return out;
+  }
+
+  /** Whether the page holding {@code address} holds blocks or a large allocation; no allocation. */
+  public boolean pageInUse(long address) {
+    PoolDescriptor d = descriptorOf(address);
+    return d != null && d.pageInUse(address);
   }
 
   /** Live allocations in {@code type}'s pool. */

@@ -35,8 +35,12 @@ import java.util.List;
  * unit numbers (page * 512 + unit) in primitive arrays; allocating and freeing allocate no Java
  * objects except when the range first grows past the arrays' capacity.
  *
+ * <p>Pages in use have a frame behind them once the memory manager is wired in
+ * ({@link PoolPageBacking}): a page gets its frame when it leaves the free state and loses it
+ * when it returns there; a request whose pages cannot all be backed fails with no page taken.
+ *
  * <p>Left out: lookaside lists, per-processor and multiple paged pool descriptors, splitting from
- * the back of a block, pool quotas, special pool, and backing the pages with physical memory.
+ * the back of a block, pool quotas, special pool, and keeping free pages backed for reuse.
  */
 final class PoolDescriptor {
   static final int PAGE_SIZE = 4096;
@@ -75,6 +79,8 @@ final class PoolDescriptor {
   private long allocationsInUse;
   private long bytesInUse; // blocks with their headers, and large allocations' pages
   private int pagesInUse;
+  /** Frames behind the pages in use; null until the memory manager is wired in (early boot). */
+  private PoolPageBacking backing;
 
   PoolDescriptor(PoolType type, int poolIndex, long startAddress, long endAddress,
       PoolTracker tracker) {
@@ -378,6 +384,9 @@ final class PoolDescriptor {
       }
     }
     int end = runStart + count;
+    if (!backPages(runStart, end)) {
+      return -1;
+    }
     ensureCapacity(end);
     highWaterPages = Math.max(highWaterPages, end);
     firstFreeHint = runStart == firstFree ? end : firstFree;
@@ -401,9 +410,41 @@ final class PoolDescriptor {
     }
   }
 
+  /** Frames for pages [first, end); none are kept when one is missing. */
+  private boolean backPages(int first, int end) {
+    if (backing == null) {
+      return true;
+    }
+    for (int p = first; p < end; p++) {
+      if (!backing.backPage(pageAddress(p), type)) {
+        for (int q = first; q < p; q++) {
+          backing.releasePage(pageAddress(q), type);
+        }
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Wires in the memory manager: from now on pages are backed as they are taken, and the pages
+   * already in use are backed now. Throws IllegalStateException when memory runs out doing so.
+   */
+  void setBacking(PoolPageBacking b) {
+    backing = b;
+    for (int p = 0; p < highWaterPages; p++) {
+      if (pageState[p] != PAGE_FREE && !b.backPage(pageAddress(p), type)) {
+        throw new IllegalStateException("no frame for " + type + " page " + p + " at boot");
+      }
+    }
+  }
+
   private void releasePages(int first, int count) {
     for (int p = first; p < first + count; p++) {
       pageState[p] = PAGE_FREE;
+      if (backing != null) {
+        backing.releasePage(pageAddress(p), type);
+      }
     }
     firstFreeHint = Math.min(firstFreeHint, first);
     pagesInUse -= count;
@@ -418,6 +459,10 @@ final class PoolDescriptor {
     largePages = Arrays.copyOf(largePages, capacity);
     largeTag = Arrays.copyOf(largeTag, capacity);
     small = Arrays.copyOf(small, capacity);
+  }
+
+  boolean pageInUse(long address) {
+    return state((int) ((address - startAddress) / PAGE_SIZE)) != PAGE_FREE;
   }
 
   private byte state(int page) {

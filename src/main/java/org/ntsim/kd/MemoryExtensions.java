@@ -2,6 +2,7 @@ package org.ntsim.kd;
 
 import java.util.List;
 import java.util.Locale;
+import org.ntsim.ex.Pool;
 import org.ntsim.hal.PhysicalMemory;
 import org.ntsim.hal.X86Pte;
 import org.ntsim.ke.KThread;
@@ -11,7 +12,9 @@ import org.ntsim.mm.MmLayout;
 import org.ntsim.mm.MmPte;
 import org.ntsim.mm.PageFaults;
 import org.ntsim.mm.PfnDatabase;
+import org.ntsim.mm.SystemPoolPages;
 import org.ntsim.mm.Vad;
+import org.ntsim.mm.WorkingSet;
 import org.ntsim.ps.EProcess;
 
 /**
@@ -24,6 +27,10 @@ import org.ntsim.ps.EProcess;
  * address is given through the self-map (C0000000 + (va >> 10)), the PDE at C0300000 +
  * (va >> 20), as seed 004 slides 28-30 compute them. Invalid PTEs are decoded by format:
  * demand zero, transition, page file, prototype, decommitted, or zero (the VADs decide).
+ *
+ * A system address whose PDE the process lacks is read through the boot directory's master PDE,
+ * so pool pages decode and dump from any process. {@code !vm} adds the pools' pages and the
+ * system working set.
  *
  * <p>Invariants: reads only; unreadable memory prints as {@code ?}.
  *
@@ -68,8 +75,18 @@ final class MemoryExtensions {
         : as.directoryTableBase();
   }
 
+  /**
+   * The PDE of {@code va} in the current process; for a system address it lacks (it would copy
+   * it on its next fault there), the master copy in the boot directory.
+   */
   private int readPde(long va) {
-    return memory().readInt(directoryBase() + ((va & 0xFFFFFFFFL) >>> 22) * 4);
+    long offset = ((va & 0xFFFFFFFFL) >>> 22) * 4;
+    int pde = memory().readInt(directoryBase() + offset);
+    if (!MmPte.isValid(pde) && !MmLayout.isUserAddress(va) && !MmLayout.isPteAddress(va)
+        && !(va >= MmLayout.HYPER_SPACE && va <= MmLayout.HYPER_SPACE_END)) {
+      pde = memory().readInt(((long) mm().systemDirectoryFrame() << 12) + offset);
+    }
+    return pde;
   }
 
   /** The PTE of {@code va} read physically, or null when its page table is absent. */
@@ -150,7 +167,18 @@ final class MemoryExtensions {
     } else if (!MmPte.isValid(pte)) {
       describeInvalid(out, pte, va);
     }
-    out.format("ntsim: %s", MmLayout.regionName(va));
+    out.format("ntsim: %s", poolRegion(va));
+  }
+
+  /** The region of {@code va}, naming the pool and the system working set for a pool page. */
+  private String poolRegion(long va) {
+    if (va >= Pool.NONPAGED_POOL_START && va < Pool.NONPAGED_POOL_END) {
+      return "non-paged pool (never trimmed)";
+    }
+    if (va >= Pool.PAGED_POOL_START && va < Pool.PAGED_POOL_END) {
+      return "paged pool (in the system working set while valid)";
+    }
+    return MmLayout.regionName(va);
   }
 
   private void describeInvalid(Listing out, int pte, long va) {
@@ -332,6 +360,13 @@ final class MemoryExtensions {
         + " collided %d, page table %d, system PDE %d; TLB shootdowns %d",
         f.demandZeroFaults(), f.transitionFaults(), f.guardPageFaults(), f.accessViolations(),
         f.collidedFaults(), f.pageTableFaults(), f.systemPdeFaults(), m.tlbShootdowns());
+    SystemPoolPages sp = m.systemPoolPages();
+    line(out, "NonPagedPool Usage", sp.nonPagedPages());
+    line(out, "PagedPool Usage", sp.pagedPages());
+    WorkingSet sws = m.systemWorkingSet();
+    out.format("\tSystem Working Set:   current %d, minimum %d, maximum %d, peak %d pages;"
+        + " trimmed %d, soft faults back %d", sws.count(), sws.minimumPages(),
+        sws.maximumPages(), sws.peak(), sws.pagesTrimmed(), sp.softFaults());
     out.blank();
     for (EProcess p : target.activeProcesses()) {
       AddressSpace as = p.addressSpace();

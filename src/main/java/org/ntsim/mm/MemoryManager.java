@@ -50,12 +50,16 @@ import org.ntsim.trace.TraceKind;
  * transition PTE's frame names that PTE and its page table; share counts match; commit charge
  * matches the committed pages, and never passes the commit limit.
  *
+ * <p>Pool pages have frames behind them ({@link SystemPoolPages}, wired to ex.Pool at boot):
+ * mapped by system PTEs in page tables of the master directory, the paged pool's in the system
+ * working set, which the working set manager ages and trims with the processes'.
+ *
  * <p>Left out: paging files, hard faults, the modified page writer (modified pages stay on the
- * modified list until the process frees them), sections and prototype PTEs, large pages, pool
- * backed by pages (ex.Pool hands out addresses only), hyperspace for the other edits NT makes
+ * modified list until the process frees them), sections and prototype PTEs, large pages,
+ * hyperspace for the other edits NT makes
  * there (another process's page table is written physically when a standby page is repurposed,
  * and a page zeroed on the fault path is zeroed physically), freeing empty page
- * tables before the process ends, the system working set.
+ * tables before the process ends, system cache and pageable code in the system working set.
  */
 public final class MemoryManager {
   /** MmMinimumFreePagesToZero: the zero page thread starts when this many pages are free. */
@@ -92,6 +96,7 @@ public final class MemoryManager {
   private final MemoryAccess userAccess;
   private final MemoryAccess kernelAccess;
   private final MemoryAccess driverAccess;
+  private final SystemPoolPages systemPool;
 
   long pagesZeroedByThread;
   long pagesZeroedInline;
@@ -122,6 +127,7 @@ public final class MemoryManager {
     pfn.initialize(systemHyperspaceFrame, MmLayout.pdeAddress(MmLayout.HYPER_SPACE),
         systemDirectoryFrame, 0, false);
     memory.writeInt(pd + MmLayout.HYPER_SPACE_INDEX * 4L, hyperspacePde(systemHyperspaceFrame));
+    this.systemPool = new SystemPoolPages(this);
     this.faults = new PageFaults(this);
     this.virtualMemory = new VirtualMemory(this);
     this.workingSetManager = new WorkingSetManager(this, virtualMemory);
@@ -318,24 +324,87 @@ public final class MemoryManager {
 
   /** Adds the page at {@code va}, now valid on {@code frame}, to the working set. */
   void wsInsert(AddressSpace as, int frame, long va) {
-    pfn.flink[frame] = as.ws.insert((int) ((va & 0xFFFFFFFFL) >>> 12));
+    wsInsert(as.ws, frame, va);
+  }
+
+  void wsInsert(WorkingSet ws, int frame, long va) {
+    pfn.flink[frame] = ws.insert((int) ((va & 0xFFFFFFFFL) >>> 12));
+  }
+
+  void wsRemove(AddressSpace as, int frame) {
+    wsRemove(as.ws, frame);
   }
 
   /**
    * Takes {@code frame}'s page out of the working set (before its PTE changes); the entry that
    * fills the hole gets its frame's index updated, found through its PTE (current address space).
    */
-  void wsRemove(AddressSpace as, int frame) {
+  void wsRemove(WorkingSet ws, int frame) {
     int index = pfn.flink[frame];
-    int moved = as.ws.removeAt(index);
+    int moved = ws.removeAt(index);
     if (moved >= 0) {
-      int pte = readPte(MmLayout.pteAddress((long) moved << 12));
+      long movedVa = (long) moved << 12;
+      if (!MmLayout.isUserAddress(movedVa)) {
+        ensureSystemPde(movedVa);
+      }
+      int pte = readPte(MmLayout.pteAddress(movedVa));
       int movedFrame = MmPte.isValid(pte) ? X86Pte.frame(pte) : MmPte.transitionFrame(pte);
       pfn.flink[movedFrame] = index;
     }
-    if (as.ws.hand > as.ws.count) {
-      as.ws.hand = 0;
+    if (ws.hand > ws.count) {
+      ws.hand = 0;
     }
+  }
+
+  // ================================================================== system space
+
+  /** The address of {@code va}'s PDE in the boot directory, the master copy of system PDEs. */
+  long masterPdeAddress(long va) {
+    return ((long) systemDirectoryFrame << 12) + ((va & 0xFFFFFFFFL) >>> 22) * 4;
+  }
+
+  /**
+   * Copies {@code va}'s system PDE from the master into the current directory if it lacks it
+   * (what the system PDE fault does), so that its PTE can be reached through the self-map.
+   * Under the lock.
+   */
+  void ensureSystemPde(long va) {
+    long pdeVa = MmLayout.pdeAddress(va);
+    if (!MmPte.isValid(readPte(pdeVa))) {
+      int master = memory.readInt(masterPdeAddress(va));
+      if (MmPte.isValid(master)) {
+        writePte(pdeVa, master);
+      }
+    }
+  }
+
+  /** The frames behind pool pages, and the system working set; the pool's page backing. */
+  public SystemPoolPages systemPoolPages() {
+    return systemPool;
+  }
+
+  /** The system working set (MmSystemCacheWs): the paged pool pages now valid. */
+  public WorkingSet systemWorkingSet() {
+    return systemPool.ws;
+  }
+
+  /**
+   * SetSystemFileCacheSize's part in Mm: new limits of the system working set in pages;
+   * STATUS_INVALID_PARAMETER unless 0 < minimum <= maximum and the maximum leaves 512 pages.
+   * A working set above its new maximum is trimmed at the working set manager's next pass.
+   */
+  public int setSystemWorkingSetSize(long minimumPages, long maximumPages) {
+    if (minimumPages <= 0 || minimumPages > maximumPages
+        || maximumPages > pfn.frameCount() - 512L) {
+      return org.ntsim.ke.NtStatus.STATUS_INVALID_PARAMETER;
+    }
+    systemPool.ws.minimumPages = (int) minimumPages;
+    systemPool.ws.maximumPages = (int) maximumPages;
+    return org.ntsim.ke.NtStatus.STATUS_SUCCESS;
+  }
+
+  Pool pool() {
+    return pool;
   }
 
   // ================================================================== TLB

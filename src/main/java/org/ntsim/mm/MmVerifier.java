@@ -8,7 +8,10 @@ import org.ntsim.hal.X86Pte;
  * tables physically, so it changes nothing: no TLB fills, no time.
  *
  * <p>Checks: the page lists (links, states, counts adding up to the frames); the system page
- * tables of the boot directory and what they map; for every address
+ * tables of the boot directory and what they map (pool pages each in use by the pool,
+ * valid or trimmed to the modified list, the system working set listing exactly the valid paged
+ * pool pages, as many frames as the pools use pages); each process's system PDEs are the
+ * master's; for every address
  * space, every user page table is active and names its PDE and the directory, and its share
  * count is one plus the PTEs that reference a frame; every valid PTE's frame is active and names
  * that PTE and page table; every transition PTE's frame names it and is on the standby or
@@ -65,9 +68,17 @@ final class MmVerifier {
         + " transition PTEs name such frames", listed, listedReferenced);
   }
 
-  /** The system page tables of the boot directory and the pages they map. */
+  /**
+   * The system page tables of the boot directory and the pages they map: pool pages (valid, or
+   * a trimmed paged pool page in transition), each in use by the pool, each frame naming its
+   * PTE; the system working set against the valid paged pool PTEs.
+   */
   private void verifySystemSpace() {
     long master = (long) mm.systemDirectoryFrame() << 12;
+    SystemPoolPages sp = mm.systemPoolPages();
+    int nonPaged = 0;
+    int pagedValid = 0;
+    int pagedTrimmed = 0;
     for (int i = MmLayout.FIRST_SYSTEM_PDE; i < 1024; i++) {
       int pde = memory.readInt(master + i * 4L);
       if (i == MmLayout.SELF_MAP_INDEX || i == MmLayout.HYPER_SPACE_INDEX
@@ -77,20 +88,82 @@ final class MmVerifier {
       framesReferenced++;
       int table = X86Pte.frame(pde);
       long pdeVa = MmLayout.PDE_BASE + i * 4L;
-      check(pfn.pteAddress(table) == pdeVa, "system page table %x does not name PDE %08x", table,
-          pdeVa);
+      check(pfn.state(table) == PfnDatabase.ACTIVE && pfn.pteAddress(table) == pdeVa,
+          "system page table %x is not an active table naming PDE %08x", table, pdeVa);
       int references = 0;
       for (int j = 0; j < 1024; j++) {
         int pte = memory.readInt(((long) table << 12) + j * 4L);
+        long va = ((long) i << 22) | ((long) j << 12);
         if (MmPte.isValid(pte)) {
           references++;
           framesReferenced++;
-          long va = ((long) i << 22) | ((long) j << 12);
-          checkNames(X86Pte.frame(pte), MmLayout.pteAddress(va), table, va);
+          int frame = X86Pte.frame(pte);
+          check(pfn.state(frame) == PfnDatabase.ACTIVE, "valid system PTE of %08x maps %s"
+              + " frame %x", va, PfnDatabase.stateName(pfn.state(frame)), frame);
+          checkNames(frame, MmLayout.pteAddress(va), table, va);
+          checkPoolPage(va);
+          if (SystemPoolPages.isPagedPool(va)) {
+            pagedValid++;
+            int index = pfn.flink(frame);
+            check(index >= 0 && index < sp.ws.count && sp.ws.vpn[index] == (int) (va >>> 12),
+                "paged pool page %08x (frame %x) is not at system working set index %d", va,
+                frame, index);
+          } else if (SystemPoolPages.isNonPagedPool(va)) {
+            nonPaged++;
+          }
+        } else if (MmPte.isTransition(pte)) {
+          references++;
+          int frame = MmPte.transitionFrame(pte);
+          int s = pfn.state(frame);
+          checkNames(frame, MmLayout.pteAddress(va), table, va);
+          check(SystemPoolPages.isPagedPool(va) && (s == PfnDatabase.STANDBY
+              || s == PfnDatabase.MODIFIED), "transition system PTE of %08x names %s frame %x",
+              va, PfnDatabase.stateName(s), frame);
+          checkPoolPage(va);
+          listedReferenced++;
+          pagedTrimmed++;
+        } else {
+          check(pte == 0, "system PTE of %08x holds %08x", va, pte);
         }
       }
       check(pfn.shareCount(table) == 1 + references, "system page table %x has share count %d"
-          + " but %d valid PTEs", table, pfn.shareCount(table), references);
+          + " but %d PTEs reference frames", table, pfn.shareCount(table), references);
+    }
+    check(pagedValid == sp.ws.count, "%d valid paged pool pages but the system working set"
+        + " lists %d", pagedValid, sp.ws.count);
+    check(nonPaged == sp.nonPagedPages && pagedValid + pagedTrimmed == sp.pagedPages,
+        "system PTEs map %d non-paged and %d paged pool pages; the counts say %d and %d",
+        nonPaged, pagedValid + pagedTrimmed, sp.nonPagedPages, sp.pagedPages);
+    org.ntsim.ex.Pool pool = mm.pool();
+    if (pool != null && pool.pageBacking() == sp) {
+      check(nonPaged == pool.pagesInUse(org.ntsim.ex.PoolType.NonPagedPool)
+          && pagedValid + pagedTrimmed == pool.pagesInUse(org.ntsim.ex.PoolType.PagedPool),
+          "the pools use %d non-paged and %d paged pages; %d and %d have frames",
+          pool.pagesInUse(org.ntsim.ex.PoolType.NonPagedPool),
+          pool.pagesInUse(org.ntsim.ex.PoolType.PagedPool), nonPaged,
+          pagedValid + pagedTrimmed);
+    }
+  }
+
+  /** A pool page with a frame behind it is in use by the pool. */
+  private void checkPoolPage(long va) {
+    org.ntsim.ex.Pool pool = mm.pool();
+    boolean inPool = SystemPoolPages.isPagedPool(va) || SystemPoolPages.isNonPagedPool(va);
+    check(!inPool || pool == null || pool.pageBacking() != mm.systemPoolPages() || pool.pageInUse(va),
+        "pool page %08x has a frame but the pool does not use it", va);
+  }
+
+  /** The system PDEs a process's directory holds are the master's. */
+  private void verifySystemPdes(AddressSpace as) {
+    long master = (long) mm.systemDirectoryFrame() << 12;
+    for (int i = MmLayout.FIRST_SYSTEM_PDE; i < 1024; i++) {
+      if (i == MmLayout.SELF_MAP_INDEX || i == MmLayout.HYPER_SPACE_INDEX) {
+        continue;
+      }
+      int pde = memory.readInt(as.directoryTableBase() + i * 4L);
+      check(!MmPte.isValid(pde) || pde == memory.readInt(master + i * 4L),
+          "directory %x holds system PDE %d = %08x, not the master's", as.directoryFrame, i,
+          pde);
     }
   }
 
@@ -118,6 +191,7 @@ final class MmVerifier {
     check(pfn.state(as.directoryFrame) == PfnDatabase.ACTIVE, "directory %x is not active",
         as.directoryFrame);
     verifyHyperspace(as);
+    verifySystemPdes(as);
     long valid = 0;
     long tables = 0;
     for (int i = 0; i < MmLayout.FIRST_SYSTEM_PDE; i++) {

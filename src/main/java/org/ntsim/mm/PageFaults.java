@@ -22,7 +22,9 @@ import org.ntsim.trace.TraceKind;
  * DISPATCH_LEVEL or above that is not already resolved stops the machine with
  * IRQL_NOT_LESS_OR_EQUAL (0xA), or DRIVER_IRQL_NOT_LESS_OR_EQUAL (0xD1) when a driver made the
  * access; a kernel access to an invalid system address with PAGE_FAULT_IN_NONPAGED_AREA (0x50),
- * a kernel write to a read-only system page with ATTEMPTED_WRITE_TO_READONLY_MEMORY (0xBE).
+ * a kernel write to a read-only system page with ATTEMPTED_WRITE_TO_READONLY_MEMORY (0xBE). A
+ * kernel access to a paged pool page trimmed from the system working set is a soft fault that
+ * brings it back ({@link SystemPoolPages#softFault}).
  *
  * <p>Shape (seed 002): {@link #resolve} runs under the lock, looks at the PTE and either acts
  * at once or returns what must happen outside the lock: STATUS_MORE_PROCESSING_REQUIRED with an
@@ -439,6 +441,10 @@ public final class PageFaults {
           }
           kernel.bugCheckEx(BugCheck.ATTEMPTED_WRITE_TO_READONLY_MEMORY, va, pte, 0, 0,
               "a kernel write to read-only system address " + hex(va));
+        }
+        if (mm.systemPoolPages().softFault(va & ~0xFFFL, pte)) {
+          transitionFaults++;
+          return NtStatus.STATUS_SUCCESS;
         }
       }
     } finally {

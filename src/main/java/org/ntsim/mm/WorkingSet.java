@@ -16,8 +16,11 @@ package org.ntsim.mm;
  * whose frame stays resident behind a no-access or guard protection), whose frame names this
  * index; no page twice. Checked by {@link MmVerifier}.
  *
+ * <p>The same list serves as the system working set ({@link SystemPoolPages}): its entries are
+ * paged pool pages, its limits those of MmSystemCacheWs.
+ *
  * <p>Left out: page tables and the hyperspace pages in the list (counted apart), the hash table
- * NT keeps beside it, the system and session working sets.
+ * NT keeps beside it, session working sets.
  */
 public final class WorkingSet {
   public static final int DEFAULT_MINIMUM = 50;

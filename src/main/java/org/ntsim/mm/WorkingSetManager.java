@@ -31,6 +31,10 @@ import org.ntsim.trace.TraceKind;
  * attached to it; nothing is trimmed below the minimum on memory pressure alone; a page trimmed
  * for pressure has gone unused for at least one whole pass.
  *
+ * <p>The system working set (paged pool pages, {@link SystemPoolPages}) is aged every pass and
+ * trimmed on pressure like a process's, taking its turn by its estimate; its pages go to the
+ * modified list and come back by soft faults.
+ *
  * <p>Left out: NT's per-process trim priorities beyond the estimate, forced trims of the system
  * working set, outswapping whole processes.
  */
@@ -72,24 +76,65 @@ public final class WorkingSetManager {
     }
     for (AddressSpace as : spaces) {
       attached(as, () -> {
-        age(as);
+        age(as.ws, false);
         if (as.ws.hardMaximum && as.ws.count > as.ws.maximumPages) {
           report(as, trimOldest(as, as.ws.count - as.ws.maximumPages));
         }
       });
     }
+    WorkingSet system = mm.systemWorkingSet();
+    inSystemSpace(() -> age(system, true));
     if (goal == 0) {
       return;
     }
     // Largest estimate first; the sort is stable, so ties keep the order processes were made in.
+    // The system working set takes its place by its estimate, ahead of processes it ties with.
     spaces.sort((a, b) -> Integer.compare(b.ws.unusedEstimate, a.ws.unusedEstimate));
     long[] left = {goal};
+    boolean systemDone = false;
     for (AddressSpace as : spaces) {
+      if (!systemDone && left[0] > 0 && system.unusedEstimate >= as.ws.unusedEstimate) {
+        inSystemSpace(() -> left[0] -= trimForPressure(null));
+        systemDone = true;
+      }
       if (left[0] <= 0) {
         break;
       }
       attached(as, () -> left[0] -= trimForPressure(as));
     }
+    if (!systemDone && left[0] > 0) {
+      inSystemSpace(() -> left[0] -= trimForPressure(null));
+    }
+  }
+
+  /**
+   * Runs {@code work} on the system working set, under the lock, with one TLB flush batch; no
+   * attach is needed, as every address space maps system space (missing PDEs are copied in).
+   */
+  private void inSystemSpace(Runnable work) {
+    if (mm.systemWorkingSet().count == 0) {
+      return;
+    }
+    int old = mm.lock();
+    mm.startFlushBatch();
+    try {
+      work.run();
+    } finally {
+      mm.endFlushBatch();
+      mm.unlock(old);
+    }
+  }
+
+  private WorkingSet ws(AddressSpace as) {
+    return as == null ? mm.systemWorkingSet() : as.ws;
+  }
+
+  /** Trims one page: the system working set's ({@code as} null) or a process's. */
+  private boolean trim(AddressSpace as, long va) {
+    if (as == null) {
+      return mm.systemPoolPages().trimPage(va);
+    }
+    return !locked(as, va) && vm.trimPage(as, va);
   }
 
   /** Runs {@code work} attached to {@code as}, under the lock, with one TLB flush batch. */
@@ -109,10 +154,10 @@ public final class WorkingSetManager {
   /**
    * The pressure trim of one working set: down to its maximum, oldest first, then aged pages,
    * oldest first, as many as its estimate and never below its minimum. Returns the pages
-   * removed. Under the lock, attached.
+   * removed. Under the lock, attached; {@code as} null for the system working set.
    */
   private int trimForPressure(AddressSpace as) {
-    WorkingSet ws = as.ws;
+    WorkingSet ws = ws(as);
     int removed = 0;
     if (ws.count > ws.maximumPages) {
       removed += trimOldest(as, ws.count - ws.maximumPages);
@@ -140,11 +185,13 @@ public final class WorkingSetManager {
    * Clears each entry's accessed bit, or ages the entry if it was not set; the entries aged
    * become the working set's unused-page estimate. Under the lock.
    */
-  private void age(AddressSpace as) {
-    WorkingSet ws = as.ws;
+  private void age(WorkingSet ws, boolean system) {
     int unused = 0;
     for (int i = 0; i < ws.count; i++) {
       long va = (long) ws.vpn[i] << 12;
+      if (system) {
+        mm.ensureSystemPde(va);
+      }
       long pteVa = MmLayout.pteAddress(va);
       int pte = mm.readPte(pteVa);
       if (MmPte.isValid(pte) && (pte & X86Pte.ACCESSED) != 0) {
@@ -172,13 +219,13 @@ public final class WorkingSetManager {
 
   /** Trims up to {@code pages} entries whose age is in {@code minimumAge..maximumAge}. */
   private int trimAged(AddressSpace as, int minimumAge, int pages, int maximumAge) {
-    WorkingSet ws = as.ws;
+    WorkingSet ws = ws(as);
     int removed = 0;
     int i = 0;
     while (i < ws.count && removed < pages) {
       int a = ws.age[i];
       long va = (long) ws.vpn[i] << 12;
-      if (a >= minimumAge && a <= maximumAge && !locked(as, va) && vm.trimPage(as, va)) {
+      if (a >= minimumAge && a <= maximumAge && trim(as, va)) {
         removed++; // entry i now holds the page that was last: look at it again
       } else {
         i++;
@@ -232,9 +279,11 @@ public final class WorkingSetManager {
     }
   }
 
+  /** A WS_TRIM event; the system working set's carries the System process's id. */
   private void trace(AddressSpace as, int removed) {
     Cpu cpu = mm.machine.activeCpu();
-    mm.machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.WS_TRIM, as.process.uniqueProcess,
-        removed, as.ws.count);
+    AddressSpace owner = as == null ? mm.systemAddressSpace() : as;
+    mm.machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.WS_TRIM,
+        owner.process.uniqueProcess, removed, ws(as).count);
   }
 }

@@ -37,6 +37,7 @@ public final class Ntos {
     this.ntdll = new Ntdll(this);
     this.kernel32 = new Kernel32(this);
     ps.boot();
+    pool.setPageBacking(mm.systemPoolPages());
   }
 
   /**

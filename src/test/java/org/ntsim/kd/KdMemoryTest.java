@@ -175,6 +175,28 @@ class KdMemoryTest {
   }
 
   @Test
+  void vmShowsThePoolsAndTheSystemWorkingSetAndPteAndDdReadAPoolPage() {
+    Fixture f = new Fixture();
+    try (KdSession s = sessionWithMemory(f)) {
+      long object = s.demo.address;
+      assertThat(object).as("the EPROCESS body is in non-paged pool")
+          .isBetween(org.ntsim.ex.Pool.NONPAGED_POOL_START, org.ntsim.ex.Pool.NONPAGED_POOL_END);
+      var sp = s.os.mm.systemPoolPages();
+      var sws = s.os.mm.systemWorkingSet();
+      String vm = s.run("!vm");
+      assertThat(vm).containsPattern("NonPagedPool Usage: +" + sp.nonPagedPages() + " ")
+          .containsPattern("PagedPool Usage: +" + sp.pagedPages() + " ")
+          .contains("System Working Set:   current " + sws.count() + ", minimum "
+              + sws.minimumPages() + ", maximum " + sws.maximumPages() + ", peak " + sws.peak());
+      String pte = s.run("!pte " + Long.toHexString(object));
+      assertThat(pte).containsPattern("pfn [0-9a-f]+ +-+DA--KWEV").doesNotContain("not valid")
+          .contains("non-paged pool");
+      String dd = s.run("dd " + Long.toHexString(object & ~0xFL) + " L4");
+      assertThat(dd).startsWith(String.format("%08x ", object & ~0xFL)).doesNotContain("?");
+    }
+  }
+
+  @Test
   void badInputGetsAnErrorAndTheSessionGoesOn() {
     try (KdSession s = new KdSession(1, MS)) {
       assertThat(s.run("!pte")).contains("Usage");

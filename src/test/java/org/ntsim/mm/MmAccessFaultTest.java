@@ -376,6 +376,7 @@ class MmAccessFaultTest {
   void theZeroPageThreadZeroesFreedPagesWhenTheProcessorsIdle() {
     sys = TestOs.boot(1);
     int zeroedBefore = mm().pfn.count(PfnDatabase.ZEROED);
+    int poolBefore = mm().systemPoolPages().framesInUse();
     run(ctx -> {
       long va = ctx.kernel32().VirtualAlloc(0, 0x20000, RESERVE_COMMIT, RW);
       for (int i = 0; i < 32; i++) {
@@ -387,8 +388,10 @@ class MmAccessFaultTest {
     sys.runFor(10 * MS);
     assertThat(mm().pagesZeroedByThread()).isGreaterThanOrEqualTo(32);
     assertThat(mm().pfn.count(PfnDatabase.FREE)).isZero();
+    int poolGrowth = mm().systemPoolPages().framesInUse() - poolBefore;
     assertThat(mm().pfn.count(PfnDatabase.ZEROED)).as("all but the directory and hyperspace page"
-        + " table the process object keeps").isEqualTo(zeroedBefore - 2);
+        + " table the process object keeps, and pool pages it and its objects took")
+        .isEqualTo(zeroedBefore - 2 - poolGrowth);
   }
 
   @Test
@@ -428,6 +431,7 @@ class MmAccessFaultTest {
     sys = TestOs.boot(1);
     sys.runFor(MS);
     int available = mm().pfn.availablePages();
+    int poolBefore = mm().systemPoolPages().framesInUse();
     long commit = mm().commitTotal();
     run(ctx -> {
       Kernel32 k = ctx.kernel32();
@@ -442,8 +446,10 @@ class MmAccessFaultTest {
     });
     sys.runFor(MS);
     assertThat(mm().commitTotal()).isEqualTo(commit);
+    int poolGrowth = mm().systemPoolPages().framesInUse() - poolBefore;
     assertThat(mm().pfn.availablePages()).as("a page directory and its hyperspace page table are"
-        + " held while the process object lives").isEqualTo(available - 2);
+        + " held while the process object lives, and the pool pages of its objects")
+        .isEqualTo(available - 2 - poolGrowth);
   }
 
   @Test
