@@ -169,6 +169,9 @@ public final class ProcessManager {
       throw new IllegalArgumentException("not a priority class: " + priorityClass);
     }
     long address = ob.allocateObjectBody(processType, EPROCESS_SIZE, false);
+    if (address == 0) {
+      throw new IllegalStateException("no pool left for a process object");
+    }
     EProcess p = new EProcess(address, imageName, parent == null ? 0 : parent.pid(), base,
         affinity, processSeed++);
     p.priorityClass = priorityClass;
@@ -194,11 +197,15 @@ public final class ProcessManager {
   /**
    * PspCreateThread: a thread object and CID, a KTHREAD initialised to run {@code body}, and,
    * unless {@code suspended}, readied. The caller owns one reference through
-   * {@link EThread#header()} besides the one the running thread holds on itself.
+   * {@link EThread#header()} besides the one the running thread holds on itself. Null, with
+   * nothing changed, when the pool has no room for the thread object.
    */
   public EThread createThread(EProcess process, String name, String startSymbol, int priority,
       int priorityLevel, boolean kernelMode, ThreadStart body, boolean suspended) {
     long address = ob.allocateObjectBody(threadType, ETHREAD_SIZE, false);
+    if (address == 0) {
+      return null; // no pool (memory exhausted): STATUS_INSUFFICIENT_RESOURCES to the caller
+    }
     EThread t = new EThread(process, address, address + 0x40, false, startSymbol);
     t.uniqueThread = cids.allocate(t);
     t.createTimeNs = machine.activeCpu().clockNs();

@@ -164,6 +164,9 @@ public final class Kernel32 {
             }
             return lpStartAddress.run(lpParameter);
           }, true);
+      if (t == null) {
+        return fail(WinError.fromNtStatus(NtStatus.STATUS_INSUFFICIENT_RESOURCES), 0L);
+      }
       if ((dwCreationFlags & CREATE_SUSPENDED) != 0) {
         kernel.objects.suspendThread(t); // its suspend APC runs before its start routine
       }

@@ -382,6 +382,9 @@ public final class Ntdll {
       }
       long address = ntos.ob.allocateObjectBody(ntos.syncTypes.event,
           org.ntsim.ex.SyncObjectTypes.KEVENT_SIZE, named(ObjectAttributes));
+      if (address == 0) {
+        return NtStatus.STATUS_INSUFFICIENT_RESOURCES; // no pool left
+      }
       KEvent e = new KEvent(EventType == NotificationEvent, InitialState, address);
       return insertObject(ntos.syncTypes.event, e, address, ObjectAttributes, DesiredAccess,
           EventHandle, null);
@@ -434,6 +437,9 @@ public final class Ntdll {
       }
       long address = ntos.ob.allocateObjectBody(ntos.syncTypes.mutant,
           org.ntsim.ex.SyncObjectTypes.KMUTANT_SIZE, named(ObjectAttributes));
+      if (address == 0) {
+        return NtStatus.STATUS_INSUFFICIENT_RESOURCES; // no pool left
+      }
       org.ntsim.ke.KMutant m = kernel.objects.initializeMutant(InitialOwner, false, address);
       return insertObject(ntos.syncTypes.mutant, m, address, ObjectAttributes, DesiredAccess,
           MutantHandle, () -> abandonOnDelete(m));
@@ -490,6 +496,9 @@ public final class Ntdll {
       }
       long address = ntos.ob.allocateObjectBody(ntos.syncTypes.semaphore,
           org.ntsim.ex.SyncObjectTypes.KSEMAPHORE_SIZE, named(ObjectAttributes));
+      if (address == 0) {
+        return NtStatus.STATUS_INSUFFICIENT_RESOURCES; // no pool left
+      }
       org.ntsim.ke.KSemaphore s = new org.ntsim.ke.KSemaphore(InitialCount, MaximumCount, address);
       return insertObject(ntos.syncTypes.semaphore, s, address, ObjectAttributes, DesiredAccess,
           SemaphoreHandle, null);
@@ -535,6 +544,9 @@ public final class Ntdll {
       }
       long address = ntos.ob.allocateObjectBody(ntos.syncTypes.timer,
           org.ntsim.ex.SyncObjectTypes.ETIMER_SIZE, named(ObjectAttributes));
+      if (address == 0) {
+        return NtStatus.STATUS_INSUFFICIENT_RESOURCES; // no pool left
+      }
       org.ntsim.ex.ETimer t = new org.ntsim.ex.ETimer(TimerType == NotificationTimer, address);
       t.dpc = kernel.initializeDpc("nt!ExpTimerDpcRoutine", this::timerDpc, t, address + 0x58);
       return insertObject(ntos.syncTypes.timer, t, address, ObjectAttributes, DesiredAccess,
@@ -773,6 +785,9 @@ public final class Ntdll {
             return NtStatus.STATUS_INVALID_HANDLE;
           }
           long address = ntos.pool.allocateNonPaged(0x30, "Apc ");
+          if (address == 0) {
+            return NtStatus.STATUS_NO_MEMORY; // no pool left for the KAPC
+          }
           // KeInitializeApc makes an APC without a normal routine a special kernel APC: with a
           // NULL routine nothing reaches user mode, and an alertable wait is not ended by it.
           // Either way the kernel routine frees the KAPC on delivery (PspQueueApcSpecialApc).
