@@ -41,7 +41,15 @@ public final class MmLayout {
   public static final long HYPER_SPACE_END = 0xC07FFFFFL;
   public static final long SYSTEM_WORKING_SET_LIST = 0xC0C00000L;
   public static final long SYSTEM_CACHE_START = 0xC1000000L;
+  /** The fixed paged pool of the classic layout (seed 004); ntsim's pools sit below, see next. */
   public static final long PAGED_POOL_START = 0xE1000000L;
+  /**
+   * Where ex.Pool places its pools, as Vista's dynamic kernel address space does: inside the
+   * system region above the kernel image (the same values as ex.Pool's ranges).
+   */
+  public static final long DYNAMIC_NONPAGED_POOL_START = 0x84000000L;
+  public static final long DYNAMIC_PAGED_POOL_START = 0x8A000000L;
+  public static final long DYNAMIC_POOL_END = 0x9A000000L;
   public static final long SYSTEM_PTE_START = 0xE8000000L;
   public static final long CRASH_DUMP_START = 0xFFBE0000L;
   public static final long HAL_START = 0xFFC00000L;
@@ -90,6 +98,12 @@ public final class MmLayout {
     if (va < MM_SYSTEM_RANGE_START) {
       return "user space";
     }
+    if (va >= DYNAMIC_NONPAGED_POOL_START && va < DYNAMIC_PAGED_POOL_START) {
+      return "non-paged pool";
+    }
+    if (va >= DYNAMIC_PAGED_POOL_START && va < DYNAMIC_POOL_END) {
+      return "paged pool";
+    }
     if (va < SESSION_SPACE_START) {
       return "system code and initial non-paged pool";
     }
@@ -116,7 +130,7 @@ public final class MmLayout {
       return "system cache";
     }
     if (va < SYSTEM_PTE_START) {
-      return "paged pool";
+      return "paged pool (classic range, unused)";
     }
     if (va < CRASH_DUMP_START) {
       return "system PTEs and non-paged pool expansion";
