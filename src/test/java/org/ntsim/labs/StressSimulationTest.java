@@ -1,10 +1,5 @@
 package org.ntsim.labs;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import org.ntsim.hal.Checks;
-import org.ntsim.hal.MachineConfig;
-import org.ntsim.win32.Ntos;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,28 +14,6 @@ class StressSimulationTest {
 
   @Test
   void invariantsHoldAndEveryProcessExits() {
-    assertThat(Checks.INVARIANTS).as("tests run with -Dntsim.invariants=true").isTrue();
-    for (long seed = 1; seed <= SEEDS; seed++) {
-      int cpus = 1 + (int) (seed % 4);
-      String replay = "SEED=" + seed + " cpus=" + cpus + " memory=256M  (replay: ./ntsim run"
-          + " stress --seed " + seed + " --cpus " + cpus + ")";
-      System.out.println(replay);
-      MachineConfig c = new MachineConfig();
-      c.seed = seed;
-      c.cpus = cpus;
-      Ntos os = new Ntos(c);
-      try {
-        StressLab lab = new StressLab();
-        lab.start(os);
-        Labs.runToEnd(lab, os, lab.timeLimitNs());
-        assertThat(os.kernel.bugCheck()).as(replay).isNull();
-        assertThat(lab.finished(os)).as("every process exits: " + replay).isTrue();
-        os.pool.verify();
-      } catch (RuntimeException | Error e) {
-        throw new AssertionError(replay, e);
-      } finally {
-        os.shutdown();
-      }
-    }
+    SeededRuns.run(SEEDS, 4, seed -> 0, StressLab::new, (lab, os, replay) -> os.pool.verify());
   }
 }

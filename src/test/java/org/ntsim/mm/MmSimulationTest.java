@@ -3,12 +3,9 @@ package org.ntsim.mm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.ntsim.hal.Checks;
-import org.ntsim.hal.MachineConfig;
-import org.ntsim.labs.Labs;
+import org.ntsim.labs.SeededRuns;
 import org.ntsim.labs.VmStressLab;
 import org.ntsim.ps.EProcess;
-import org.ntsim.win32.Ntos;
 
 /**
  * Randomised simulation test of the memory manager (DESIGN.md section 6): the vm-stress lab over
@@ -25,43 +22,23 @@ class MmSimulationTest {
 
   @Test
   void invariantsHoldEveryAccessMatchesTheModelAndEverythingComesBack() {
-    assertThat(Checks.INVARIANTS).as("tests run with -Dntsim.invariants=true").isTrue();
-    for (long seed = 1; seed <= SEEDS; seed++) {
-      int cpus = 1 + (int) (seed % 3);
-      long memoryMb = 4 + 4 * (seed % 4);
-      String replay = "SEED=" + seed + " cpus=" + cpus + " memory=" + memoryMb + "M  (replay:"
-          + " ./ntsim run vm-stress --seed " + seed + " --cpus " + cpus + " --memory " + memoryMb
-          + "M)";
-      System.out.println(replay);
-      MachineConfig c = new MachineConfig();
-      c.seed = seed;
-      c.cpus = cpus;
-      c.memoryBytes = memoryMb << 20;
-      Ntos os = new Ntos(c);
-      try {
-        VmStressLab lab = new VmStressLab();
-        lab.verifyEachStep = true;
-        lab.start(os);
-        Labs.runToEnd(lab, os, lab.timeLimitNs());
-        assertThat(os.kernel.bugCheck()).as(replay).isNull();
-        assertThat(lab.finished(os)).as("every process exits: " + replay).isTrue();
-        assertThat(lab.firstMismatch()).as(replay).isNull();
-        for (EProcess p : lab.processes()) {
-          assertThat(p.exitStatus()).as(p.imageName() + " " + replay).isZero();
-          os.ob.dereference(p.header());
-        }
-        os.runFor(20_000_000);
-        os.mm.verify();
-        assertThat(os.mm.commitTotal()).as(replay).isZero();
-        assertThat(os.mm.pfnDatabase().availablePages()).as("every page back: " + replay)
-            // the boot directory, its hyperspace, and the frames behind pool pages still in use
-            .isEqualTo(os.mm.pfnDatabase().frameCount() - 2
-                - os.mm.systemPoolPages().framesInUse());
-      } catch (RuntimeException | Error e) {
-        throw new AssertionError(replay, e);
-      } finally {
-        os.shutdown();
+    SeededRuns.run(SEEDS, 3, seed -> 4 + 4 * (seed % 4), () -> {
+      VmStressLab lab = new VmStressLab();
+      lab.verifyEachStep = true;
+      return lab;
+    }, (lab, os, replay) -> {
+      assertThat(lab.firstMismatch()).as(replay).isNull();
+      for (EProcess p : lab.processes()) {
+        assertThat(p.exitStatus()).as(p.imageName() + " " + replay).isZero();
+        os.ob.dereference(p.header());
       }
-    }
+      os.runFor(20_000_000);
+      os.mm.verify();
+      assertThat(os.mm.commitTotal()).as(replay).isZero();
+      assertThat(os.mm.pfnDatabase().availablePages()).as("every page back: " + replay)
+          // the boot directory, its hyperspace, and the frames behind pool pages still in use
+          .isEqualTo(os.mm.pfnDatabase().frameCount() - 2
+              - os.mm.systemPoolPages().framesInUse());
+    });
   }
 }
