@@ -28,15 +28,6 @@ import org.ntsim.ps.EThread;
  * success and fails with ERROR_INVALID_PARAMETER for a NULL name.
  */
 public final class Handles {
-  public static final int ERROR_FILE_NOT_FOUND = WinError.ERROR_FILE_NOT_FOUND;
-  public static final int ERROR_PATH_NOT_FOUND = WinError.ERROR_PATH_NOT_FOUND;
-  public static final int ERROR_INVALID_NAME = WinError.ERROR_INVALID_NAME;
-  public static final int ERROR_BAD_PATHNAME = WinError.ERROR_BAD_PATHNAME;
-  public static final int ERROR_ALREADY_EXISTS = WinError.ERROR_ALREADY_EXISTS;
-  public static final int ERROR_OBJECT_NAME_EXISTS = WinError.ERROR_OBJECT_NAME_EXISTS;
-  public static final int ERROR_NOACCESS = WinError.ERROR_NOACCESS;
-  public static final int ERROR_PRIVILEGE_NOT_HELD = WinError.ERROR_PRIVILEGE_NOT_HELD;
-
   /** A native create or open call, given the attributes kernel32 built; fills {@code handle[0]}. */
   @FunctionalInterface
   public interface NativeCall {
@@ -97,10 +88,10 @@ public final class Handles {
       status = call.call(handle, createAttributes(lpName, bInheritHandle));
     }
     if (!NtStatus.isSuccess(status)) {
-      caller.lastError = dosError(status);
+      caller.lastError = WinError.fromNtStatus(status);
       return 0;
     }
-    caller.lastError = status == ObStatus.STATUS_OBJECT_NAME_EXISTS ? ERROR_ALREADY_EXISTS
+    caller.lastError = status == ObStatus.STATUS_OBJECT_NAME_EXISTS ? WinError.ERROR_ALREADY_EXISTS
         : WinError.ERROR_SUCCESS;
     return handle[0];
   }
@@ -122,14 +113,10 @@ public final class Handles {
       status = call.call(handle, openAttributes(lpName, bInheritHandle));
     }
     if (!NtStatus.isSuccess(status)) {
-      caller.lastError = dosError(status);
+      caller.lastError = WinError.fromNtStatus(status);
       return 0;
     }
     return handle[0];
   }
 
-  /** RtlNtStatusToDosError: {@link WinError#fromNtStatus}, the one table. */
-  public static int dosError(int status) {
-    return WinError.fromNtStatus(status);
-  }
 }

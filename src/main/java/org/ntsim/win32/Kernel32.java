@@ -732,7 +732,7 @@ public final class Kernel32 {
   // ================================================================== end of synchronisation
 
   // ================================================================== object manager (issue 3)
-  // DuplicateHandle, OpenProcess, OpenThread. Last errors through Handles.dosError
+  // DuplicateHandle, OpenProcess, OpenThread. Last errors through WinError.fromNtStatus
   // (RtlNtStatusToDosError); the options and rights are ObjectManager.DUPLICATE_* and AccessMask.
 
   /**
@@ -754,7 +754,7 @@ public final class Kernel32 {
     if (NtStatus.isSuccess(status)) {
       return true;
     }
-    nt.currentThread().lastError = Handles.dosError(status);
+    nt.currentThread().lastError = WinError.fromNtStatus(status);
     return false;
   }
 
@@ -773,7 +773,7 @@ public final class Kernel32 {
     if (NtStatus.isSuccess(status)) {
       return handle[0];
     }
-    nt.currentThread().lastError = Handles.dosError(status);
+    nt.currentThread().lastError = WinError.fromNtStatus(status);
     return 0;
   }
 
@@ -787,7 +787,7 @@ public final class Kernel32 {
     if (NtStatus.isSuccess(status)) {
       return handle[0];
     }
-    nt.currentThread().lastError = Handles.dosError(status);
+    nt.currentThread().lastError = WinError.fromNtStatus(status);
     return 0;
   }
 

@@ -158,7 +158,7 @@ class Kernel32NamedObjectTest extends SyncTestSupport {
       r.add(k.GetLastError());
       return 0;
     });
-    assertThat(r).containsExactly(0L, Handles.ERROR_PATH_NOT_FOUND);
+    assertThat(r).containsExactly(0L, WinError.ERROR_PATH_NOT_FOUND);
   }
 
   /** The "Global\" and "Local\" prefixes lead to the same directory in session 0. */
