@@ -751,11 +751,7 @@ public final class Kernel32 {
     int status = nt.NtDuplicateObject(hSourceProcessHandle, hSourceHandle, hTargetProcessHandle,
         lpTargetHandle, dwDesiredAccess,
         bInheritHandle ? org.ntsim.ob.ObjectAttributes.OBJ_INHERIT : 0, dwOptions);
-    if (NtStatus.isSuccess(status)) {
-      return true;
-    }
-    nt.currentThread().lastError = WinError.fromNtStatus(status);
-    return false;
+    return NtStatus.isSuccess(status) || failStatus(status);
   }
 
   /**
@@ -770,11 +766,7 @@ public final class Kernel32 {
         org.ntsim.ob.ObjectAttributes.unnamed(
             bInheritHandle ? org.ntsim.ob.ObjectAttributes.OBJ_INHERIT : 0),
         ClientId.process(Integer.toUnsignedLong(dwProcessId)));
-    if (NtStatus.isSuccess(status)) {
-      return handle[0];
-    }
-    nt.currentThread().lastError = WinError.fromNtStatus(status);
-    return 0;
+    return NtStatus.isSuccess(status) || failStatus(status) ? handle[0] : 0;
   }
 
   /** OpenThread: as OpenProcess, for the thread {@code dwThreadId}. */
@@ -784,11 +776,7 @@ public final class Kernel32 {
         org.ntsim.ob.ObjectAttributes.unnamed(
             bInheritHandle ? org.ntsim.ob.ObjectAttributes.OBJ_INHERIT : 0),
         ClientId.thread(Integer.toUnsignedLong(dwThreadId)));
-    if (NtStatus.isSuccess(status)) {
-      return handle[0];
-    }
-    nt.currentThread().lastError = WinError.fromNtStatus(status);
-    return 0;
+    return NtStatus.isSuccess(status) || failStatus(status) ? handle[0] : 0;
   }
 
   // ================================================================== end of object manager
