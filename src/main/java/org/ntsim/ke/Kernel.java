@@ -1020,20 +1020,37 @@ public final class Kernel implements CpuDriver {
     return was;
   }
 
-  /** KiTimerExpiration: the DPC the clock interrupt queues when a timer falls due. */
+  /**
+   * KiTimerExpiration: the DPC the clock interrupt queues when a timer falls due. NT holds the
+   * dispatcher lock for a few timers at a time ({@link #TIMERS_PER_DISPATCHER_HOLD}) and releases
+   * it in between, and releasing it processes the deferred ready list: the threads those timers
+   * released are placed on processors before the next timers expire, not all at the end of the
+   * DPC.
+   */
   private void timerExpiration(Kdpc dpc, Object context, Object a1, Object a2) {
     long tick = tickCount();
     KTimer t;
     int expired = 0;
     while ((t = timerTable.removeNextExpired(tick, machine.activeCpu().clockNs())) != null) {
-      if (expired++ % EXPIRY_READ_AHEAD == 0) {
+      if (expired % EXPIRY_READ_AHEAD == 0) {
         warmUpNextExpiries();
       }
       spendAtRaisedIrql(machine.cost.timerExpiryNs);
       expireTimer(t, machine.activeCpu().clockNs());
+      if (++expired % TIMERS_PER_DISPATCHER_HOLD == 0) {
+        scheduler.processDeferredReadyList();
+      }
     }
     timerTable.markScanned(tick);
+    scheduler.processDeferredReadyList(); // the last release, before the DPC returns
   }
+
+  /**
+   * Expired timers processed under one hold of the dispatcher lock (MAXIMUM_TIMERS_PROCESSED of
+   * the Server 2003 SP1 kernel, whose KiTimerExpiration then calls the timers' DPCs and releases
+   * the lock through KiExitDispatcher).
+   */
+  static final int TIMERS_PER_DISPATCHER_HOLD = 4;
 
   /** Timers whose objects the timer DPC reads ahead at once. */
   private static final int EXPIRY_READ_AHEAD = 16;

@@ -297,4 +297,35 @@ class KeDpcTest {
         .isGreaterThanOrEqualTo(2 * MS);
     assertThat(driver.exactKernelNs()).isLessThan(MS);
   }
+
+  /**
+   * KiTimerExpiration releases the dispatcher lock after every few timers it expires, and the
+   * release places the threads those timers readied: ready events follow each group of four
+   * expiries rather than all of them.
+   */
+  @Test
+  void timerDpcPlacesReleasedThreadsAfterEveryFourTimers() {
+    sys = TestOs.boot(2);
+    for (int i = 0; i < 10; i++) {
+      systemThreadOn(i % 2, () -> {
+        sys.os.kernel.delayExecution(Kernel.KERNEL_MODE, false, 20 * MS);
+        return 0;
+      });
+    }
+    sys.runFor(60 * MS);
+
+    StringBuilder order = new StringBuilder();
+    boolean inTimerDpc = false;
+    for (Event e : sys.events()) {
+      if (e.kind() == TraceKind.TIMER_EXPIRED) {
+        inTimerDpc = true;
+        order.append('E');
+      } else if (inTimerDpc && e.kind() == TraceKind.READY) {
+        order.append('R');
+      } else if (inTimerDpc && e.kind() == TraceKind.DPC_END) {
+        break;
+      }
+    }
+    assertThat(order.toString()).isEqualTo("EEEERRRREEEERRRREERR");
+  }
 }
