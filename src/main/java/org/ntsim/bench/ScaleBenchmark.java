@@ -39,7 +39,7 @@ final class ScaleBenchmark {
 
   private static final long MS = 1_000_000L;
   private static final long S = 1_000_000_000L;
-  private static final int ROUNDS = 5;
+  private static final int ROUNDS = 9;
 
   /** Simulated time: warm-up after creation, then each measured round. */
   private record Case(int threads, long warmupNs, long roundNs) {}
