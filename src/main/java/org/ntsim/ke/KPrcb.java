@@ -232,7 +232,7 @@ public final class KPrcb {
       int x = next.warmUpObjects();
       KThread after = next.readyNext;
       if (after != null) {
-        x += after.warmUpFields();
+        x += after.warmUpFields() + after.warmUpRunFields();
       }
       warmUpSink += x;
     }

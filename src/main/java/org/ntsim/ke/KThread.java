@@ -16,50 +16,21 @@ import org.ntsim.hal.TimeCategory;
  * is exactly one CPU's NextThread; in RUNNING exactly one CPU's CurrentThread; in WAITING its wait
  * blocks are on their objects' lists; a thread is signalled once it is TERMINATED.
  */
-public class KThread extends DispatcherObject implements Accountable {
+public class KThread extends KThreadDispatchState implements Accountable {
   public static final int THREAD_WAIT_OBJECTS = 3;
   public static final int LOW_REALTIME_PRIORITY = 16;
   public static final int HIGH_PRIORITY = 31;
 
-  final KProcess process;
-  final boolean idle;
   String name;
-  ThreadState state = ThreadState.INITIALIZED;
-  int priority;
-  int basePriority;
-  int priorityDecrement; // the part of priority above base that came from a boost
-  boolean starvationBoosted; // decays straight to base at quantum end
-  int quantum; // quantum units left
-  long affinity;
-  int idealProcessor;
-  int lastCpu = -1; // processor it last ran on (NextProcessor)
-  int readyCpu = -1; // whose ready queue holds it, while READY
-  int standbyCpu = -1; // whose NextThread it is, while STANDBY
-  boolean preempted;
-  boolean disableBoost;
-  boolean kernelStackResident = true;
-  long readyTick; // KeTickCount when it last became ready (starvation detection)
-  long earliestRunNs; // it may not run again before: when it last stopped running or was readied
   long waitTick; // KeTickCount when it last began waiting
-  int waitReason;
   int waitMode; // 0 KernelMode, 1 UserMode
   boolean alertable;
-  int waitStatus;
   int waitObjectCount;
   int waitIrql;
-  WaitBlock waitBlockList;
   final WaitBlock[] waitBlocks = new WaitBlock[THREAD_WAIT_OBJECTS + 1];
-  final WaitBlock timerWaitBlock; // waitBlocks[THREAD_WAIT_OBJECTS], read without the array
   WaitBlock[] largeWaitBlocks; // for waits on more than THREAD_WAIT_OBJECTS objects
-  final KTimer timer;
-  boolean inKernel; // executing in kernel mode (system call or system thread)
   boolean terminationRequested;
   boolean waitNext; // KTHREAD.WaitNext: a wait follows at once; the dispatcher stays held
-  int savedIrql; // the IRQL to resume at
-  KThread readyNext; // ready-queue links
-  KThread readyPrev;
-  KThread deferredNext; // deferred ready list / swapper list
-  KProcess attachedProcess; // ApcState.Process when attached to another process, else null
 
   // APC state (KAPC_STATE and the disable counts)
   Kapc kernelApcHead; // special APCs first, then normal ones, each group first-in first-out
@@ -76,29 +47,21 @@ public class KThread extends DispatcherObject implements Accountable {
   Kapc suspendApc; // built in, as KTHREAD.SuspendApc
   KSemaphore suspendSemaphore; // KTHREAD.SuspendSemaphore
   KMutant ownedMutants; // MutantListHead
-  KQueue queue; // the KQUEUE this thread is associated with
   Object queueEntry; // the entry KeRemoveQueue hands back
 
-  long contextSwitches;
   long kernelTicks;
   long userTicks;
   long exactUserNs;
   long exactKernelNs;
 
-  /** The thread part of the CID (ETHREAD Cid.UniqueThread), set by the process manager; 0 for idle threads. */
-  public long uniqueThread;
-  Coroutine coroutine;
   Runnable body;
 
   protected KThread(KProcess process, long address, long timerAddress, boolean idle) {
-    super(THREAD, address);
-    this.process = process;
-    this.idle = idle;
-    this.timer = new KTimer(true, timerAddress);
-    for (int i = 0; i < waitBlocks.length; i++) {
+    super(process, address, timerAddress, idle);
+    for (int i = 0; i < THREAD_WAIT_OBJECTS; i++) {
       waitBlocks[i] = new WaitBlock();
     }
-    this.timerWaitBlock = waitBlocks[THREAD_WAIT_OBJECTS];
+    waitBlocks[THREAD_WAIT_OBJECTS] = timerWaitBlock;
   }
 
   /*
@@ -109,16 +72,23 @@ public class KThread extends DispatcherObject implements Accountable {
    */
 
   /**
-   * Reads fields spread over this object, which a wake-up and a dispatch read nearly all of.
-   * HotSpot lays fields out grouped by size (references, then longs, ints, booleans); one or two
-   * of each group, no more than a cache line apart, fetch every line of the object.
+   * Reads the lines of {@link KThreadDispatchState}, which a wake-up and a dispatch read nearly
+   * all of: one field from each of its three cache lines.
    */
   int warmUpFields() {
-    int x = priority + waitStatus + (int) earliestRunNs + (readyNext != null ? 1 : 0);
+    int x = (readyNext != null ? 1 : 0) + priority + waitStatus;
     if (kernelStackResident) {
       x++;
     }
     return x + state.ordinal();
+  }
+
+  /**
+   * Reads the line of this class's own fields that the thread reads first once it runs: its wait
+   * mode, APC state and CPU time.
+   */
+  int warmUpRunFields() {
+    return kernelApcPending ? waitMode + 1 : waitMode;
   }
 
   /**
