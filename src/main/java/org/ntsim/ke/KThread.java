@@ -15,6 +15,9 @@ import org.ntsim.hal.TimeCategory;
  * <p>Invariants: in READY it is in exactly one CPU's ready queue ({@code readyCpu}); in STANDBY it
  * is exactly one CPU's NextThread; in RUNNING exactly one CPU's CurrentThread; in WAITING its wait
  * blocks are on their objects' lists; a thread is signalled once it is TERMINATED.
+ *
+ * <p>Layout: the fields the dispatcher reads at every wake-up and dispatch are declared in
+ * {@link KThreadDispatchState}, so that they come first in the object; the rest are here.
  */
 public class KThread extends KThreadDispatchState implements Accountable {
   public static final int THREAD_WAIT_OBJECTS = 3;
