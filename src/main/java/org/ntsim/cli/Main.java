@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 /** The {@code ntsim} command: run a lab, open the debugger on it, list labs, run benchmarks. */
 @Command(name = "ntsim", mixinStandardHelpOptions = true, version = "ntsim 0.1",
     description = "An executable, deterministic model of the Windows NT kernel executive.",
-    subcommands = {Main.Run.class, Main.Kd.class, Main.ListLabs.class, Main.Bench.class})
+    subcommands = {Main.Run.class, Main.Kd.class, Main.ListLabs.class, Main.Bench.class,
+        FuzzCommand.class})
 public final class Main implements Runnable {
   @Override
   public void run() {

@@ -18,6 +18,14 @@ public final class MachineConfig {
   /** Keep every trace event in memory (for export); the digest is computed either way. */
   public boolean recordTrace = false;
   public CostModel cost = new CostModel();
+  /**
+   * For the fuzzer's own tests only, never set in a real run: a bug planted in one service, to
+   * prove that the fuzzer catches such a bug. {@value #PLANTED_QUERY_THROWS}: the query of a free
+   * region (NtQueryVirtualMemory, VirtualQuery) throws IllegalStateException out of the memory
+   * manager. Null for none.
+   */
+  public String plantedBug;
+  public static final String PLANTED_QUERY_THROWS = "query-throws";
 
   public MachineConfig validate() {
     if (cpus < 1 || cpus > 64) {
@@ -38,6 +46,9 @@ public final class MachineConfig {
     }
     if (sliceNs < 1_000 || sliceNs > clockIntervalNs) {
       throw new IllegalArgumentException("slice must be 1 us .. one clock interval");
+    }
+    if (plantedBug != null && !plantedBug.equals(PLANTED_QUERY_THROWS)) {
+      throw new IllegalArgumentException("no planted bug called " + plantedBug);
     }
     return this;
   }

@@ -37,6 +37,7 @@ public final class NtStatus {
   public static final int STATUS_INSUFFICIENT_RESOURCES = 0xC000009A;
 
   public static final int STATUS_GUARD_PAGE_VIOLATION = 0x80000001;
+  public static final int STATUS_DATATYPE_MISALIGNMENT = 0x80000002;
   public static final int STATUS_PARTIAL_COPY = 0x8000000D;
   public static final int STATUS_WAS_LOCKED = 0x40000019;
   public static final int STATUS_INVALID_INFO_CLASS = 0xC0000003;

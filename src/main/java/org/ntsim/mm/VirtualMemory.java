@@ -1,5 +1,6 @@
 package org.ntsim.mm;
 
+import org.ntsim.hal.MachineConfig;
 import org.ntsim.hal.Mmu;
 import org.ntsim.hal.X86Pte;
 import org.ntsim.ke.GuestException;
@@ -351,10 +352,10 @@ public final class VirtualMemory {
     }
     long base = baseAddress[0];
     long size = regionSize[0];
-    if (base < 0 || base > MmLayout.MM_HIGHEST_USER_ADDRESS) {
+    if (!UserRange.isUserAddress(base)) {
       return NtStatus.STATUS_INVALID_PARAMETER_2;
     }
-    if (size < 0 || base + size > USER_END) {
+    if (UserRange.passesUserSpace(base, size)) {
       return NtStatus.STATUS_INVALID_PARAMETER_3;
     }
     Attachment a = attach(as);
@@ -522,10 +523,10 @@ public final class VirtualMemory {
     }
     long base = baseAddress[0];
     long size = regionSize[0];
-    if (base < 0 || base > MmLayout.MM_HIGHEST_USER_ADDRESS) {
+    if (!UserRange.isUserAddress(base)) {
       return NtStatus.STATUS_INVALID_PARAMETER_2;
     }
-    if (size <= 0 || base + size > USER_END) {
+    if (size == 0 || UserRange.passesUserSpace(base, size)) {
       return NtStatus.STATUS_INVALID_PARAMETER_3;
     }
     long start = base & ~(PAGE - 1);
@@ -612,6 +613,10 @@ public final class VirtualMemory {
     try {
       Vad vad = as.vads.find(page >>> 12);
       if (vad == null) {
+        if (MachineConfig.PLANTED_QUERY_THROWS.equals(mm.machine.config.plantedBug)) {
+          throw new IllegalStateException("planted bug: query of a free region at "
+              + Long.toHexString(page));
+        }
         Vad next = as.vads.firstEndingAtOrAfter(page >>> 12);
         long limit = next != null ? next.startAddress() : USER_END;
         info.BaseAddress = page;
@@ -675,7 +680,7 @@ public final class VirtualMemory {
     }
     long base = baseAddress[0];
     long size = regionSize[0];
-    if (base < 0 || size <= 0 || base + size > USER_END) {
+    if (!UserRange.isUserAddress(base) || size == 0 || UserRange.passesUserSpace(base, size)) {
       return NtStatus.STATUS_INVALID_PARAMETER;
     }
     long start = base & ~(PAGE - 1);
@@ -741,7 +746,7 @@ public final class VirtualMemory {
     }
     long base = baseAddress[0];
     long size = regionSize[0];
-    if (base < 0 || size <= 0 || base + size > USER_END) {
+    if (!UserRange.isUserAddress(base) || size == 0 || UserRange.passesUserSpace(base, size)) {
       return NtStatus.STATUS_INVALID_PARAMETER;
     }
     long start = base & ~(PAGE - 1);
@@ -779,12 +784,15 @@ public final class VirtualMemory {
   public int copy(AddressSpace from, long fromVa, AddressSpace to, long toVa, long size,
       long[] copied, boolean callerIsSource) {
     copied[0] = 0;
+    // NtReadVirtualMemory's and NtWriteVirtualMemory's check for a user-mode caller, made
+    // before anything else, even for a size of zero.
+    long highest = MmLayout.MM_HIGHEST_USER_ADDRESS;
+    if (!UserRange.endsAtOrBelow(fromVa, size, highest)
+        || !UserRange.endsAtOrBelow(toVa, size, highest)) {
+      return NtStatus.STATUS_ACCESS_VIOLATION;
+    }
     if (size == 0) {
       return NtStatus.STATUS_SUCCESS;
-    }
-    if (size < 0 || fromVa < 0 || toVa < 0 || fromVa + size > MmLayout.MM_SYSTEM_RANGE_START
-        || toVa + size > MmLayout.MM_SYSTEM_RANGE_START) {
-      return NtStatus.STATUS_ACCESS_VIOLATION;
     }
     byte[] buffer = new byte[(int) Math.min(size, PAGE)];
     long done = 0;
@@ -828,16 +836,17 @@ public final class VirtualMemory {
    */
   public int getWriteWatch(AddressSpace as, int flags, long base, long size, long[] addresses,
       long[] count) {
-    if ((flags & ~WRITE_WATCH_FLAG_RESET) != 0) {
-      return NtStatus.STATUS_INVALID_PARAMETER_2;
+    int check = checkGetWriteWatch(flags, base, size);
+    if (check != NtStatus.STATUS_SUCCESS) {
+      return check;
     }
-    if (size <= 0 || base < 0 || base + size > USER_END) {
-      return NtStatus.STATUS_INVALID_PARAMETER;
+    if (size == 0) {
+      return NtStatus.STATUS_INVALID_PARAMETER_4;
     }
     Vad vad = as.vads.find(base >>> 12);
-    long end = roundUp(base + size, PAGE);
+    long end = UserRange.pageEnd(base, size);
     if (vad == null || !vad.writeWatch || end > vad.endAddress()) {
-      return NtStatus.STATUS_INVALID_PARAMETER;
+      return NtStatus.STATUS_INVALID_PARAMETER_1;
     }
     long capacity = Math.min(count[0], addresses == null ? 0 : addresses.length);
     long found = 0;
@@ -860,15 +869,41 @@ public final class VirtualMemory {
     return NtStatus.STATUS_SUCCESS;
   }
 
-  /** NtResetWriteWatch. */
+  /**
+   * The checks NtGetWriteWatch makes before it probes its pointers: the flags
+   * (STATUS_INVALID_PARAMETER_2), the base (above MM_HIGHEST_VAD_ADDRESS:
+   * STATUS_INVALID_PARAMETER_2) and the size (past MM_HIGHEST_VAD_ADDRESS:
+   * STATUS_INVALID_PARAMETER_3), numbered as NT numbers them.
+   */
+  public static int checkGetWriteWatch(int flags, long base, long size) {
+    if ((flags & ~WRITE_WATCH_FLAG_RESET) != 0) {
+      return NtStatus.STATUS_INVALID_PARAMETER_2;
+    }
+    if (base < 0 || base > UserRange.MM_HIGHEST_VAD_ADDRESS) {
+      return NtStatus.STATUS_INVALID_PARAMETER_2;
+    }
+    if (UserRange.passesVadSpace(base, size)) {
+      return NtStatus.STATUS_INVALID_PARAMETER_3;
+    }
+    return NtStatus.STATUS_SUCCESS;
+  }
+
+  /**
+   * NtResetWriteWatch: a base above MM_HIGHEST_VAD_ADDRESS is STATUS_INVALID_PARAMETER_2, a size
+   * of zero or past it STATUS_INVALID_PARAMETER_3, a range outside one write-watched region
+   * STATUS_INVALID_PARAMETER_1.
+   */
   public int resetWriteWatch(AddressSpace as, long base, long size) {
-    if (size <= 0 || base < 0 || base + size > USER_END) {
-      return NtStatus.STATUS_INVALID_PARAMETER;
+    if (base < 0 || base > UserRange.MM_HIGHEST_VAD_ADDRESS) {
+      return NtStatus.STATUS_INVALID_PARAMETER_2;
+    }
+    if (size == 0 || UserRange.passesVadSpace(base, size)) {
+      return NtStatus.STATUS_INVALID_PARAMETER_3;
     }
     Vad vad = as.vads.find(base >>> 12);
-    long end = roundUp(base + size, PAGE);
+    long end = UserRange.pageEnd(base, size);
     if (vad == null || !vad.writeWatch || end > vad.endAddress()) {
-      return NtStatus.STATUS_INVALID_PARAMETER;
+      return NtStatus.STATUS_INVALID_PARAMETER_1;
     }
     Attachment a = attach(as);
     int old = mm.lock();

@@ -1302,23 +1302,30 @@ public final class Ntdll {
 
   /**
    * NtGetWriteWatch: the pages of a MEM_WRITE_WATCH region written since the last reset.
-   * EntriesInUserAddressArray is in/out; Granularity receives the page size. No entries is
-   * STATUS_INVALID_PARAMETER; an array (or count, or granularity) the caller cannot write is
-   * STATUS_ACCESS_VIOLATION.
+   * EntriesInUserAddressArray is in/out; Granularity receives the page size. Checked in NT's
+   * order: flags, base and size ({@link org.ntsim.mm.VirtualMemory#checkGetWriteWatch}), the
+   * count (STATUS_ACCESS_VIOLATION if it cannot be read, STATUS_INVALID_PARAMETER_5 if zero),
+   * the array and the granularity (STATUS_ACCESS_VIOLATION), the handle, then the region.
    */
   public int NtGetWriteWatch(long ProcessHandle, int Flags, long BaseAddress, long RegionSize,
       long[] UserAddressArray, long[] EntriesInUserAddressArray, int[] Granularity) {
     enter();
     try {
-      if (bad(EntriesInUserAddressArray) || bad(Granularity)) {
+      int rangeCheck = org.ntsim.mm.VirtualMemory.checkGetWriteWatch(Flags, BaseAddress,
+          RegionSize);
+      if (rangeCheck != NtStatus.STATUS_SUCCESS) {
+        return rangeCheck;
+      }
+      if (bad(EntriesInUserAddressArray)) {
         return NtStatus.STATUS_ACCESS_VIOLATION;
       }
       long entries = EntriesInUserAddressArray[0];
       if (entries == 0) {
-        return NtStatus.STATUS_INVALID_PARAMETER;
+        return NtStatus.STATUS_INVALID_PARAMETER_5;
       }
       // The array is probed for all the entries it claims before any page is looked at.
-      if (UserAddressArray == null || entries < 0 || UserAddressArray.length < entries) {
+      if (UserAddressArray == null || entries < 0 || UserAddressArray.length < entries
+          || bad(Granularity)) {
         return NtStatus.STATUS_ACCESS_VIOLATION;
       }
       Space s = space(ProcessHandle, org.ntsim.ps.PsConstants.PROCESS_VM_OPERATION);

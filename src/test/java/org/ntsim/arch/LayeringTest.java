@@ -11,7 +11,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * DESIGN.md section 1: imports point down only, {@code cli, kd, labs, bench -> win32 -> io, cc,
+ * DESIGN.md section 1: imports point down only, {@code cli, kd, labs, bench, fuzz -> win32 -> io, cc,
  * mm, ps, ob, se, ex -> ke -> hal}, and {@code trace} is used by every layer and uses none.
  * A layer may use any layer below it, not only the next one; packages of one layer may use each
  * other. Layers whose packages do not exist yet are allowed to be empty.
@@ -32,7 +32,7 @@ class LayeringTest {
       .consideringOnlyDependenciesInLayers()
       .withOptionalLayers(true)
       .layer("Tools").definedBy("org.ntsim.cli..", "org.ntsim.kd..", "org.ntsim.labs..",
-          "org.ntsim.bench..")
+          "org.ntsim.bench..", "org.ntsim.fuzz..")
       .layer("Win32").definedBy("org.ntsim.win32..")
       .layer("Executive").definedBy("org.ntsim.io..", "org.ntsim.cc..", "org.ntsim.mm..",
           "org.ntsim.ps..", "org.ntsim.ob..", "org.ntsim.se..", "org.ntsim.ex..")

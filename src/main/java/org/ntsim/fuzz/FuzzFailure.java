@@ -1,0 +1,35 @@
+package org.ntsim.fuzz;
+
+/**
+ * What a fuzz run found: the seed, the number of the call that failed (or the last call made
+ * before the failure showed), the call with its arguments, what went wrong, and the command that
+ * replays the run up to that call.
+ */
+public record FuzzFailure(long seed, long callNumber, Kind kind, String call, String detail,
+    String recentCalls) {
+  /** What went wrong. */
+  public enum Kind {
+    /** An exception other than a guest's left a call (ntsim's own code threw). */
+    HOST_EXCEPTION,
+    /** A user-mode call, or what it set in motion, stopped the machine with a bug check. */
+    BUG_CHECK,
+    /** A verifier found a broken invariant after a call. */
+    VERIFIER,
+    /** A call did not return in host time (reported by a watchdog). */
+    HANG,
+    /** The fuzz processes did not all end after they were terminated. */
+    LIVENESS
+  }
+
+  /** The command that runs the same seed up to the failing call. */
+  public String replay() {
+    return "./ntsim fuzz --seed " + seed + " --calls " + callNumber;
+  }
+
+  @Override
+  public String toString() {
+    return "fuzz failure (" + kind + ") at call " + callNumber + " of seed " + seed + ": " + call
+        + "\n  " + detail.replace("\n", "\n  ") + "\n  replay: " + replay()
+        + (recentCalls.isEmpty() ? "" : "\n  calls before it:\n" + recentCalls);
+  }
+}
