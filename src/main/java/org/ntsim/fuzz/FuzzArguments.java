@@ -73,7 +73,7 @@ final class FuzzArguments {
   private final FuzzWorld world;
   private final int[] knownInts;
   private final java.util.TreeMap<String, Integer> namedInts;
-  private final java.util.Map<String, int[]> familyByHint = new java.util.HashMap<>(); // lookups only
+  private final java.util.Map<String, int[]> familyByHint = new java.util.TreeMap<>();
 
   FuzzArguments(FuzzWorld world, java.util.TreeMap<String, Integer> namedInts) {
     this.world = world;
@@ -137,6 +137,15 @@ final class FuzzArguments {
         case 1 -> new int[0];
         case 2 -> new int[] {intValue(hint, thread), intValue(hint, thread)};
         default -> new int[] {intValue(hint, thread)};
+      };
+    }
+    if (type == byte[].class) {
+      return switch (r.nextInt(6)) {
+        case 0 -> null;
+        case 1 -> new byte[0];
+        case 2 -> new byte[0x1000];
+        case 3 -> new byte[0x11000];
+        default -> new byte[1 + r.nextInt(64)];
       };
     }
     if (type == boolean[].class) {

@@ -9,8 +9,9 @@ import java.util.Set;
 import org.ntsim.hal.Prng;
 
 /**
- * The calls a guest can make: every public instance method of the guest facades, found by
- * reflection, so that a call added to Kernel32 or Ntdll is fuzzed as soon as it exists. The list
+ * The calls a guest can make: every public instance method of the guest facades (Kernel32,
+ * Ntdll, and GuestContext with its memory accesses and compute), found by reflection, so that a
+ * call added to one of them is fuzzed as soon as it exists. The list
  * is sorted by signature (reflection's own order is unspecified), so a seed picks the same calls
  * on every JVM.
  *
@@ -18,7 +19,7 @@ import org.ntsim.hal.Prng;
  * they are fuzzed, but a thread should live long enough to build up handles and regions.
  */
 final class FuzzCatalog {
-  /** One facade method; {@code facade} is 0 for Kernel32 and 1 for Ntdll. */
+  /** One facade method; {@code facade} is 0 for Kernel32, 1 for Ntdll, 2 for GuestContext. */
   record Call(int facade, Method method, String signature) {
     String name() {
       return method.getName();

@@ -9,7 +9,8 @@ final class FuzzFormat {
 
   /** {@code Kernel32.VirtualFree(lpAddress=0x7ffe0000, dwSize=0x7fffffffffffffff, ...)}. */
   static String call(FuzzCatalog.Call call, Object[] args) {
-    StringBuilder s = new StringBuilder(call.facade() == 0 ? "Kernel32." : "Ntdll.")
+    StringBuilder s = new StringBuilder(call.signature().substring(0,
+        call.signature().indexOf('.') + 1))
         .append(call.name()).append('(');
     var params = call.method().getParameters();
     for (int i = 0; i < args.length; i++) {
@@ -41,6 +42,9 @@ final class FuzzFormat {
     }
     if (v instanceof long[] a) {
       return a.length > 4 ? "long[" + a.length + "]" : hexes(a);
+    }
+    if (v instanceof byte[] a) {
+      return "byte[" + a.length + "]";
     }
     if (v instanceof int[] a) {
       return "int[" + a.length + "]";

@@ -8,6 +8,8 @@ import org.ntsim.ps.EProcess;
 final class FuzzProcess {
   final int index;
   final EProcess process;
+  /** The context its main got: the third facade, GuestContext, is called through it. */
+  org.ntsim.win32.GuestContext ctx;
   /** Handles its calls returned, in the order they came (closed ones stay: they are fuzz too). */
   final List<Long> handles = new ArrayList<>();
   /** Base addresses of regions its calls allocated. */

@@ -2,7 +2,7 @@ package org.ntsim.fuzz;
 
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ntsim.hal.Prng;
@@ -11,6 +11,7 @@ import org.ntsim.ke.GuestException;
 import org.ntsim.ke.ThreadExitSignal;
 import org.ntsim.ps.EProcess;
 import org.ntsim.ps.EThread;
+import org.ntsim.win32.GuestContext;
 import org.ntsim.win32.Kernel32;
 import org.ntsim.win32.Ntdll;
 import org.ntsim.win32.Ntos;
@@ -50,7 +51,7 @@ final class FuzzWorld {
 
   final List<FuzzProcess> processes = new ArrayList<>();
   final List<FuzzThread> threads = new ArrayList<>();
-  private final Map<EThread, FuzzThread> byThread = new IdentityHashMap<>(); // looked up, never iterated
+  private final Map<EThread, FuzzThread> byThread = new LinkedHashMap<>(); // EThreads compare by identity
   /** Process and thread ids of the supervisor, which fuzz calls must not name. */
   final List<Long> protectedIds = new ArrayList<>();
   private final Prng threadSeeds;
@@ -66,7 +67,7 @@ final class FuzzWorld {
     this.seed = seed;
     this.callLimit = callLimit;
     this.verifyEvery = verifyEvery;
-    this.catalog = new FuzzCatalog(Kernel32.class, Ntdll.class);
+    this.catalog = new FuzzCatalog(Kernel32.class, Ntdll.class, GuestContext.class);
     this.arguments = new FuzzArguments(this, FuzzArguments.constantsOf(Kernel32.class,
         Ntdll.class, org.ntsim.ob.ObjectAttributes.class, org.ntsim.ps.PsConstants.class,
         org.ntsim.ob.ObjectManager.class, org.ntsim.mm.VirtualMemory.class));
@@ -128,7 +129,8 @@ final class FuzzWorld {
     t.depth++;
     Object result;
     try {
-      result = call.method().invoke(facades[call.facade()], args);
+      Object target = call.facade() < facades.length ? facades[call.facade()] : t.process.ctx;
+      result = call.method().invoke(target, args);
     } catch (InvocationTargetException e) {
       result = null;
       allowOnly(e.getCause(), c);

@@ -41,7 +41,7 @@ public final class NativeCallFuzzer {
 
   /** What one seed's run did: the calls made, and the first failure (null when none). */
   public record Result(long seed, long calls, long processesStarted, long simulatedNs,
-      FuzzFailure failure) {}
+      String digest, FuzzFailure failure) {}
 
   private final long seed;
   private final long callLimit;
@@ -134,7 +134,8 @@ public final class NativeCallFuzzer {
       if (w.failure == null) {
         finalSweep(w);
       }
-      return new Result(seed, w.calls, processesStarted, os.machine.nowNs(), w.failure);
+      return new Result(seed, w.calls, processesStarted, os.machine.nowNs(),
+          os.machine.tracer.digestHex(), w.failure);
     } finally {
       os.shutdown();
     }
@@ -200,6 +201,7 @@ public final class NativeCallFuzzer {
       int index = (int) processesStarted++;
       FuzzProcess[] slot = new FuzzProcess[1];
       EProcess p = os.launch("fuzz" + index + ".exe", (GuestContext ctx) -> {
+        slot[0].ctx = ctx;
         FuzzThread main = w.enroll(slot[0]);
         for (int i = 1; i < threadsPerProcess; i++) {
           ctx.kernel32().CreateThread(null, 0, param -> {

@@ -50,6 +50,9 @@ public final class CostModel {
 
   /** Nanoseconds for {@code instructions} guest instructions, rounded up. */
   public long instructionsToNs(long instructions) {
+    if (instructionPs > 0 && instructions > (Long.MAX_VALUE - 999) / instructionPs) {
+      return Long.MAX_VALUE / 1000; // saturated: centuries of CPU time, never a wrapped product
+    }
     return (instructions * instructionPs + 999) / 1000;
   }
 

@@ -368,11 +368,17 @@ public final class Kernel implements CpuDriver {
       spendAtRaisedIrql(ns);
       return;
     }
-    spendOnThread(machine.activeCpu(), ns);
+    spendOnThread(machine.activeCpu(), ns, null);
   }
 
-  /** {@link #spend(long)} on a thread's coroutine, running on {@code cpu}. */
-  private void spendOnThread(Cpu cpu, long ns) {
+  /**
+   * {@link #spend(long)} on a thread's coroutine, running on {@code cpu}. {@code computing} is
+   * the thread when it computes in user mode: a termination requested meanwhile (the exit APC,
+   * delivered at the APC interrupt the loop raises between slices) ends it at once, as in NT,
+   * instead of after the computation. Each pass spends at least one slice or yields, so the loop
+   * ends after at most {@code ns} divided by the slice passes, plus one.
+   */
+  private void spendOnThread(Cpu cpu, long ns, KThread computing) {
     if (cpu.runsClear(ns)) {
       cpu.advance(ns);
       return;
@@ -390,6 +396,9 @@ public final class Kernel implements CpuDriver {
       cpu = machine.activeCpu();
       if (ns <= 0) {
         return;
+      }
+      if (computing != null && computing.terminationRequested) {
+        throw new ThreadExitSignal();
       }
     }
   }
@@ -499,7 +508,7 @@ public final class Kernel implements CpuDriver {
     self.inKernel = true;
     Cpu cpu = machine.activeCpu();
     cpu.setCategory(TimeCategory.KERNEL);
-    spendOnThread(cpu, cost.systemCallNs);
+    spendOnThread(cpu, cost.systemCallNs, null);
   }
 
   /**
@@ -539,7 +548,7 @@ public final class Kernel implements CpuDriver {
     if (self.terminationRequested) {
       throw new ThreadExitSignal();
     }
-    spendOnThread(machine.activeCpu(), cost.instructionsToNs(instructions));
+    spendOnThread(machine.activeCpu(), cost.instructionsToNs(instructions), self);
     if (self.terminationRequested) {
       throw new ThreadExitSignal();
     }

@@ -794,6 +794,13 @@ public final class VirtualMemory {
     if (size == 0) {
       return NtStatus.STATUS_SUCCESS;
     }
+    // MmCopyVirtualMemory probes both buffers under its exception handler before it copies.
+    try {
+      Probe.forRead(fromVa, size, 1);
+      Probe.forWrite(toVa, size, 1);
+    } catch (GuestException e) {
+      return e.status();
+    }
     byte[] buffer = new byte[(int) Math.min(size, PAGE)];
     long done = 0;
     while (done < size) {

@@ -363,4 +363,40 @@ class Kernel32ThreadTest {
 
     assertThat(tookNs[0]).isLessThan(100_000);
   }
+
+  /**
+   * TerminateThread on a thread that computes in user mode: the exit APC reaches it at its next
+   * interrupt (NT's APC interrupt), so it ends within a slice of the call, not when its
+   * computation would have finished (here, after about 300 simulated seconds).
+   */
+  @Test
+  void aThreadComputingInUserModeEndsSoonAfterTerminateThread() {
+    long[] terminatedAtNs = new long[1];
+    long[] endedAtNs = new long[1];
+    EProcess process = run(ctx -> {
+      Kernel32 k32 = ctx.kernel32();
+      long h = k32.CreateThread(null, 0, p -> {
+        ctx.compute(1_000_000_000_000L);
+        return 1;
+      }, 0, 0, null);
+      k32.Sleep(10);
+      terminatedAtNs[0] = ctx.nowNs();
+      k32.TerminateThread(h, 0x77);
+      k32.WaitForSingleObject(h, Kernel32.INFINITE);
+      endedAtNs[0] = ctx.nowNs();
+      int[] code = new int[1];
+      k32.GetExitCodeThread(h, code);
+      return code[0];
+    });
+
+    assertThat(endedAtNs[0] - terminatedAtNs[0]).isLessThan(1 * MS);
+    assertThat(process.exitStatus()).as("the thread's exit code").isEqualTo(0x77);
+  }
+
+  @Test
+  void anInstructionCountThatOverflowsTheCostModelSaturatesInsteadOfWrapping() {
+    org.ntsim.hal.CostModel cost = new org.ntsim.hal.CostModel();
+    assertThat(cost.instructionsToNs(Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE / 1000);
+    assertThat(cost.instructionsToNs(0x5b865a796adec5fL)).isPositive();
+  }
 }
