@@ -48,7 +48,22 @@ final class FuzzCommand implements Callable<Integer> {
       System.err.println("ntsim fuzz: --seeds, --calls and --verify-every must be at least 1");
       return 2;
     }
-    long hangNs = MachineConfig.parseDurationNs(hang);
+    long hangNs;
+    try {
+      hangNs = MachineConfig.parseDurationNs(hang);
+    } catch (RuntimeException e) {
+      hangNs = -1;
+    }
+    if (hangNs <= 0) {
+      System.err.println("ntsim fuzz: --hang takes a positive duration such as 30s or 500ms,"
+          + " not '" + hang + "'");
+      return 2;
+    }
+    if (!backend.equals("continuation") && !backend.equals("threads")) {
+      System.err.println("ntsim fuzz: unknown backend '" + backend
+          + "' (use continuation or threads)");
+      return 2;
+    }
     long totalCalls = 0;
     long started = System.nanoTime();
     for (long s = seed; s < seed + seeds; s++) {
@@ -98,7 +113,7 @@ final class FuzzCommand implements Callable<Integer> {
             lastCalls = calls;
             since = now;
           } else if (now - since > hangNs) {
-            FuzzFailure f = new FuzzFailure(seed, calls, FuzzFailure.Kind.HANG,
+            FuzzFailure f = new FuzzFailure(seed, calls, calls, FuzzFailure.Kind.HANG,
                 String.valueOf(fuzzer.current()), String.format(
                     "no call has returned for %.1f s of host time", (now - since) / 1e9), "");
             System.out.println(f);

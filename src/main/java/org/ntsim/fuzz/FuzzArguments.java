@@ -34,11 +34,12 @@ final class FuzzArguments {
       0x7FFF0000L, 0x7FFFFFFFL, 0x80000000L, 0xFFFFF000L, 0xFFFFFFFFL, 0x100000000L, -1L, -4096L,
       Long.MIN_VALUE, Long.MAX_VALUE, Long.MAX_VALUE - 0xFFE, 1L << 62, 1L << 63 >>> 1};
   private static final long[] EDGE_TIMES = {
-      0, -1, 1, -10_000, -100_000, -1_000_000, 10_000, Long.MIN_VALUE, Long.MAX_VALUE,
-      Long.MIN_VALUE + 1};
+      0, -1, 1, -10_000, -10_000, -20_000, -50_000, -100_000, 0, -1, -1_000_000, 10_000,
+      Long.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE + 1};
   private static final int[] EDGE_INTS = {
       0, 1, -1, 2, 3, 4, 15, 16, 31, 32, 63, 64, 65, 0x7FFFFFFF, 0x80000000, 0xFFFF, 0x10000};
-  private static final int[] TIMEOUTS_MS = {0, 0, 1, 10, 50, -1, 0x7FFFFFFF};
+  /** Mostly short: a call that blocks for good costs its thread (the supervisor ends it). */
+  private static final int[] TIMEOUTS_MS = {0, 0, 0, 0, 1, 1, 2, 5, 10, 0, 1, -1, 0x7FFFFFFF};
   private static final String[] NAMES = {
       "fuzz0", "fuzz1", "fuzz2", "Global\\fuzz0", "Local\\fuzz1", "Session\\1\\fuzz2",
       "\\BaseNamedObjects\\fuzz0", "\\BaseNamedObjects", "\\", "\\ObjectTypes",
@@ -128,6 +129,23 @@ final class FuzzArguments {
     if (type == boolean.class) {
       return r.nextBoolean();
     }
+    if (type == byte.class) {
+      return (byte) r.nextLong();
+    }
+    if (type == short.class) {
+      return (short) r.nextLong();
+    }
+    if (type == char.class) {
+      return (char) r.nextLong();
+    }
+    if (type == double.class || type == float.class) {
+      double d = switch (r.nextInt(4)) {
+        case 0 -> Double.NaN;
+        case 1 -> r.nextBoolean() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+        default -> (double) r.nextLong();
+      };
+      return type == float.class ? (Object) (float) d : (Object) d;
+    }
     if (type == long[].class) {
       return longArray(hint, thread);
     }
@@ -182,6 +200,9 @@ final class FuzzArguments {
     }
     if (hint.contains("size") || hint.contains("length") || hint.contains("count")) {
       return size(thread.prng);
+    }
+    if (hint.contains("instruction")) {
+      return thread.prng.nextInt(10) == 0 ? thread.prng.nextLong() : thread.prng.nextInt(100_000);
     }
     if (hint.contains("time") || hint.contains("interval") || hint.contains("due")) {
       return EDGE_TIMES[thread.prng.nextInt(EDGE_TIMES.length)];

@@ -3,10 +3,11 @@ package org.ntsim.fuzz;
 /**
  * What a fuzz run found: the seed, the number of the call that failed (or the last call made
  * before the failure showed), the call with its arguments, what went wrong, and the command that
- * replays the run up to that call.
+ * replays the run up to that point: {@code --calls} is the failing call's number, or one more than
+ * the calls made when the failure came between calls (a bug check in a DPC, say).
  */
-public record FuzzFailure(long seed, long callNumber, Kind kind, String call, String detail,
-    String recentCalls) {
+public record FuzzFailure(long seed, long callNumber, long replayCalls, Kind kind, String call,
+    String detail, String recentCalls) {
   /** What went wrong. */
   public enum Kind {
     /** An exception other than a guest's left a call (ntsim's own code threw). */
@@ -17,13 +18,15 @@ public record FuzzFailure(long seed, long callNumber, Kind kind, String call, St
     VERIFIER,
     /** A call did not return in host time (reported by a watchdog). */
     HANG,
-    /** The fuzz processes did not all end after they were terminated. */
-    LIVENESS
+    /** The fuzz processes did not all end after they were terminated, or calls stopped. */
+    LIVENESS,
+    /** Something the fuzz processes made outlived them. */
+    LEAK
   }
 
   /** The command that runs the same seed up to the failing call. */
   public String replay() {
-    return "./ntsim fuzz --seed " + seed + " --calls " + callNumber;
+    return "./ntsim fuzz --seed " + seed + " --calls " + replayCalls;
   }
 
   @Override

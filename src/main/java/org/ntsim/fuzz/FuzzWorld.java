@@ -196,12 +196,26 @@ final class FuzzWorld {
 
   // ------------------------------------------------------------------ failures
 
+  /** A failure in call {@code c}, which a run of {@code c.number()} calls replays. */
   void fail(FuzzFailure.Kind kind, CallInProgress c, String detail) {
+    record(kind, c, c.number(), detail);
+  }
+
+  /**
+   * A failure seen between calls (in the harness, a DPC, a system thread): the call shown is the
+   * latest one begun, and the replay runs until the next call would begin; once the calls are
+   * done (the teardown), the same number of calls replays it.
+   */
+  void failBetweenCalls(FuzzFailure.Kind kind, String detail) {
+    record(kind, current, stopping ? calls : calls + 1, detail);
+  }
+
+  private void record(FuzzFailure.Kind kind, CallInProgress c, long replayCalls, String detail) {
     if (failure != null) {
       return;
     }
-    failure = new FuzzFailure(seed, c != null ? c.number() : calls,
-        kind, c != null ? c.toString() : "(no call in progress)", detail, recentCalls(c));
+    failure = new FuzzFailure(seed, c != null ? c.number() : calls, replayCalls, kind,
+        c != null ? c.toString() : "(no call made yet)", detail, recentCalls(c));
     os.machine.stop("fuzz failure: " + kind);
   }
 

@@ -2,6 +2,7 @@ package org.ntsim.fuzz;
 
 import org.ntsim.hal.MachineConfig;
 import org.ntsim.hal.Prng;
+import org.ntsim.ke.BugCheckException;
 import org.ntsim.ps.EProcess;
 import org.ntsim.ps.PsConstants;
 import org.ntsim.win32.GuestContext;
@@ -100,19 +101,19 @@ public final class NativeCallFuzzer {
     FuzzWorld w = new FuzzWorld(os, seed, callLimit, verifyEvery);
     world = w;
     try {
-      os.launch("fuzz-supervisor.exe", PsConstants.REALTIME_PRIORITY_CLASS,
+      EProcess supervisor = os.launch("fuzz-supervisor.exe", PsConstants.REALTIME_PRIORITY_CLASS,
           ctx -> supervise(w, ctx));
       os.runFor(STEP_NS); // the supervisor's ids are known before any fuzz call is made
       long lastCalls = -1;
       long lastProgressNs = 0;
       while (w.running() && !os.machine.stopped()) {
-        keepProcessesRunning(w, os);
-        step(w, os);
+        guarded(w, os, () -> keepProcessesRunning(w, os));
+        guarded(w, os, () -> os.runFor(STEP_NS));
         if (w.calls != lastCalls) {
           lastCalls = w.calls;
           lastProgressNs = os.machine.nowNs();
         } else if (os.machine.nowNs() - lastProgressNs > STALL_NS) {
-          w.fail(FuzzFailure.Kind.LIVENESS, w.current, "no fuzz call for "
+          w.failBetweenCalls(FuzzFailure.Kind.LIVENESS, "no fuzz call for "
               + STALL_NS / 1_000_000 + " ms of simulated time:" + survivors(w, os));
         }
       }
@@ -123,16 +124,16 @@ public final class NativeCallFuzzer {
         step(w, os);
       }
       if (w.failure == null && !os.machine.stopped() && !allEnded(w)) {
-        w.fail(FuzzFailure.Kind.LIVENESS, null,
-            "fuzz processes still running " + TEARDOWN_LIMIT_NS / 1_000_000 + " ms after they"
-                + " were terminated:" + survivors(w, os));
+        w.failBetweenCalls(FuzzFailure.Kind.LIVENESS, "fuzz processes still running "
+            + TEARDOWN_LIMIT_NS / 1_000_000 + " ms after they were terminated:"
+            + survivors(w, os));
       }
       if (w.failure == null && os.machine.stopped() && os.kernel.bugCheck() == null) {
-        w.fail(FuzzFailure.Kind.HOST_EXCEPTION, w.current,
+        w.failBetweenCalls(FuzzFailure.Kind.HOST_EXCEPTION,
             "the machine stopped: " + os.machine.stopReason());
       }
       if (w.failure == null) {
-        finalSweep(w);
+        finalSweep(w, os, supervisor);
       }
       return new Result(seed, w.calls, processesStarted, os.machine.nowNs(),
           os.machine.tracer.digestHex(), w.failure);
@@ -141,23 +142,73 @@ public final class NativeCallFuzzer {
     }
   }
 
-  private void step(FuzzWorld w, Ntos os) {
+  private static void step(FuzzWorld w, Ntos os) {
+    guarded(w, os, () -> os.runFor(STEP_NS));
+  }
+
+  /**
+   * Runs a step of the harness (the machine, or starting a process as a session manager would),
+   * turning whatever leaves it into a failure: an exception of ntsim's, or a bug check.
+   */
+  private static void guarded(FuzzWorld w, Ntos os, Runnable step) {
     try {
-      os.runFor(STEP_NS);
+      step.run();
+    } catch (BugCheckException e) {
+      // recorded by the kernel; reported below
     } catch (RuntimeException | Error e) {
-      w.fail(FuzzFailure.Kind.HOST_EXCEPTION, w.current, FuzzFormat.exception(e));
+      w.failBetweenCalls(FuzzFailure.Kind.HOST_EXCEPTION, FuzzFormat.exception(e));
     }
     if (os.kernel.bugCheck() != null) {
-      w.fail(FuzzFailure.Kind.BUG_CHECK, w.current, os.kernel.bugCheck().stopLine() + "\n"
-          + os.kernel.bugCheck().detail());
+      w.failBetweenCalls(FuzzFailure.Kind.BUG_CHECK, os.kernel.bugCheck().stopLine() + "\n"
+          + os.kernel.bugCheck().detail() + "\n" + debugger(os, "!vm"));
     }
   }
 
-  private void finalSweep(FuzzWorld w) {
+  /** What the kd console prints for {@code command} on the stopped machine. */
+  private static String debugger(Ntos os, String command) {
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out = new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8);
+    out.println("kd> " + command);
+    new org.ntsim.kd.KdConsole(os, out, () -> true, 0).execute(command);
+    return buf.toString(java.nio.charset.StandardCharsets.UTF_8).stripTrailing();
+  }
+
+  /**
+   * After the teardown: the harness drops its references, and then nothing the fuzz made may be
+   * left: no process but System (a process object outlives its threads only while something
+   * refers to it), and every invariant holds.
+   */
+  private void finalSweep(FuzzWorld w, Ntos os, EProcess supervisor) {
+    guarded(w, os, () -> {
+      for (int i = 0; i < 100 && !ended(supervisor); i++) {
+        os.runFor(STEP_NS); // the supervisor sees the end at its next pass
+      }
+      for (FuzzProcess p : w.processes) {
+        os.ob.dereference(p.process.header());
+      }
+      w.processes.clear();
+      os.ob.dereference(supervisor.header());
+      os.runFor(STEP_NS);
+    });
+    if (w.failure != null) {
+      return;
+    }
+    StringBuilder left = new StringBuilder();
+    for (EProcess p : os.ps.activeProcesses()) {
+      if (p != os.ps.systemProcess()) {
+        left.append(String.format("%n%s pid %d: %d references, %d handles", p.imageName(),
+            p.pid(), p.header().pointerCount(), p.header().handleCount()));
+      }
+    }
+    if (!left.isEmpty()) {
+      w.failBetweenCalls(FuzzFailure.Kind.LEAK, "processes left after every fuzz process ended"
+          + " and the harness let go of them:" + left);
+      return;
+    }
     try {
       w.verifyAll();
     } catch (RuntimeException e) {
-      w.fail(FuzzFailure.Kind.VERIFIER, w.current, FuzzFormat.exception(e));
+      w.failBetweenCalls(FuzzFailure.Kind.VERIFIER, FuzzFormat.exception(e));
     }
   }
 
@@ -195,7 +246,13 @@ public final class NativeCallFuzzer {
 
   /** Starts fuzz processes until {@link #processCount} are alive. */
   private void keepProcessesRunning(FuzzWorld w, Ntos os) {
-    w.processes.removeIf(p -> ended(p.process));
+    w.processes.removeIf(p -> {
+      if (!ended(p.process)) {
+        return false;
+      }
+      os.ob.dereference(p.process.header()); // the reference launch() left to the harness
+      return true;
+    });
     w.pruneThreads();
     while (w.processes.size() < processCount) {
       int index = (int) processesStarted++;
