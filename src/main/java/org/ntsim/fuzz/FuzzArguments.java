@@ -103,14 +103,106 @@ final class FuzzArguments {
     });
   }
 
-  /** One value for each parameter of {@code call}, for {@code thread} to pass. */
+  /**
+   * One value for each parameter of {@code call}, for {@code thread} to pass. A call is hostile
+   * in some of its arguments only: the rest are what a well-behaved program passes, so that
+   * calls get past their first check, make regions and objects, and hand them to later calls.
+   * Each argument is hostile with a probability drawn per call: none, a tenth, a third, or all.
+   */
   Object[] arguments(FuzzCatalog.Call call, FuzzThread thread) {
     Parameter[] params = call.method().getParameters();
     Object[] args = new Object[params.length];
+    int hostileTenths = HOSTILITY[thread.prng.nextInt(HOSTILITY.length)];
     for (int i = 0; i < params.length; i++) {
-      args[i] = value(params[i].getType(), hint(params[i]), thread, 0);
+      boolean hostile = thread.prng.nextInt(10) < hostileTenths;
+      args[i] = hostile ? value(params[i].getType(), hint(params[i]), thread, 0)
+          : sane(params[i].getType(), hint(params[i]), thread);
     }
     return args;
+  }
+
+  private static final int[] HOSTILITY = {0, 0, 1, 3, 10};
+  /** What well-behaved programs pass as an allocation type. */
+  private static final int[] ALLOCATION_TYPES = {0x3000, 0x3000, 0x2000, 0x1000, 0x202000,
+      0x80000, 0x103000};
+  private static final int[] PROTECTIONS = {0x04, 0x04, 0x02, 0x01, 0x40, 0x104, 0x20};
+
+  /** A value a well-behaved program might pass for this parameter. */
+  Object sane(Class<?> type, String hint, FuzzThread thread) {
+    Prng r = thread.prng;
+    if (type == long.class) {
+      if (isHandle(hint)) {
+        List<Long> own = thread.process.handles;
+        return own.isEmpty() || r.nextInt(5) == 0 ? (r.nextBoolean() ? -1L : -2L)
+            : own.get(r.nextInt(own.size()));
+      }
+      if (hint.contains("address") || hint.contains("buffer") || hint.endsWith("base")) {
+        List<Long> regions = thread.process.addresses;
+        if (regions.isEmpty() || r.nextInt(6) == 0) {
+          return 0L;
+        }
+        return regions.get(r.nextInt(regions.size())) + 0x1000L * r.nextInt(4)
+            + (r.nextInt(4) == 0 ? r.nextInt(0x1000) : 0);
+      }
+      if (hint.contains("size") || hint.contains("length") || hint.contains("count")) {
+        return 0x1000L * (1 + r.nextInt(16)) - (r.nextInt(4) == 0 ? r.nextInt(0x1000) : 0);
+      }
+      if (hint.contains("time") || hint.contains("interval") || hint.contains("due")) {
+        return -10_000L * r.nextInt(5);
+      }
+      return (long) r.nextInt(64);
+    }
+    if (type == int.class) {
+      if (hint.contains("allocationtype")) {
+        return ALLOCATION_TYPES[r.nextInt(ALLOCATION_TYPES.length)];
+      }
+      if (hint.contains("protect")) {
+        return PROTECTIONS[r.nextInt(PROTECTIONS.length)];
+      }
+      if (hint.contains("millisecond") || hint.contains("timeout")) {
+        return r.nextInt(3);
+      }
+      if (hint.endsWith("id")) {
+        return world.anyId(r);
+      }
+      if (hint.contains("priority") && !hint.contains("class")) {
+        return r.nextInt(5) - 2;
+      }
+      int[] family = family(hint);
+      if (family.length > 0 && r.nextInt(4) != 0) {
+        return family[r.nextInt(family.length)];
+      }
+      return r.nextInt(5);
+    }
+    if (type == long[].class) {
+      int n = hint.contains("handles") ? 1 + r.nextInt(4) : 1;
+      long[] a = new long[n];
+      for (int i = 0; i < n; i++) {
+        a[i] = (long) sane(long.class, hint.contains("handles") ? "handle" : hint, thread);
+      }
+      return a;
+    }
+    if (type == int[].class) {
+      return new int[1];
+    }
+    if (type == boolean[].class) {
+      return new boolean[1];
+    }
+    if (type == byte[].class) {
+      return new byte[r.nextBoolean() ? 64 : 0x1000];
+    }
+    if (type == String.class) {
+      return r.nextInt(3) == 0 ? null : NAMES[r.nextInt(3)];
+    }
+    if (type == org.ntsim.ob.ObjectAttributes.class) {
+      String name = r.nextInt(3) == 0 ? null : "\\BaseNamedObjects\\" + NAMES[r.nextInt(3)];
+      int[] attributes = {0, 0, 0x80, 0x40, 0x2};
+      return new org.ntsim.ob.ObjectAttributes(0, name, attributes[r.nextInt(attributes.length)]);
+    }
+    if (type == Object.class) {
+      return null;
+    }
+    return value(type, hint, thread, 0);
   }
 
   /** The parameter's name in lower case, or "" when the class file does not have it. */

@@ -22,6 +22,7 @@ final class FuzzChecks {
   /** After a call: the memory manager's sweep runs only if a page or PTE changed since the last. */
   void afterCall() {
     os.kernel.verify();
+    os.mm.verify();
     objects();
   }
 

@@ -99,6 +99,16 @@ public final class AddressSpace {
     return deleted;
   }
 
+  /**
+   * NT's PS_PROCESS_FLAGS_VM_DELETED: the process's last thread has gone and its user half has
+   * been torn down (MmCleanProcessAddressSpace). The virtual-memory services refuse such a
+   * process with STATUS_PROCESS_IS_TERMINATING, so that nothing is mapped or charged to an
+   * address space nobody will tear down again.
+   */
+  public boolean isVmDeleted() {
+    return cleaned;
+  }
+
   void charge(long pages) {
     commitCharge += pages;
     if (commitCharge > peakCommitCharge) {

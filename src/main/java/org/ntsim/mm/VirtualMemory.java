@@ -142,10 +142,12 @@ public final class VirtualMemory {
     boolean commit = (allocationType & MEM_COMMIT) != 0;
     Attachment a = attach(as);
     int old = mm.lock();
-    long pages;
+    long pages = 1;
     int status;
     try {
-      if (reserve) {
+      if (as.isVmDeleted()) {
+        status = NtStatus.STATUS_PROCESS_IS_TERMINATING; // its last thread left meanwhile
+      } else if (reserve) {
         status = reserve(as, baseAddress, zeroBits, regionSize, allocationType, protection, commit);
         pages = commit ? regionSize[0] / PAGE : 1;
       } else {

@@ -1080,7 +1080,7 @@ public final class Ntdll {
       return new Space(ref.status(), null, null);
     }
     EProcess p = ref.body();
-    if (p.addressSpace() == null || p.addressSpace().isDeleted()) {
+    if (p.addressSpace() == null || p.addressSpace().isVmDeleted()) {
       ntos.ob.dereference(ref.header());
       return new Space(NtStatus.STATUS_PROCESS_IS_TERMINATING, null, null);
     }

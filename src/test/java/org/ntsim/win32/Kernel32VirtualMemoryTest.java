@@ -717,4 +717,30 @@ class Kernel32VirtualMemoryTest extends SyncTestSupport {
     assertThat(good.exitStatus()).isEqualTo(3);
     assertThat(sys.os.machine.stopped()).isFalse();
   }
+
+  /**
+   * A process whose last thread has gone has had its user address space torn down
+   * (MmCleanProcessAddressSpace); its object lives on while a handle refers to it, but the
+   * virtual-memory services refuse it with STATUS_PROCESS_IS_TERMINATING (ERROR_ACCESS_DENIED),
+   * so that no region is made, and no commit charged, that nothing would ever return.
+   */
+  @Test
+  void allocatingInAProcessWhoseThreadsHaveAllEndedIsAccessDenied() {
+    sys = TestOs.boot(2);
+    EProcess ended = sys.runProgram("ended.exe", ctx -> 0, 100 * TestOs.MS);
+    long commitBefore = sys.os.mm.commitTotal();
+    Object[] results = new Object[3];
+    EProcess p = sys.runProgram("t.exe", ctx -> {
+      Kernel32 k = ctx.kernel32();
+      long h = k.OpenProcess(Kernel32.PROCESS_VM_OPERATION, false, (int) ended.pid());
+      results[0] = h != 0;
+      results[1] = k.VirtualAllocEx(h, 0, 0x10000, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+      results[2] = k.GetLastError();
+      return 0;
+    }, 100 * TestOs.MS);
+    assertThat(p.exitTimeNs()).isNotNegative();
+    assertThat(results).containsExactly(true, 0L, WinError.ERROR_ACCESS_DENIED);
+    assertThat(sys.os.mm.commitTotal()).isEqualTo(commitBefore);
+    sys.os.mm.verify();
+  }
 }
