@@ -800,6 +800,7 @@ public final class Kernel32 {
   public static final int PAGE_EXECUTE = org.ntsim.mm.MmPte.PAGE_EXECUTE;
   public static final int PAGE_EXECUTE_READ = org.ntsim.mm.MmPte.PAGE_EXECUTE_READ;
   public static final int PAGE_EXECUTE_READWRITE = org.ntsim.mm.MmPte.PAGE_EXECUTE_READWRITE;
+  public static final int PAGE_EXECUTE_WRITECOPY = org.ntsim.mm.MmPte.PAGE_EXECUTE_WRITECOPY;
   public static final int PAGE_GUARD = org.ntsim.mm.MmPte.PAGE_GUARD;
   public static final int PAGE_NOCACHE = org.ntsim.mm.MmPte.PAGE_NOCACHE;
   public static final int PROCESS_VM_OPERATION = PsConstants.PROCESS_VM_OPERATION;
@@ -915,15 +916,49 @@ public final class Kernel32 {
   }
 
   /**
-   * WriteProcessMemory: lpBuffer is an address in the caller's address space. A fault on either
-   * side: ERROR_PARTIAL_COPY (Vista's answer for an unreadable lpBuffer, with nothing reported
-   * written).
+   * WriteProcessMemory: lpBuffer is an address in the caller's address space. As kernel32 does,
+   * it first makes the target range PAGE_EXECUTE_READWRITE with NtProtectVirtualMemory (which is
+   * why the handle needs PROCESS_VM_OPERATION besides PROCESS_VM_WRITE, and why a range that is
+   * not committed in one region, or runs past user space, fails with that call's error, such as
+   * ERROR_INVALID_PARAMETER for a size of zero or past the end). Pages that were writable get
+   * their protection back before the copy; read-only and no-access pages fail with
+   * ERROR_NOACCESS and nothing reported written; other pages (PAGE_EXECUTE_READ, say) are
+   * written and then get their protection back. A fault in lpBuffer: ERROR_PARTIAL_COPY
+   * (Vista's answer, with nothing reported written).
    */
   public boolean WriteProcessMemory(long hProcess, long lpBaseAddress, long lpBuffer, long nSize,
       long[] lpNumberOfBytesWritten) {
-    int status = nt.NtWriteVirtualMemory(hProcess, lpBaseAddress, lpBuffer, nSize,
+    long[] base = {lpBaseAddress};
+    long[] size = {nSize};
+    int[] oldProtect = new int[1];
+    int status = nt.NtProtectVirtualMemory(hProcess, base, size, PAGE_EXECUTE_READWRITE,
+        oldProtect);
+    if (!NtStatus.isSuccess(status)) {
+      return failStatus(status);
+    }
+    int old = oldProtect[0];
+    int access = old & 0xFF;
+    boolean writable = access == PAGE_READWRITE || access == PAGE_WRITECOPY
+        || access == PAGE_EXECUTE_READWRITE || access == PAGE_EXECUTE_WRITECOPY;
+    if (writable) {
+      restoreProtection(hProcess, base, size, old);
+      status = nt.NtWriteVirtualMemory(hProcess, lpBaseAddress, lpBuffer, nSize,
+          lpNumberOfBytesWritten);
+      return NtStatus.isSuccess(status) || failStatus(status);
+    }
+    if (access == PAGE_NOACCESS || access == PAGE_READONLY) {
+      restoreProtection(hProcess, base, size, old);
+      return fail(WinError.ERROR_NOACCESS, false);
+    }
+    status = nt.NtWriteVirtualMemory(hProcess, lpBaseAddress, lpBuffer, nSize,
         lpNumberOfBytesWritten);
-    return NtStatus.isSuccess(status) || failStatus(status);
+    restoreProtection(hProcess, base, size, old);
+    return NtStatus.isSuccess(status) || fail(WinError.ERROR_NOACCESS, false);
+  }
+
+  private void restoreProtection(long hProcess, long[] base, long[] size, int protect) {
+    nt.NtProtectVirtualMemory(hProcess, new long[] {base[0]}, new long[] {size[0]}, protect,
+        new int[1]);
   }
 
   /**

@@ -743,4 +743,83 @@ class Kernel32VirtualMemoryTest extends SyncTestSupport {
     assertThat(sys.os.mm.commitTotal()).isEqualTo(commitBefore);
     sys.os.mm.verify();
   }
+
+  /**
+   * Microsoft's WriteProcessMemory page: "The handle must have PROCESS_VM_WRITE and
+   * PROCESS_VM_OPERATION access to the process": kernel32 changes the target's protection
+   * before it writes.
+   */
+  @Test
+  void writeProcessMemoryNeedsVmOperationBesidesVmWrite() {
+    List<Object> r = collect((ctx, out) -> {
+      Kernel32 k = ctx.kernel32();
+      long remote = k.VirtualAlloc(0, 0x1000, RC, PAGE_READWRITE);
+      long local = k.VirtualAlloc(0, 0x1000, RC, PAGE_READWRITE);
+      long writeOnly = k.OpenProcess(Kernel32.PROCESS_VM_WRITE, false, k.GetCurrentProcessId());
+      long[] n = {-1};
+      out.add(k.WriteProcessMemory(writeOnly, remote, local, 4, n));
+      out.add(k.GetLastError());
+      out.add(n[0]);
+    });
+    assertThat(r).containsExactly(false, WinError.ERROR_ACCESS_DENIED, -1L);
+  }
+
+  /**
+   * Wine's test_VirtualAllocEx: writing to a PAGE_READONLY or PAGE_NOACCESS page fails with
+   * ERROR_NOACCESS and leaves the count alone; the page keeps its protection.
+   */
+  @Test
+  void writeProcessMemoryToAReadOnlyPageIsNoAccessAndChangesNothing() {
+    List<Object> r = collect((ctx, out) -> {
+      Kernel32 k = ctx.kernel32();
+      long remote = k.VirtualAlloc(0, 0x1000, RC, PAGE_READONLY);
+      long local = k.VirtualAlloc(0, 0x1000, RC, PAGE_READWRITE);
+      ctx.writeInt(local, 0x12345678);
+      long[] n = {-1};
+      out.add(k.WriteProcessMemory(k.GetCurrentProcess(), remote, local, 4, n));
+      out.add(k.GetLastError());
+      out.add(n[0]);
+      out.add(ctx.readInt(remote));
+      MemoryBasicInformation info = new MemoryBasicInformation();
+      k.VirtualQuery(remote, info, MemoryBasicInformation.SIZE);
+      out.add(info.Protect);
+    });
+    assertThat(r).containsExactly(false, WinError.ERROR_NOACCESS, -1L, 0, PAGE_READONLY);
+  }
+
+  /** Code pages (PAGE_EXECUTE_READ) are written, which is how debuggers set breakpoints. */
+  @Test
+  void writeProcessMemoryWritesAnExecuteReadPageAndPutsItsProtectionBack() {
+    List<Object> r = collect((ctx, out) -> {
+      Kernel32 k = ctx.kernel32();
+      long remote = k.VirtualAlloc(0, 0x1000, RC, Kernel32.PAGE_EXECUTE_READ);
+      long local = k.VirtualAlloc(0, 0x1000, RC, PAGE_READWRITE);
+      ctx.writeInt(local, 0xCC);
+      long[] n = {-1};
+      out.add(k.WriteProcessMemory(k.GetCurrentProcess(), remote, local, 1, n));
+      out.add(n[0]);
+      out.add(ctx.readInt(remote));
+      MemoryBasicInformation info = new MemoryBasicInformation();
+      k.VirtualQuery(remote, info, MemoryBasicInformation.SIZE);
+      out.add(info.Protect);
+    });
+    assertThat(r).containsExactly(true, 1L, 0xCC, Kernel32.PAGE_EXECUTE_READ);
+  }
+
+  /**
+   * A size of zero: Wine's test_VirtualAllocEx records FALSE with ERROR_INVALID_PARAMETER on
+   * older Windows (marked broken(), Vista's answer: the protection change refuses a size of
+   * zero) and success on later ones.
+   */
+  @Test
+  void writeProcessMemoryOfZeroBytesIsInvalidParameterAsOnVista() {
+    List<Object> r = collect((ctx, out) -> {
+      Kernel32 k = ctx.kernel32();
+      long remote = k.VirtualAlloc(0, 0x1000, RC, PAGE_READWRITE);
+      long[] n = {-1};
+      out.add(k.WriteProcessMemory(k.GetCurrentProcess(), remote, remote, 0, n));
+      out.add(k.GetLastError());
+    });
+    assertThat(r).containsExactly(false, WinError.ERROR_INVALID_PARAMETER);
+  }
 }

@@ -177,14 +177,32 @@ class VirtualMemoryRangeTest extends SyncTestSupport {
       add(h, done[0]);
       add(h, nt.NtReadVirtualMemory(NtCurrentProcess, base, 0xFFFFEFFFL, HUGE, done));
       Kernel32 k = ctx.kernel32();
-      add(h, k.WriteProcessMemory(k.GetCurrentProcess(), 0x3323B34DL, 0xFFFFF000L, HUGE, done));
-      add(h, k.GetLastError());
       add(h, k.ReadProcessMemory(k.GetCurrentProcess(), 0xC6CE6958L, base, 0x100, done));
+      add(h, k.GetLastError());
+      add(h, k.ReadProcessMemory(k.GetCurrentProcess(), base, 0xFFFFEFFFL, HUGE, done));
       add(h, k.GetLastError());
     });
     assertThat(r).isEqualTo(resultsThenSixteenOnes(NtStatus.STATUS_ACCESS_VIOLATION, 0L,
         NtStatus.STATUS_ACCESS_VIOLATION, false, WinError.ERROR_NOACCESS, false,
         WinError.ERROR_NOACCESS));
+  }
+
+  /**
+   * WriteProcessMemory changes the target's protection first (NtProtectVirtualMemory), so a
+   * huge size is that call's STATUS_INVALID_PARAMETER_3: ERROR_INVALID_PARAMETER, whatever the
+   * local buffer.
+   */
+  @Test
+  void writeProcessMemoryOfAHugeSizeIsInvalidParameterFromItsProtectionChange() {
+    List<Object> r = withRegion(0, (ctx, h) -> {
+      Kernel32 k = ctx.kernel32();
+      long[] done = {-1};
+      add(h, k.WriteProcessMemory(k.GetCurrentProcess(), (long) h[0], 0xFFFFF000L, HUGE, done));
+      add(h, k.GetLastError());
+      add(h, done[0]);
+    });
+    assertThat(r).isEqualTo(resultsThenSixteenOnes(false, WinError.ERROR_INVALID_PARAMETER,
+        -1L));
   }
 
   @Test
