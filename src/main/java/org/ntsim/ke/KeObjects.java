@@ -180,7 +180,7 @@ public final class KeObjects {
     }
     long deadline = timeoutNs > 0 ? kernel.machine().activeCpu().clockNs() + timeoutNs
         : timeoutNs;
-    while (true) {
+    while (true) { // each pass blocks; another follows only a kernel APC delivered meanwhile
       int early = kernel.waitPreamble(self, waitMode, alertable);
       if (early != NtStatus.STATUS_PENDING) {
         q.currentCount++;

@@ -631,7 +631,7 @@ public final class Kernel implements CpuDriver {
     }
     KThread self = currentThread();
     long deadline = timeoutNs > 0 ? machine.activeCpu().clockNs() + timeoutNs : timeoutNs;
-    while (true) {
+    while (true) { // each pass blocks; another follows only a kernel APC delivered meanwhile
       int early = waitPreamble(self, waitMode, alertable);
       if (early != NtStatus.STATUS_PENDING) {
         return early;
@@ -839,7 +839,7 @@ public final class Kernel implements CpuDriver {
     }
     checkWaitContext(self.timer, intervalNs);
     long deadline = machine.activeCpu().clockNs() + intervalNs;
-    while (true) {
+    while (true) { // each pass blocks; another follows only a kernel APC delivered meanwhile
       int early = waitPreamble(self, waitMode, alertable);
       if (early != NtStatus.STATUS_PENDING) {
         return early;

@@ -165,6 +165,8 @@ public final class PageFaults {
     }
     as.pageFaults++;
     int retries = 0;
+    // Each pass resolves the fault, produces its page, waits for a collided in-page read, or
+    // waits a millisecond for free pages (at most NO_MEMORY_RETRIES times).
     while (true) {
       int old = mm.lock();
       int status;

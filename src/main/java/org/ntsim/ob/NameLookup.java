@@ -114,7 +114,7 @@ final class NameLookup {
 
     /** The rest of a name, component by component, from {@code directory}. */
     Result down(ObjectDirectory directory, String rest, int reparses) {
-      while (true) {
+      while (true) { // each pass takes one component off the name: as many passes as components
         if (rest.startsWith("\\")) {
           rest = rest.substring(1);
         }
