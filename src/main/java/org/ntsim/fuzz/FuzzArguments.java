@@ -123,8 +123,8 @@ final class FuzzArguments {
 
   private static final int[] HOSTILITY = {0, 0, 1, 3, 10};
   /** What well-behaved programs pass as an allocation type. */
-  private static final int[] ALLOCATION_TYPES = {0x3000, 0x3000, 0x2000, 0x1000, 0x202000,
-      0x80000, 0x103000};
+  private static final int[] ALLOCATION_TYPES = {0x3000, 0x3000, 0x2000, 0x1000, 0x203000,
+      0x202000, 0x80000, 0x103000};
   private static final int[] PROTECTIONS = {0x04, 0x04, 0x02, 0x01, 0x40, 0x104, 0x20};
 
   /** A value a well-behaved program might pass for this parameter. */
@@ -132,6 +132,12 @@ final class FuzzArguments {
     Prng r = thread.prng;
     if (type == long.class) {
       if (isHandle(hint)) {
+        if (hint.contains("process") && r.nextBoolean()) {
+          return -1L; // NtCurrentProcess
+        }
+        if (hint.contains("thread") && r.nextBoolean()) {
+          return -2L; // NtCurrentThread
+        }
         List<Long> own = thread.process.handles;
         return own.isEmpty() || r.nextInt(5) == 0 ? (r.nextBoolean() ? -1L : -2L)
             : own.get(r.nextInt(own.size()));
@@ -145,6 +151,9 @@ final class FuzzArguments {
             + (r.nextInt(4) == 0 ? r.nextInt(0x1000) : 0);
       }
       if (hint.contains("size") || hint.contains("length") || hint.contains("count")) {
+        if (r.nextInt(5) == 0) {
+          return 0L; // MEM_RELEASE's size, "the whole region"
+        }
         return 0x1000L * (1 + r.nextInt(16)) - (r.nextInt(4) == 0 ? r.nextInt(0x1000) : 0);
       }
       if (hint.contains("time") || hint.contains("interval") || hint.contains("due")) {

@@ -15,7 +15,7 @@ import org.ntsim.hal.MachineConfig;
  */
 class NativeCallFuzzerTest {
   private static final int SEEDS = 8;
-  private static final long CALLS = 12_000;
+  private static final long CALLS = 10_000;
   private static final Duration WATCHDOG = Duration.ofSeconds(120);
 
   private static NativeCallFuzzer.Result watched(NativeCallFuzzer fuzzer) {
