@@ -774,6 +774,20 @@ public final class VirtualMemory {
   // ================================================================== copies between processes
 
   /**
+   * The check NtReadVirtualMemory and NtWriteVirtualMemory make for a user-mode caller before
+   * anything else, the handle included, and even for a size of zero: neither range may wrap or
+   * end past MM_HIGHEST_USER_ADDRESS (STATUS_ACCESS_VIOLATION).
+   */
+  public static int checkCopy(long remoteVa, long localVa, long size) {
+    long highest = MmLayout.MM_HIGHEST_USER_ADDRESS;
+    if (!UserRange.endsAtOrBelow(remoteVa, size, highest)
+        || !UserRange.endsAtOrBelow(localVa, size, highest)) {
+      return NtStatus.STATUS_ACCESS_VIOLATION;
+    }
+    return NtStatus.STATUS_SUCCESS;
+  }
+
+  /**
    * MmCopyVirtualMemory: copies {@code size} bytes from {@code fromVa} in {@code from} to
    * {@code toVa} in {@code to}, a page at a time through a kernel buffer, attached to each side
    * in turn. {@code copied[0]} receives the bytes copied. {@code callerIsSource} says which side
@@ -786,17 +800,10 @@ public final class VirtualMemory {
   public int copy(AddressSpace from, long fromVa, AddressSpace to, long toVa, long size,
       long[] copied, boolean callerIsSource) {
     copied[0] = 0;
-    // NtReadVirtualMemory's and NtWriteVirtualMemory's check for a user-mode caller, made
-    // before anything else, even for a size of zero.
-    long highest = MmLayout.MM_HIGHEST_USER_ADDRESS;
-    if (!UserRange.endsAtOrBelow(fromVa, size, highest)
-        || !UserRange.endsAtOrBelow(toVa, size, highest)) {
-      return NtStatus.STATUS_ACCESS_VIOLATION;
-    }
     if (size == 0) {
       return NtStatus.STATUS_SUCCESS;
     }
-    // MmCopyVirtualMemory probes both buffers under its exception handler before it copies.
+    // Both buffers are probed under the copy's exception handler before anything is copied.
     try {
       Probe.forRead(fromVa, size, 1);
       Probe.forWrite(toVa, size, 1);

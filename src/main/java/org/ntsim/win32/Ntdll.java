@@ -1257,7 +1257,9 @@ public final class Ntdll {
 
   /**
    * NtReadVirtualMemory: copies BufferSize bytes at BaseAddress in the process (PROCESS_VM_READ)
-   * to Buffer, an address in the caller's own address space.
+   * to Buffer, an address in the caller's own address space. Either range wrapping or ending
+   * past the user address space is STATUS_ACCESS_VIOLATION before the handle is looked at; a
+   * size of zero then succeeds without looking at it.
    */
   public int NtReadVirtualMemory(long ProcessHandle, long BaseAddress, long Buffer,
       long BufferSize, long[] NumberOfBytesRead) {
@@ -1277,6 +1279,16 @@ public final class Ntdll {
       boolean read) {
     enter();
     try {
+      int check = org.ntsim.mm.VirtualMemory.checkCopy(remote, local, size);
+      if (check != NtStatus.STATUS_SUCCESS) {
+        return check;
+      }
+      if (size == 0) { // nothing to copy: the handle is not looked at
+        if (done != null && done.length > 0) {
+          done[0] = 0;
+        }
+        return NtStatus.STATUS_SUCCESS;
+      }
       Space s = space(handle, read ? org.ntsim.ps.PsConstants.PROCESS_VM_READ
           : org.ntsim.ps.PsConstants.PROCESS_VM_WRITE);
       if (s.status != NtStatus.STATUS_SUCCESS) {

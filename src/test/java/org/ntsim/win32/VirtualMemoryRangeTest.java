@@ -182,7 +182,8 @@ class VirtualMemoryRangeTest extends SyncTestSupport {
       add(h, k.ReadProcessMemory(k.GetCurrentProcess(), base, 0xFFFFEFFFL, HUGE, done));
       add(h, k.GetLastError());
     });
-    assertThat(r).isEqualTo(resultsThenSixteenOnes(NtStatus.STATUS_ACCESS_VIOLATION, 0L,
+    // The range check returns before anything is written: the count keeps its value.
+    assertThat(r).isEqualTo(resultsThenSixteenOnes(NtStatus.STATUS_ACCESS_VIOLATION, -1L,
         NtStatus.STATUS_ACCESS_VIOLATION, false, WinError.ERROR_NOACCESS, false,
         WinError.ERROR_NOACCESS));
   }
@@ -203,6 +204,20 @@ class VirtualMemoryRangeTest extends SyncTestSupport {
     });
     assertThat(r).isEqualTo(resultsThenSixteenOnes(false, WinError.ERROR_INVALID_PARAMETER,
         -1L));
+  }
+
+  @Test
+  void theCopyRangesAreCheckedBeforeTheHandleAndZeroBytesNeedNoHandle() {
+    List<Object> r = withRegion(0, (ctx, h) -> {
+      Ntdll nt = ctx.ntdll();
+      long base = (long) h[0];
+      long[] done = {-1};
+      add(h, nt.NtReadVirtualMemory(0x1234, base, 0x80000000L, 0x10, done));
+      add(h, nt.NtWriteVirtualMemory(0x1234, base, base, 0, done));
+      add(h, done[0]);
+    });
+    assertThat(r).isEqualTo(resultsThenSixteenOnes(NtStatus.STATUS_ACCESS_VIOLATION,
+        NtStatus.STATUS_SUCCESS, 0L));
   }
 
   @Test
