@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
  * that turns a call which never returns into a failure naming it. Prints a line per seed, the
  * first failure with the command that replays it, and the calls made per host second.
  */
-@Command(name = "fuzz", description = "Call every Kernel32 and Ntdll function with hostile"
+@Command(name = "fuzz", mixinStandardHelpOptions = true,
+    description = "Call every Kernel32, Ntdll and GuestContext function with hostile"
     + " arguments from several threads and processes, checking the kernel's invariants after"
     + " every call. A failure prints the seed and the command that replays it.")
 final class FuzzCommand implements Callable<Integer> {
@@ -46,6 +47,11 @@ final class FuzzCommand implements Callable<Integer> {
     PrintStream out = System.out;
     if (seeds < 1 || calls < 1 || verifyEvery < 1) {
       System.err.println("ntsim fuzz: --seeds, --calls and --verify-every must be at least 1");
+      return 2;
+    }
+    if (seed > Long.MAX_VALUE - seeds) {
+      System.err.println("ntsim fuzz: --seed " + seed + " leaves no room for " + seeds
+          + " seeds");
       return 2;
     }
     long hangNs;
