@@ -57,17 +57,13 @@ final class FuzzCommand implements Callable<Integer> {
     long hangNs;
     try {
       hangNs = MachineConfig.parseDurationNs(hang);
-    } catch (RuntimeException e) {
-      hangNs = -1;
+      new NativeCallFuzzer(seed, 1, 1, backend, null); // checks the backend's name
+    } catch (IllegalArgumentException e) {
+      return Main.usageError("fuzz", e);
     }
     if (hangNs <= 0) {
       System.err.println("ntsim fuzz: --hang takes a positive duration such as 30s or 500ms,"
           + " not '" + hang + "'");
-      return 2;
-    }
-    if (!backend.equals("continuation") && !backend.equals("threads")) {
-      System.err.println("ntsim fuzz: unknown backend '" + backend
-          + "' (use continuation or threads)");
       return 2;
     }
     long totalCalls = 0;

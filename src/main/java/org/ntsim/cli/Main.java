@@ -44,6 +44,24 @@ public final class Main implements Runnable {
     @Option(names = "--time", paramLabel = "DURATION",
         description = "stop after this much simulated time (default: the lab's limit)")
     String time;
+
+    /** The simulated time the run may take: --time, or the lab's own limit. */
+    long limitNs(Lab lab) {
+      if (time == null) {
+        return lab.timeLimitNs();
+      }
+      long ns = org.ntsim.hal.MachineConfig.parseDurationNs(time);
+      if (ns <= 0) {
+        throw new IllegalArgumentException("--time takes a positive duration, not '" + time + "'");
+      }
+      return ns;
+    }
+  }
+
+  /** A mistake in a command's arguments: one line on standard error, and exit status 2. */
+  static int usageError(String command, IllegalArgumentException e) {
+    System.err.println("ntsim " + command + ": " + e.getMessage());
+    return 2;
   }
 
   @Command(name = "run", description = "Run a lab (or a guest program class) and print its report.")
@@ -54,13 +72,20 @@ public final class Main implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      Lab lab = Labs.create(labName);
-      Ntos os = new Ntos(machine.toConfig(traceOptions.trace != null));
+      Lab lab;
+      org.ntsim.hal.MachineConfig config;
+      long limit;
+      try {
+        lab = Labs.create(labName);
+        config = machine.toConfig(traceOptions.trace != null);
+        limit = traceOptions.limitNs(lab);
+      } catch (IllegalArgumentException e) {
+        return usageError("run", e);
+      }
+      Ntos os = new Ntos(config);
       PrintStream out = System.out;
       try {
         lab.start(os);
-        long limit = traceOptions.time != null
-            ? org.ntsim.hal.MachineConfig.parseDurationNs(traceOptions.time) : lab.timeLimitNs();
         Labs.runToEnd(lab, os, limit);
         if (os.kernel.bugCheck() != null) {
           out.println(os.kernel.bugCheck().stopLine());
@@ -103,12 +128,19 @@ public final class Main implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      Lab lab = Labs.create(labName);
-      Ntos os = new Ntos(machine.toConfig(traceOptions.trace != null));
+      Lab lab;
+      org.ntsim.hal.MachineConfig config;
+      long limit;
+      try {
+        lab = Labs.create(labName);
+        config = machine.toConfig(traceOptions.trace != null);
+        limit = traceOptions.limitNs(lab);
+      } catch (IllegalArgumentException e) {
+        return usageError("kd", e);
+      }
+      Ntos os = new Ntos(config);
       try {
         lab.start(os);
-        long limit = traceOptions.time != null
-            ? org.ntsim.hal.MachineConfig.parseDurationNs(traceOptions.time) : lab.timeLimitNs();
         Labs.runToBreakIn(lab, os);
         if (lab.breakInNs() > 0) {
           System.out.printf("ntsim: %s breaks in after %.3f ms of simulated time%n", lab.name(),

@@ -47,6 +47,10 @@ public final class MachineConfig {
     if (sliceNs < 1_000 || sliceNs > clockIntervalNs) {
       throw new IllegalArgumentException("slice must be 1 us .. one clock interval");
     }
+    if (!backend.equals("continuation") && !backend.equals("threads")) {
+      throw new IllegalArgumentException("unknown backend '" + backend
+          + "' (use continuation or threads)");
+    }
     if (plantedBug != null && !plantedBug.equals(PLANTED_QUERY_THROWS)) {
       throw new IllegalArgumentException("no planted bug called " + plantedBug);
     }
@@ -70,7 +74,11 @@ public final class MachineConfig {
     if (mult != 1) {
       t = t.substring(0, t.length() - 1);
     }
-    return Long.parseLong(t) * mult;
+    try {
+      return Math.multiplyExact(Long.parseLong(t), mult);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new IllegalArgumentException("not a size: '" + text + "' (use e.g. 256M, 1G, 4096K)");
+    }
   }
 
   /** Parses durations like 100ms, 2s, 500us, 1000ns; a bare number is milliseconds. */
@@ -92,9 +100,18 @@ public final class MachineConfig {
     } else {
       mult = 1_000_000;
     }
-    if (t.contains(".")) {
-      return Math.round(Double.parseDouble(t) * mult);
+    try {
+      if (t.contains(".")) {
+        double ns = Double.parseDouble(t) * mult;
+        if (Double.isNaN(ns) || Math.abs(ns) >= 0x1p62) {
+          throw new ArithmeticException();
+        }
+        return Math.round(ns);
+      }
+      return Math.multiplyExact(Long.parseLong(t), mult);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new IllegalArgumentException("not a duration: '" + text
+          + "' (use e.g. 100ms, 2s, 15.625ms, 500us)");
     }
-    return Long.parseLong(t) * mult;
   }
 }

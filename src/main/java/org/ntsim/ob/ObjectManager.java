@@ -672,31 +672,11 @@ public final class ObjectManager {
   }
 
   /**
-   * Checks every handle against its object: the object is alive, and its handle count is the
-   * number of handles to it in {@code tables} (which must be every table in use: the processes'
-   * and the System process's, which holds the kernel handles), never more than its pointer
-   * count. Throws IllegalStateException naming the first object that disagrees.
+   * Checks every handle in {@code tables} (which must be every table in use) against its
+   * object's counts; see {@link HandleCountVerifier}.
    */
   public void verifyHandleCounts(Iterable<HandleTable> tables) {
-    java.util.Map<ObjectHeader, Long> counted = new java.util.LinkedHashMap<>(); // identity keys
-    for (HandleTable table : tables) {
-      table.verify();
-      for (long handle : table.handles()) {
-        ObjectHeader h = table.entry(handle);
-        if (h.deleted) {
-          throw new IllegalStateException("handle " + Long.toHexString(handle)
-              + " refers to deleted " + h);
-        }
-        counted.merge(h, 1L, Long::sum);
-      }
-    }
-    for (var e : counted.entrySet()) {
-      ObjectHeader h = e.getKey();
-      if (h.handleCount != e.getValue() || h.pointerCount < h.handleCount) {
-        throw new IllegalStateException(h + " counts " + h.handleCount + " handles and "
-            + h.pointerCount + " references, but " + e.getValue() + " handles refer to it");
-      }
-    }
+    HandleCountVerifier.verify(tables);
   }
 
   private void verify(ObjectDirectory directory) {
