@@ -256,7 +256,7 @@ public final class KdConsole {
     long ns;
     try {
       ns = MachineConfig.parseDurationNs(text);
-    } catch (NumberFormatException e) {
+    } catch (IllegalArgumentException e) { // not a duration
       throw KdError.unresolved(text);
     }
     if (ns <= 0) {
