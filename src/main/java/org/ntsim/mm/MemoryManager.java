@@ -92,6 +92,8 @@ public final class MemoryManager {
   int frameBeingZeroed = PfnDatabase.NONE;
   final PageFaults faults;
   private final VirtualMemory virtualMemory;
+  private final WriteWatch writeWatch = new WriteWatch(this);
+  private final ProcessMemoryCopy memoryCopy = new ProcessMemoryCopy(this);
   private final WorkingSetManager workingSetManager;
   private final MemoryAccess userAccess;
   private final MemoryAccess kernelAccess;
@@ -158,6 +160,16 @@ public final class MemoryManager {
 
   public VirtualMemory virtualMemory() {
     return virtualMemory;
+  }
+
+  /** NtGetWriteWatch and NtResetWriteWatch. */
+  public WriteWatch writeWatch() {
+    return writeWatch;
+  }
+
+  /** MmCopyVirtualMemory, behind NtReadVirtualMemory and NtWriteVirtualMemory. */
+  public ProcessMemoryCopy memoryCopy() {
+    return memoryCopy;
   }
 
   public WorkingSetManager workingSetManager() {

@@ -1,10 +1,8 @@
 package org.ntsim.mm;
 
 import org.ntsim.hal.MachineConfig;
-import org.ntsim.hal.Mmu;
 import org.ntsim.hal.X86Pte;
 import org.ntsim.ke.GuestException;
-import org.ntsim.ke.KProcess;
 import org.ntsim.ke.NtStatus;
 import org.ntsim.trace.TraceKind;
 
@@ -12,8 +10,8 @@ import org.ntsim.trace.TraceKind;
  * The virtual memory system services on a process's private memory (seed 004 slides 19-22;
  * Windows Internals ch. 9, "Reserving and Committing Pages"): NtAllocateVirtualMemory,
  * NtFreeVirtualMemory, NtProtectVirtualMemory, NtQueryVirtualMemory, NtLockVirtualMemory and
- * NtUnlockVirtualMemory, the copy behind NtReadVirtualMemory and NtWriteVirtualMemory
- * (MmCopyVirtualMemory), NtGetWriteWatch and NtResetWriteWatch, and emptying a working set.
+ * NtUnlockVirtualMemory, and emptying a working set. The copies between processes are
+ * {@link ProcessMemoryCopy}'s, write watching {@link WriteWatch}'s.
  *
  * <p>Models: regions reserved on 64 KiB boundaries in whole pages, bottom up or top down, below
  * the limit zero bits set; pages committed at reservation (the VAD says so and the PTEs stay
@@ -56,29 +54,6 @@ public final class VirtualMemory {
 
   VirtualMemory(MemoryManager mm) {
     this.mm = mm;
-  }
-
-  // ================================================================== attach
-
-  /** Where the caller was before {@link #attach}: a thread's attach state or a saved CR3. */
-  private record Attachment(boolean thread, KProcess previous, long savedCr3) {}
-
-  private Attachment attach(AddressSpace as) {
-    if (mm.kernel.inThreadContext()) {
-      return new Attachment(true, mm.kernel.stackAttachProcess(as.process), 0);
-    }
-    Mmu mmu = mm.machine.activeCpu().mmu;
-    long saved = mmu.directoryBase();
-    mmu.loadDirectoryBase(as.directoryTableBase());
-    return new Attachment(false, null, saved);
-  }
-
-  private void detach(Attachment a) {
-    if (a.thread) {
-      mm.kernel.unstackDetachProcess(a.previous);
-    } else if (a.savedCr3 != 0) {
-      mm.machine.activeCpu().mmu.loadDirectoryBase(a.savedCr3);
-    }
   }
 
   private void charge(long pages) {
@@ -140,7 +115,7 @@ public final class VirtualMemory {
     int protection = MmPte.fromWin32(protect);
     boolean reserve = (allocationType & MEM_RESERVE) != 0 || base == 0;
     boolean commit = (allocationType & MEM_COMMIT) != 0;
-    Attachment a = attach(as);
+    Attachment a = Attachment.attach(mm, as);
     int old = mm.lock();
     long pages = 1;
     int status;
@@ -156,7 +131,7 @@ public final class VirtualMemory {
       }
     } finally {
       mm.unlock(old);
-      detach(a);
+      a.detach(mm);
     }
     charge(status == NtStatus.STATUS_SUCCESS ? pages : 1);
     return status;
@@ -312,7 +287,7 @@ public final class VirtualMemory {
   private int reset(AddressSpace as, long[] baseAddress, long[] regionSize) {
     long start = baseAddress[0] & ~(PAGE - 1);
     long end = roundUp(baseAddress[0] + regionSize[0], PAGE);
-    Attachment a = attach(as);
+    Attachment a = Attachment.attach(mm, as);
     int old = mm.lock();
     try {
       Vad vad = as.vads.find(start >>> 12);
@@ -340,7 +315,7 @@ public final class VirtualMemory {
       return NtStatus.STATUS_SUCCESS;
     } finally {
       mm.unlock(old);
-      detach(a);
+      a.detach(mm);
       charge((end - start) / PAGE);
     }
   }
@@ -360,7 +335,7 @@ public final class VirtualMemory {
     if (UserRange.passesUserSpace(base, size)) {
       return NtStatus.STATUS_INVALID_PARAMETER_3;
     }
-    Attachment a = attach(as);
+    Attachment a = Attachment.attach(mm, as);
     int old = mm.lock();
     long pages = 0;
     try {
@@ -395,7 +370,7 @@ public final class VirtualMemory {
       return NtStatus.STATUS_SUCCESS;
     } finally {
       mm.unlock(old);
-      detach(a);
+      a.detach(mm);
       charge(pages);
     }
   }
@@ -533,7 +508,7 @@ public final class VirtualMemory {
     }
     long start = base & ~(PAGE - 1);
     long end = roundUp(base + size, PAGE);
-    Attachment a = attach(as);
+    Attachment a = Attachment.attach(mm, as);
     int old = mm.lock();
     try {
       Vad vad = as.vads.find(start >>> 12);
@@ -554,7 +529,7 @@ public final class VirtualMemory {
       return NtStatus.STATUS_SUCCESS;
     } finally {
       mm.unlock(old);
-      detach(a);
+      a.detach(mm);
       charge((end - start) / PAGE);
     }
   }
@@ -610,7 +585,7 @@ public final class VirtualMemory {
       return NtStatus.STATUS_INVALID_PARAMETER;
     }
     long page = address & ~(PAGE - 1);
-    Attachment a = attach(as);
+    Attachment a = Attachment.attach(mm, as);
     int old = mm.lock();
     try {
       Vad vad = as.vads.find(page >>> 12);
@@ -653,7 +628,7 @@ public final class VirtualMemory {
       return NtStatus.STATUS_SUCCESS;
     } finally {
       mm.unlock(old);
-      detach(a);
+      a.detach(mm);
     }
   }
 
@@ -687,7 +662,7 @@ public final class VirtualMemory {
     }
     long start = base & ~(PAGE - 1);
     long end = roundUp(base + size, PAGE);
-    Attachment a = attach(as);
+    Attachment a = Attachment.attach(mm, as);
     try {
       Vad vad;
       int old = mm.lock();
@@ -732,7 +707,7 @@ public final class VirtualMemory {
       regionSize[0] = end - start;
       return allLocked ? NtStatus.STATUS_WAS_LOCKED : NtStatus.STATUS_SUCCESS;
     } finally {
-      detach(a);
+      a.detach(mm);
     }
   }
 
@@ -771,181 +746,6 @@ public final class VirtualMemory {
     return NtStatus.STATUS_SUCCESS;
   }
 
-  // ================================================================== copies between processes
-
-  /**
-   * The check NtReadVirtualMemory and NtWriteVirtualMemory make for a user-mode caller before
-   * anything else, the handle included, and even for a size of zero: neither range may wrap or
-   * end past MM_HIGHEST_USER_ADDRESS (STATUS_ACCESS_VIOLATION).
-   */
-  public static int checkCopy(long remoteVa, long localVa, long size) {
-    long highest = MmLayout.MM_HIGHEST_USER_ADDRESS;
-    if (!UserRange.endsAtOrBelow(remoteVa, size, highest)
-        || !UserRange.endsAtOrBelow(localVa, size, highest)) {
-      return NtStatus.STATUS_ACCESS_VIOLATION;
-    }
-    return NtStatus.STATUS_SUCCESS;
-  }
-
-  /**
-   * MmCopyVirtualMemory: copies {@code size} bytes from {@code fromVa} in {@code from} to
-   * {@code toVa} in {@code to}, a page at a time through a kernel buffer, attached to each side
-   * in turn. {@code copied[0]} receives the bytes copied. {@code callerIsSource} says which side
-   * is the caller's own buffer (WriteProcessMemory) and which the other process's
-   * (ReadProcessMemory): a fault in the other process ends the copy with STATUS_PARTIAL_COPY and
-   * the bytes copied so far; a fault in the caller's buffer reports no bytes copied, as
-   * STATUS_ACCESS_VIOLATION when the caller's buffer is the destination and, as Vista does,
-   * STATUS_PARTIAL_COPY when it is the source.
-   */
-  public int copy(AddressSpace from, long fromVa, AddressSpace to, long toVa, long size,
-      long[] copied, boolean callerIsSource) {
-    copied[0] = 0;
-    if (size == 0) {
-      return NtStatus.STATUS_SUCCESS;
-    }
-    // Both buffers are probed under the copy's exception handler before anything is copied.
-    try {
-      Probe.forRead(fromVa, size, 1);
-      Probe.forWrite(toVa, size, 1);
-    } catch (GuestException e) {
-      return e.status();
-    }
-    byte[] buffer = new byte[(int) Math.min(size, PAGE)];
-    long done = 0;
-    while (done < size) {
-      int chunk = (int) Math.min(size - done, PAGE - ((fromVa + done) & (PAGE - 1)));
-      Attachment a = attach(from);
-      try {
-        mm.kernelAccess().read(fromVa + done, buffer, 0, chunk);
-      } catch (GuestException e) {
-        if (callerIsSource) {
-          copied[0] = 0;
-        }
-        return NtStatus.STATUS_PARTIAL_COPY;
-      } finally {
-        detach(a);
-      }
-      a = attach(to);
-      try {
-        mm.kernelAccess().write(toVa + done, buffer, 0, chunk);
-      } catch (GuestException e) {
-        if (!callerIsSource) {
-          copied[0] = 0;
-          return NtStatus.STATUS_ACCESS_VIOLATION;
-        }
-        return NtStatus.STATUS_PARTIAL_COPY;
-      } finally {
-        detach(a);
-      }
-      done += chunk;
-      copied[0] = done;
-    }
-    return NtStatus.STATUS_SUCCESS;
-  }
-
-  // ================================================================== write watch
-
-  /**
-   * NtGetWriteWatch: the pages of a write-watched region written since the last reset, up to
-   * {@code count[0]} of them; {@code count[0]} receives how many. With WRITE_WATCH_FLAG_RESET the
-   * pages reported start being watched again.
-   */
-  public int getWriteWatch(AddressSpace as, int flags, long base, long size, long[] addresses,
-      long[] count) {
-    int check = checkGetWriteWatch(flags, base, size);
-    if (check != NtStatus.STATUS_SUCCESS) {
-      return check;
-    }
-    if (size == 0) {
-      return NtStatus.STATUS_INVALID_PARAMETER_4;
-    }
-    Vad vad = as.vads.find(base >>> 12);
-    long end = UserRange.pageEnd(base, size);
-    if (vad == null || !vad.writeWatch || end > vad.endAddress()) {
-      return NtStatus.STATUS_INVALID_PARAMETER_1;
-    }
-    long capacity = Math.min(count[0], addresses == null ? 0 : addresses.length);
-    long found = 0;
-    Attachment a = attach(as);
-    int old = mm.lock();
-    try {
-      for (long vpn = base >>> 12; vpn < end >>> 12 && found < capacity; vpn++) {
-        if (vad.written(vpn)) {
-          addresses[(int) found++] = vpn << 12;
-          if ((flags & WRITE_WATCH_FLAG_RESET) != 0) {
-            rewatch(vad, vpn);
-          }
-        }
-      }
-    } finally {
-      mm.unlock(old);
-      detach(a);
-    }
-    count[0] = found;
-    return NtStatus.STATUS_SUCCESS;
-  }
-
-  /**
-   * The checks NtGetWriteWatch makes before it probes its pointers: the flags
-   * (STATUS_INVALID_PARAMETER_2), the base (above MM_HIGHEST_VAD_ADDRESS:
-   * STATUS_INVALID_PARAMETER_2) and the size (past MM_HIGHEST_VAD_ADDRESS:
-   * STATUS_INVALID_PARAMETER_3), numbered as NT numbers them.
-   */
-  public static int checkGetWriteWatch(int flags, long base, long size) {
-    if ((flags & ~WRITE_WATCH_FLAG_RESET) != 0) {
-      return NtStatus.STATUS_INVALID_PARAMETER_2;
-    }
-    if (base < 0 || base > UserRange.MM_HIGHEST_VAD_ADDRESS) {
-      return NtStatus.STATUS_INVALID_PARAMETER_2;
-    }
-    if (UserRange.passesVadSpace(base, size)) {
-      return NtStatus.STATUS_INVALID_PARAMETER_3;
-    }
-    return NtStatus.STATUS_SUCCESS;
-  }
-
-  /**
-   * NtResetWriteWatch: a base above MM_HIGHEST_VAD_ADDRESS is STATUS_INVALID_PARAMETER_2, a size
-   * of zero or past it STATUS_INVALID_PARAMETER_3, a range outside one write-watched region
-   * STATUS_INVALID_PARAMETER_1.
-   */
-  public int resetWriteWatch(AddressSpace as, long base, long size) {
-    if (base < 0 || base > UserRange.MM_HIGHEST_VAD_ADDRESS) {
-      return NtStatus.STATUS_INVALID_PARAMETER_2;
-    }
-    if (size == 0 || UserRange.passesVadSpace(base, size)) {
-      return NtStatus.STATUS_INVALID_PARAMETER_3;
-    }
-    Vad vad = as.vads.find(base >>> 12);
-    long end = UserRange.pageEnd(base, size);
-    if (vad == null || !vad.writeWatch || end > vad.endAddress()) {
-      return NtStatus.STATUS_INVALID_PARAMETER_1;
-    }
-    Attachment a = attach(as);
-    int old = mm.lock();
-    try {
-      for (long vpn = base >>> 12; vpn < end >>> 12; vpn++) {
-        if (vad.written(vpn)) {
-          rewatch(vad, vpn);
-        }
-      }
-    } finally {
-      mm.unlock(old);
-      detach(a);
-    }
-    return NtStatus.STATUS_SUCCESS;
-  }
-
-  /** Clears the page's written bit and takes write access away so the next write is seen. */
-  private void rewatch(Vad vad, long vpn) {
-    vad.clearWritten(vpn);
-    int pte = pteOf(vpn);
-    if (MmPte.isValid(pte) && (pte & X86Pte.WRITE) != 0) {
-      mm.writePte(MmLayout.pteAddress(vpn << 12), pte & ~X86Pte.WRITE);
-      mm.flushTb(vpn << 12);
-    }
-  }
-
   // ================================================================== working set
 
   /**
@@ -955,7 +755,7 @@ public final class VirtualMemory {
    * the standby list. Returns the pages removed.
    */
   public long emptyWorkingSet(AddressSpace as) {
-    Attachment a = attach(as);
+    Attachment a = Attachment.attach(mm, as);
     int old = mm.lock();
     long removed = 0;
     mm.startFlushBatch();
@@ -979,7 +779,7 @@ public final class VirtualMemory {
     } finally {
       mm.endFlushBatch();
       mm.unlock(old);
-      detach(a);
+      a.detach(mm);
     }
     charge(removed);
     return removed;
@@ -1024,14 +824,14 @@ public final class VirtualMemory {
         || maximumPages > mm.pfn.frameCount() - 512L) {
       return NtStatus.STATUS_INVALID_PARAMETER;
     }
-    Attachment a = attach(as);
+    Attachment a = Attachment.attach(mm, as);
     int old = mm.lock();
     try {
       mm.workingSetManager().adjust(as, (int) minimumPages, (int) maximumPages, hardMaximum);
       return NtStatus.STATUS_SUCCESS;
     } finally {
       mm.unlock(old);
-      detach(a);
+      a.detach(mm);
     }
   }
 

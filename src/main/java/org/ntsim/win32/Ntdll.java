@@ -1279,7 +1279,7 @@ public final class Ntdll {
       boolean read) {
     enter();
     try {
-      int check = org.ntsim.mm.VirtualMemory.checkCopy(remote, local, size);
+      int check = org.ntsim.mm.ProcessMemoryCopy.checkCopy(remote, local, size);
       if (check != NtStatus.STATUS_SUCCESS) {
         return check;
       }
@@ -1298,8 +1298,8 @@ public final class Ntdll {
         org.ntsim.mm.AddressSpace self = currentProcess().addressSpace();
         long[] copied = new long[1];
         int status = read
-            ? ntos.mm.virtualMemory().copy(s.space, remote, self, local, size, copied, false)
-            : ntos.mm.virtualMemory().copy(self, local, s.space, remote, size, copied, true);
+            ? ntos.mm.memoryCopy().copy(s.space, remote, self, local, size, copied, false)
+            : ntos.mm.memoryCopy().copy(self, local, s.space, remote, size, copied, true);
         if (done != null && done.length > 0) {
           done[0] = copied[0];
         }
@@ -1315,7 +1315,7 @@ public final class Ntdll {
   /**
    * NtGetWriteWatch: the pages of a MEM_WRITE_WATCH region written since the last reset.
    * EntriesInUserAddressArray is in/out; Granularity receives the page size. Checked in NT's
-   * order: flags, base and size ({@link org.ntsim.mm.VirtualMemory#checkGetWriteWatch}), the
+   * order: flags, base and size ({@link org.ntsim.mm.WriteWatch#checkGetWriteWatch}), the
    * count (STATUS_ACCESS_VIOLATION if it cannot be read, STATUS_INVALID_PARAMETER_5 if zero),
    * the array and the granularity (STATUS_ACCESS_VIOLATION), the handle, then the region.
    */
@@ -1323,7 +1323,7 @@ public final class Ntdll {
       long[] UserAddressArray, long[] EntriesInUserAddressArray, int[] Granularity) {
     enter();
     try {
-      int rangeCheck = org.ntsim.mm.VirtualMemory.checkGetWriteWatch(Flags, BaseAddress,
+      int rangeCheck = org.ntsim.mm.WriteWatch.checkGetWriteWatch(Flags, BaseAddress,
           RegionSize);
       if (rangeCheck != NtStatus.STATUS_SUCCESS) {
         return rangeCheck;
@@ -1345,7 +1345,7 @@ public final class Ntdll {
         return s.status;
       }
       try {
-        int status = ntos.mm.virtualMemory().getWriteWatch(s.space, Flags, BaseAddress,
+        int status = ntos.mm.writeWatch().getWriteWatch(s.space, Flags, BaseAddress,
             RegionSize, UserAddressArray, EntriesInUserAddressArray);
         if (status == NtStatus.STATUS_SUCCESS) {
           Granularity[0] = (int) org.ntsim.mm.MmLayout.PAGE_SIZE;
@@ -1368,7 +1368,7 @@ public final class Ntdll {
         return s.status;
       }
       try {
-        return ntos.mm.virtualMemory().resetWriteWatch(s.space, BaseAddress, RegionSize);
+        return ntos.mm.writeWatch().resetWriteWatch(s.space, BaseAddress, RegionSize);
       } finally {
         release(s);
       }
