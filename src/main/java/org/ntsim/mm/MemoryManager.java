@@ -132,7 +132,7 @@ public final class MemoryManager {
     this.systemPool = new SystemPoolPages(this);
     this.faults = new PageFaults(this);
     this.virtualMemory = new VirtualMemory(this);
-    this.workingSetManager = new WorkingSetManager(this, virtualMemory);
+    this.workingSetManager = new WorkingSetManager(this);
     this.userAccess = new MemoryAccess(this, MemoryAccess.USER);
     this.kernelAccess = new MemoryAccess(this, MemoryAccess.KERNEL);
     this.driverAccess = new MemoryAccess(this, MemoryAccess.DRIVER);

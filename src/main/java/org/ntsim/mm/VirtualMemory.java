@@ -4,14 +4,13 @@ import org.ntsim.hal.MachineConfig;
 import org.ntsim.hal.X86Pte;
 import org.ntsim.ke.GuestException;
 import org.ntsim.ke.NtStatus;
-import org.ntsim.trace.TraceKind;
 
 /**
  * The virtual memory system services on a process's private memory (seed 004 slides 19-22;
  * Windows Internals ch. 9, "Reserving and Committing Pages"): NtAllocateVirtualMemory,
  * NtFreeVirtualMemory, NtProtectVirtualMemory, NtQueryVirtualMemory, NtLockVirtualMemory and
- * NtUnlockVirtualMemory, and emptying a working set. The copies between processes are
- * {@link ProcessMemoryCopy}'s, write watching {@link WriteWatch}'s.
+ * NtUnlockVirtualMemory. The copies between processes are {@link ProcessMemoryCopy}'s, write
+ * watching {@link WriteWatch}'s, emptying a working set {@link WorkingSetManager}'s.
  *
  * <p>Models: regions reserved on 64 KiB boundaries in whole pages, bottom up or top down, below
  * the limit zero bits set; pages committed at reservation (the VAD says so and the PTEs stay
@@ -744,101 +743,6 @@ public final class VirtualMemory {
     baseAddress[0] = start;
     regionSize[0] = end - start;
     return NtStatus.STATUS_SUCCESS;
-  }
-
-  // ================================================================== working set
-
-  /**
-   * MmEmptyWorkingSet (EmptyWorkingSet, SetProcessWorkingSetSize(-1, -1)): every valid private
-   * page that is not locked leaves the working set; its PTE becomes a transition PTE and its
-   * frame goes to the modified list if it was written (or never had a copy elsewhere), else to
-   * the standby list. Returns the pages removed.
-   */
-  public long emptyWorkingSet(AddressSpace as) {
-    Attachment a = Attachment.attach(mm, as);
-    int old = mm.lock();
-    long removed = 0;
-    mm.startFlushBatch();
-    try {
-      for (Vad vad : as.vads.inOrder()) {
-        for (long vpn = vad.startingVpn; vpn <= vad.endingVpn; vpn++) {
-          long va = vpn << 12;
-          if (!MmPte.isValid(mm.readPde(va))) {
-            vpn |= 0x3FF;
-            continue;
-          }
-          if (vad.lockedBits != null && vad.locked(vpn)) {
-            continue;
-          }
-          if (trimPage(as, va)) {
-            removed++;
-          }
-        }
-      }
-      traceTrim(as, removed);
-    } finally {
-      mm.endFlushBatch();
-      mm.unlock(old);
-      a.detach(mm);
-    }
-    charge(removed);
-    return removed;
-  }
-
-  /** MiFreeWsle for one page: a valid (or resident no-access) page leaves the working set. */
-  boolean trimPage(AddressSpace as, long va) {
-    long pteVa = MmLayout.pteAddress(va);
-    int pte = mm.readPte(pteVa);
-    PfnDatabase pfn = mm.pfn;
-    int frame;
-    int protection;
-    if (MmPte.isValid(pte)) {
-      frame = X86Pte.frame(pte);
-      protection = MmPte.protection(pfn.originalPte(frame));
-      if ((pte & X86Pte.DIRTY) != 0) {
-        pfn.setFlag(frame, PfnDatabase.FLAG_MODIFIED);
-      }
-      mm.writePte(pteVa, MmPte.transition(frame, protection));
-      mm.flushTb(va);
-    } else if (MmPte.isTransition(pte) && pfn.state(MmPte.transitionFrame(pte)) == PfnDatabase.ACTIVE
-        && (pfn.flags(MmPte.transitionFrame(pte)) & PfnDatabase.FLAG_READ_IN_PROGRESS) == 0) {
-      frame = MmPte.transitionFrame(pte);
-    } else {
-      return false;
-    }
-    mm.wsRemove(as, frame);
-    pfn.setCounts(frame, 0, 0);
-    pfn.insertTail(pfn.isModified(frame) ? PfnDatabase.MODIFIED : PfnDatabase.STANDBY, frame);
-    as.ws.pagesTrimmed++;
-    return true;
-  }
-
-  /**
-   * SetProcessWorkingSetSize with limits (MmAdjustWorkingSetSize): minimum and maximum in
-   * pages; STATUS_INVALID_PARAMETER unless 0 < minimum <= maximum and the maximum leaves 512
-   * pages of physical memory to the system.
-   */
-  public int setWorkingSetSize(AddressSpace as, long minimumPages, long maximumPages,
-      boolean hardMaximum) {
-    if (minimumPages <= 0 || minimumPages > maximumPages
-        || maximumPages > mm.pfn.frameCount() - 512L) {
-      return NtStatus.STATUS_INVALID_PARAMETER;
-    }
-    Attachment a = Attachment.attach(mm, as);
-    int old = mm.lock();
-    try {
-      mm.workingSetManager().adjust(as, (int) minimumPages, (int) maximumPages, hardMaximum);
-      return NtStatus.STATUS_SUCCESS;
-    } finally {
-      mm.unlock(old);
-      a.detach(mm);
-    }
-  }
-
-  private void traceTrim(AddressSpace as, long removed) {
-    var cpu = mm.machine.activeCpu();
-    mm.machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.WS_TRIM, as.process.uniqueProcess,
-        removed, as.ws.count);
   }
 
   private static long roundUp(long value, long unit) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import org.ntsim.hal.Cpu;
 import org.ntsim.hal.X86Pte;
 import org.ntsim.ke.KProcess;
+import org.ntsim.ke.NtStatus;
 import org.ntsim.trace.TraceKind;
 
 /**
@@ -31,6 +32,9 @@ import org.ntsim.trace.TraceKind;
  * attached to it; nothing is trimmed below the minimum on memory pressure alone; a page trimmed
  * for pressure has gone unused for at least one whole pass.
  *
+ * <p>The services on a working set live here too: MmEmptyWorkingSet (EmptyWorkingSet) and
+ * MmAdjustWorkingSetSize (SetProcessWorkingSetSize with limits).
+ *
  * <p>The system working set (paged pool pages, {@link SystemPoolPages}) is aged every pass and
  * trimmed on pressure like a process's, taking its turn by its estimate; its pages go to the
  * modified list and come back by soft faults.
@@ -42,12 +46,10 @@ public final class WorkingSetManager {
   private static final int OLD = 1; // passes unused before a page may go on memory pressure
 
   private final MemoryManager mm;
-  private final VirtualMemory vm;
   private long passes;
 
-  WorkingSetManager(MemoryManager mm, VirtualMemory vm) {
+  WorkingSetManager(MemoryManager mm) {
     this.mm = mm;
-    this.vm = vm;
   }
 
   public long passes() {
@@ -134,7 +136,7 @@ public final class WorkingSetManager {
     if (as == null) {
       return mm.systemPoolPages().trimPage(va);
     }
-    return !locked(as, va) && vm.trimPage(as, va);
+    return !locked(as, va) && trimPage(as, va);
   }
 
   /** Runs {@code work} attached to {@code as}, under the lock, with one TLB flush batch. */
@@ -254,7 +256,7 @@ public final class WorkingSetManager {
       }
       long va = (long) ws.vpn[ws.hand] << 12;
       if (ws.age[ws.hand] >= OLD || tries == ws.count - 1) {
-        if (!locked(as, va) && vm.trimPage(as, va)) {
+        if (!locked(as, va) && trimPage(as, va)) {
           trace(as, 1);
           return;
         }
@@ -285,5 +287,94 @@ public final class WorkingSetManager {
     AddressSpace owner = as == null ? mm.systemAddressSpace() : as;
     mm.machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.WS_TRIM,
         owner.process.uniqueProcess, removed, ws(as).count);
+  }
+
+  // ------------------------------------------------------------------ services
+
+  /**
+   * MmEmptyWorkingSet (EmptyWorkingSet, SetProcessWorkingSetSize(-1, -1)): every valid private
+   * page that is not locked leaves the working set; its PTE becomes a transition PTE and its
+   * frame goes to the modified list if it was written (or never had a copy elsewhere), else to
+   * the standby list. Returns the pages removed.
+   */
+  public long emptyWorkingSet(AddressSpace as) {
+    Attachment a = Attachment.attach(mm, as);
+    int old = mm.lock();
+    long removed = 0;
+    mm.startFlushBatch();
+    try {
+      for (Vad vad : as.vads.inOrder()) {
+        for (long vpn = vad.startingVpn; vpn <= vad.endingVpn; vpn++) {
+          long va = vpn << 12;
+          if (!MmPte.isValid(mm.readPde(va))) {
+            vpn |= 0x3FF;
+            continue;
+          }
+          if (vad.lockedBits != null && vad.locked(vpn)) {
+            continue;
+          }
+          if (trimPage(as, va)) {
+            removed++;
+          }
+        }
+      }
+      trace(as, (int) removed);
+    } finally {
+      mm.endFlushBatch();
+      mm.unlock(old);
+      a.detach(mm);
+    }
+    mm.kernel.spend(mm.cost.vmPageNs * Math.max(1, Math.min(removed, 1 << 20)));
+    return removed;
+  }
+
+  /** MiFreeWsle for one page: a valid (or resident no-access) page leaves the working set. */
+  boolean trimPage(AddressSpace as, long va) {
+    long pteVa = MmLayout.pteAddress(va);
+    int pte = mm.readPte(pteVa);
+    PfnDatabase pfn = mm.pfn;
+    int frame;
+    int protection;
+    if (MmPte.isValid(pte)) {
+      frame = X86Pte.frame(pte);
+      protection = MmPte.protection(pfn.originalPte(frame));
+      if ((pte & X86Pte.DIRTY) != 0) {
+        pfn.setFlag(frame, PfnDatabase.FLAG_MODIFIED);
+      }
+      mm.writePte(pteVa, MmPte.transition(frame, protection));
+      mm.flushTb(va);
+    } else if (MmPte.isTransition(pte) && pfn.state(MmPte.transitionFrame(pte)) == PfnDatabase.ACTIVE
+        && (pfn.flags(MmPte.transitionFrame(pte)) & PfnDatabase.FLAG_READ_IN_PROGRESS) == 0) {
+      frame = MmPte.transitionFrame(pte);
+    } else {
+      return false;
+    }
+    mm.wsRemove(as, frame);
+    pfn.setCounts(frame, 0, 0);
+    pfn.insertTail(pfn.isModified(frame) ? PfnDatabase.MODIFIED : PfnDatabase.STANDBY, frame);
+    as.ws.pagesTrimmed++;
+    return true;
+  }
+
+  /**
+   * SetProcessWorkingSetSize with limits (MmAdjustWorkingSetSize): minimum and maximum in
+   * pages; STATUS_INVALID_PARAMETER unless 0 < minimum <= maximum and the maximum leaves 512
+   * pages of physical memory to the system.
+   */
+  public int setWorkingSetSize(AddressSpace as, long minimumPages, long maximumPages,
+      boolean hardMaximum) {
+    if (minimumPages <= 0 || minimumPages > maximumPages
+        || maximumPages > mm.pfn.frameCount() - 512L) {
+      return NtStatus.STATUS_INVALID_PARAMETER;
+    }
+    Attachment a = Attachment.attach(mm, as);
+    int old = mm.lock();
+    try {
+      adjust(as, (int) minimumPages, (int) maximumPages, hardMaximum);
+      return NtStatus.STATUS_SUCCESS;
+    } finally {
+      mm.unlock(old);
+      a.detach(mm);
+    }
   }
 }

@@ -461,6 +461,10 @@ public final class ObjectManager {
       if (r.object() != null) {
         return openExisting(table, object, r.object(), attributes, desiredAccess);
       }
+      if (r.directory() == objectTypes) { // the kernel's: only ObCreateObjectType enters names
+        dereference(object);
+        return HandleResult.failed(NtStatus.STATUS_ACCESS_DENIED);
+      }
       enterName(r.directory(), r.component(), object);
     }
     long handle = createHandle(table, object, grantedOnCreate(object.type, desiredAccess),
@@ -668,31 +672,14 @@ public final class ObjectManager {
    * IllegalStateException naming the first entry that breaks one.
    */
   public void verifyNamespace() {
-    verify(root);
+    ObjectVerifier.namespace(root);
   }
 
   /**
    * Checks every handle in {@code tables} (which must be every table in use) against its
-   * object's counts; see {@link HandleCountVerifier}.
+   * object's counts; see {@link ObjectVerifier}.
    */
   public void verifyHandleCounts(Iterable<HandleTable> tables) {
-    HandleCountVerifier.verify(tables);
-  }
-
-  private void verify(ObjectDirectory directory) {
-    for (ObjectHeader h : directory.objects()) {
-      if (h.deleted || h.directory != directory) {
-        throw new IllegalStateException("stale entry " + h.name + " in " + directory.header);
-      }
-      if (!h.permanent && h.handleCount == 0) {
-        throw new IllegalStateException("temporary " + h + " has no handle");
-      }
-      if (h.pointerCount < h.handleCount) {
-        throw new IllegalStateException(h + " has fewer references than handles");
-      }
-      if (h.body instanceof ObjectDirectory child) {
-        verify(child);
-      }
-    }
+    ObjectVerifier.handleCounts(tables);
   }
 }

@@ -1390,7 +1390,7 @@ public final class Ntdll {
         return s.status;
       }
       try {
-        return ntos.mm.virtualMemory().setWorkingSetSize(s.space, minimumPages, maximumPages,
+        return ntos.mm.workingSetManager().setWorkingSetSize(s.space, minimumPages, maximumPages,
             hardMaximum);
       } finally {
         release(s);
@@ -1426,7 +1426,7 @@ public final class Ntdll {
         return s.status;
       }
       try {
-        ntos.mm.virtualMemory().emptyWorkingSet(s.space);
+        ntos.mm.workingSetManager().emptyWorkingSet(s.space);
         return NtStatus.STATUS_SUCCESS;
       } finally {
         release(s);

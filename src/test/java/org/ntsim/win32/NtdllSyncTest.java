@@ -37,6 +37,28 @@ class NtdllSyncTest extends SyncTestSupport {
     assertThat(r[0]).isEqualTo(STATUS_INVALID_PARAMETER);
   }
 
+  /**
+   * \ObjectTypes belongs to the kernel (its security descriptor lets no caller create objects
+   * there): a name there is refused with STATUS_ACCESS_DENIED, so that no object can take the
+   * name of a type (here Event, before the first event makes its type known) and the type is
+   * made as usual afterwards.
+   */
+  @Test
+  void noObjectCanBeCreatedInObjectTypes() {
+    List<Integer> r = new ArrayList<>();
+    run(ctx -> {
+      Ntdll nt = ctx.ntdll();
+      r.add(nt.NtCreateSemaphore(new long[1], ALL,
+          org.ntsim.ob.ObjectAttributes.named("\\ObjectTypes\\Event"), 1, 1));
+      r.add(nt.NtCreateEvent(new long[1], ALL, null, Ntdll.NotificationEvent, false));
+      r.add(nt.NtCreateEvent(new long[1], ALL,
+          org.ntsim.ob.ObjectAttributes.named("\\ObjectTypes\\Fuzz"), Ntdll.NotificationEvent,
+          false));
+      return 0;
+    });
+    assertThat(r).containsExactly(STATUS_ACCESS_DENIED, STATUS_SUCCESS, STATUS_ACCESS_DENIED);
+  }
+
   /** Wine test_event: the previous states of set, reset and pulse on a synchronization event. */
   @Test
   void eventCallsReturnThePreviousState() {

@@ -11,7 +11,7 @@ import org.ntsim.win32.Kernel32;
 import org.ntsim.win32.TestOs;
 
 /** The handle-count sweep holds on a running system and catches a count that is off. */
-class HandleCountVerifierTest {
+class ObjectVerifierTest {
   @Test
   void aHandleCountThatDisagreesWithTheHandlesIsCaught() {
     try (TestOs sys = TestOs.boot(1)) {
