@@ -9,14 +9,17 @@ import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import org.ntsim.hal.Prng;
 
 /**
- * Hostile arguments for the guest facades' parameters, chosen from a parameter's Java type and,
- * where the compiler kept it, its name (hProcess, lpAddress, dwSize, ...): valid, closed and forged
- * handles, pseudo handles, addresses at the edges of user space and far outside 32 bits, sizes
- * that overflow any sum, null and short arrays, bad names, flags made of every constant the
- * facades define and of random bits.
+ * Arguments for the guest facades' parameters, chosen from a parameter's Java type and, where
+ * the compiler kept it (the build passes {@code -parameters}), its name (hProcess, lpAddress,
+ * dwSize, ...). Hostile ones: valid, closed and forged handles, pseudo handles, addresses at
+ * the edges of user space and far outside 32 bits, sizes that overflow any sum, null and short
+ * arrays, bad names, flags made of every constant the facades define and of random bits.
+ * Well-formed ones ({@link #sane}): what a careful program passes, so that calls get deep.
  *
  * <p>Everything is drawn from the calling fuzz thread's {@link Prng}, so one seed always yields
  * the same calls in the same order.
@@ -73,10 +76,10 @@ final class FuzzArguments {
 
   private final FuzzWorld world;
   private final int[] knownInts;
-  private final java.util.TreeMap<String, Integer> namedInts;
-  private final java.util.Map<String, int[]> familyByHint = new java.util.TreeMap<>();
+  private final TreeMap<String, Integer> namedInts;
+  private final Map<String, int[]> familyByHint = new TreeMap<>();
 
-  FuzzArguments(FuzzWorld world, java.util.TreeMap<String, Integer> namedInts) {
+  FuzzArguments(FuzzWorld world, TreeMap<String, Integer> namedInts) {
     this.world = world;
     this.namedInts = namedInts;
     this.knownInts = namedInts.values().stream().mapToInt(Integer::intValue).sorted().distinct()
@@ -507,8 +510,8 @@ final class FuzzArguments {
   }
 
   /** Every {@code static final int} the given classes define, by name. */
-  static java.util.TreeMap<String, Integer> constantsOf(Class<?>... classes) {
-    java.util.TreeMap<String, Integer> values = new java.util.TreeMap<>();
+  static TreeMap<String, Integer> constantsOf(Class<?>... classes) {
+    TreeMap<String, Integer> values = new TreeMap<>();
     for (Class<?> c : classes) {
       for (Field f : c.getFields()) {
         int m = f.getModifiers();

@@ -1,8 +1,12 @@
 package org.ntsim.fuzz;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import org.ntsim.hal.MachineConfig;
 import org.ntsim.hal.Prng;
 import org.ntsim.ke.BugCheckException;
+import org.ntsim.kd.KdConsole;
 import org.ntsim.ps.EProcess;
 import org.ntsim.ps.PsConstants;
 import org.ntsim.win32.GuestContext;
@@ -166,11 +170,11 @@ public final class NativeCallFuzzer {
 
   /** What the kd console prints for {@code command} on the stopped machine. */
   private static String debugger(Ntos os, String command) {
-    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-    java.io.PrintStream out = new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8);
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
     out.println("kd> " + command);
-    new org.ntsim.kd.KdConsole(os, out, () -> true, 0).execute(command);
-    return buf.toString(java.nio.charset.StandardCharsets.UTF_8).stripTrailing();
+    new KdConsole(os, out, () -> true, 0).execute(command);
+    return buf.toString(StandardCharsets.UTF_8).stripTrailing();
   }
 
   /**
