@@ -10,8 +10,8 @@ import org.ntsim.hal.Prng;
 
 /**
  * The calls a guest can make: every public instance method of the guest facades (Kernel32,
- * Ntdll, and GuestContext with its memory accesses and compute), found by reflection, so that a
- * call added to one of them is fuzzed as soon as it exists. The list
+ * Ntdll, GuestContext, and the MemoryAccess that GuestContext.memory() hands out), found by
+ * reflection, so that a call added to one of them is fuzzed as soon as it exists. The list
  * is sorted by signature (reflection's own order is unspecified), so a seed picks the same calls
  * on every JVM.
  *
@@ -19,7 +19,10 @@ import org.ntsim.hal.Prng;
  * they are fuzzed, but a thread should live long enough to build up handles and regions.
  */
 final class FuzzCatalog {
-  /** One facade method; {@code facade} is 0 for Kernel32, 1 for Ntdll, 2 for GuestContext. */
+  /**
+   * One facade method; {@code facade} is its class's place in the catalog: 0 Kernel32, 1 Ntdll,
+   * 2 GuestContext, 3 MemoryAccess (a guest's, from GuestContext.memory()).
+   */
   record Call(int facade, Method method, String signature) {
     String name() {
       return method.getName();

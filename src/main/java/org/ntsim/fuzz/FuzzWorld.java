@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ntsim.hal.Prng;
+import org.ntsim.mm.MemoryAccess;
 import org.ntsim.ke.BugCheckException;
 import org.ntsim.ke.GuestException;
 import org.ntsim.ke.ThreadExitSignal;
@@ -39,6 +40,8 @@ final class FuzzWorld {
   }
 
   private static final int RECENT = 8;
+  /** The facade each process has its own of: GuestContext, the third in the catalog. */
+  private static final int GUEST_CONTEXT = 2;
 
   final Ntos os;
   final long seed;
@@ -67,11 +70,12 @@ final class FuzzWorld {
     this.seed = seed;
     this.callLimit = callLimit;
     this.verifyEvery = verifyEvery;
-    this.catalog = new FuzzCatalog(Kernel32.class, Ntdll.class, GuestContext.class);
+    this.catalog = new FuzzCatalog(Kernel32.class, Ntdll.class, GuestContext.class,
+        MemoryAccess.class);
     this.arguments = new FuzzArguments(this, FuzzArguments.constantsOf(Kernel32.class,
         Ntdll.class, org.ntsim.ob.ObjectAttributes.class, org.ntsim.ps.PsConstants.class,
         org.ntsim.ob.ObjectManager.class, org.ntsim.mm.VirtualMemory.class));
-    this.facades = new Object[] {os.kernel32, os.ntdll};
+    this.facades = new Object[] {os.kernel32, os.ntdll, null, os.mm.userAccess()};
     this.checks = new FuzzChecks(os);
     this.threadSeeds = new Prng(seed).split("fuzz threads");
   }
@@ -129,7 +133,7 @@ final class FuzzWorld {
     t.depth++;
     Object result;
     try {
-      Object target = call.facade() < facades.length ? facades[call.facade()] : t.process.ctx;
+      Object target = call.facade() == GUEST_CONTEXT ? t.process.ctx : facades[call.facade()];
       result = call.method().invoke(target, args);
     } catch (InvocationTargetException e) {
       result = null;
