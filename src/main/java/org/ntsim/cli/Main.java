@@ -58,6 +58,15 @@ public final class Main implements Runnable {
     }
   }
 
+  /** What run and kd make of their arguments: the lab, the machine, and the time limit. */
+  record LabRun(Lab lab, org.ntsim.hal.MachineConfig config, long limitNs) {
+    /** Throws IllegalArgumentException, with a message for the user, for a mistake. */
+    static LabRun of(String labName, MachineOptions machine, TraceOptions trace) {
+      Lab lab = Labs.create(labName);
+      return new LabRun(lab, machine.toConfig(trace.trace != null), trace.limitNs(lab));
+    }
+  }
+
   /** A mistake in a command's arguments: one line on standard error, and exit status 2. */
   static int usageError(String command, IllegalArgumentException e) {
     System.err.println("ntsim " + command + ": " + e.getMessage());
@@ -72,17 +81,15 @@ public final class Main implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      Lab lab;
-      org.ntsim.hal.MachineConfig config;
-      long limit;
+      LabRun setup;
       try {
-        lab = Labs.create(labName);
-        config = machine.toConfig(traceOptions.trace != null);
-        limit = traceOptions.limitNs(lab);
+        setup = LabRun.of(labName, machine, traceOptions);
       } catch (IllegalArgumentException e) {
         return usageError("run", e);
       }
-      Ntos os = new Ntos(config);
+      Lab lab = setup.lab();
+      long limit = setup.limitNs();
+      Ntos os = new Ntos(setup.config());
       PrintStream out = System.out;
       try {
         lab.start(os);
@@ -128,17 +135,15 @@ public final class Main implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      Lab lab;
-      org.ntsim.hal.MachineConfig config;
-      long limit;
+      LabRun setup;
       try {
-        lab = Labs.create(labName);
-        config = machine.toConfig(traceOptions.trace != null);
-        limit = traceOptions.limitNs(lab);
+        setup = LabRun.of(labName, machine, traceOptions);
       } catch (IllegalArgumentException e) {
         return usageError("kd", e);
       }
-      Ntos os = new Ntos(config);
+      Lab lab = setup.lab();
+      long limit = setup.limitNs();
+      Ntos os = new Ntos(setup.config());
       try {
         lab.start(os);
         Labs.runToBreakIn(lab, os);
