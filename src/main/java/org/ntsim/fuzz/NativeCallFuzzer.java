@@ -77,6 +77,7 @@ public final class NativeCallFuzzer {
     c.memoryBytes = (8L << r.nextInt(3)) << 20;
     c.backend = backend;
     c.plantedBug = plantedBug;
+    c.recordTrace = Boolean.getBoolean("ntsim.fuzz.trace");
     this.config = c.validate();
     this.processCount = 2 + r.nextInt(2);
     this.threadsPerProcess = 1 + r.nextInt(3);
@@ -202,9 +203,20 @@ public final class NativeCallFuzzer {
       if (p != os.ps.systemProcess()) {
         left.append(String.format("%n%s pid %d: %d references, %d handles", p.imageName(),
             p.pid(), p.header().pointerCount(), p.header().handleCount()));
+        for (var t : p.threads()) {
+          left.append(String.format("%n  its thread %d (%s): %s, exit status %x, suspend count %d,"
+              + " %d references, %d handles", t.tid(), t.startSymbol(), t.state(),
+              t.exitStatus(), t.suspendCount(), t.header().pointerCount(),
+              t.header().handleCount()));
+        }
       }
     }
     if (!left.isEmpty()) {
+      if (os.machine.tracer.isRecording()) {
+        os.machine.tracer.replay((t, cpu, kind, a, b, c) -> {
+          if (a == 68 || b == 68 || c == 68) System.out.println(t + " cpu" + cpu + " " + kind + " " + Long.toHexString(a) + " " + Long.toHexString(b) + " " + Long.toHexString(c));
+        });
+      }
       w.failBetweenCalls(FuzzFailure.Kind.LEAK, "processes left after every fuzz process ended"
           + " and the harness let go of them:" + left);
       return;

@@ -156,29 +156,43 @@ public final class Kernel32 {
       if (lpThreadId != null && lpThreadId.length < 1) {
         accessViolation("lpThreadId");
       }
-      EThread t = ps.createThread(process, null, process.imageName() + "!ThreadProc",
-          process.basePriority(), 0, false, () -> {
-            if (lpStartAddress == null) {
-              throw new GuestException(NtStatus.STATUS_ACCESS_VIOLATION,
-                  "thread start address is NULL");
-            }
-            return lpStartAddress.run(lpParameter);
-          }, true);
-      if (t == null) {
-        return fail(WinError.fromNtStatus(NtStatus.STATUS_INSUFFICIENT_RESOURCES), 0L);
+      // As PspCreateThread does, no normal kernel APC (a suspension, then an exit) may stop the
+      // creator between the new thread's creation and its handle: the creator's reference would
+      // never be dropped. The new thread may run at once and preempt the creator meanwhile.
+      kernel.objects.enterCriticalRegion();
+      try {
+        return createThread(process, lpStartAddress, lpParameter, dwCreationFlags, lpThreadId);
+      } finally {
+        kernel.objects.leaveCriticalRegion();
       }
-      if ((dwCreationFlags & CREATE_SUSPENDED) != 0) {
-        kernel.objects.suspendThread(t); // its suspend APC runs before its start routine
-      }
-      ps.startThread(t);
-      long handle = ntos.ob.insertHandle(process.handleTable(), t.header(),
-          PsConstants.THREAD_ALL_ACCESS);
-      ntos.ob.dereference(t.header());
-      writeOut(lpThreadId, (int) t.tid(), "lpThreadId", true);
-      return handle;
     } finally {
       nt.leave();
     }
+  }
+
+  /** PspCreateThread, in CreateThread's critical region: the thread, started, and its handle. */
+  private long createThread(EProcess process, ThreadProc lpStartAddress, long lpParameter,
+      int dwCreationFlags, int[] lpThreadId) {
+    EThread t = ps.createThread(process, null, process.imageName() + "!ThreadProc",
+        process.basePriority(), 0, false, () -> {
+          if (lpStartAddress == null) {
+            throw new GuestException(NtStatus.STATUS_ACCESS_VIOLATION,
+                "thread start address is NULL");
+          }
+          return lpStartAddress.run(lpParameter);
+        }, true);
+    if (t == null) {
+      return fail(WinError.fromNtStatus(NtStatus.STATUS_INSUFFICIENT_RESOURCES), 0L);
+    }
+    if ((dwCreationFlags & CREATE_SUSPENDED) != 0) {
+      kernel.objects.suspendThread(t); // its suspend APC runs before its start routine
+    }
+    ps.startThread(t);
+    long handle = ntos.ob.insertHandle(process.handleTable(), t.header(),
+        PsConstants.THREAD_ALL_ACCESS);
+    ntos.ob.dereference(t.header());
+    writeOut(lpThreadId, (int) t.tid(), "lpThreadId", true);
+    return handle;
   }
 
   /** ExitThread: ends the calling thread with {@code dwExitCode}; does not return. */

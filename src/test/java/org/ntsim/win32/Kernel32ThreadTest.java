@@ -6,6 +6,7 @@ import static org.ntsim.win32.TestOs.MS;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.ntsim.ps.EProcess;
+import org.ntsim.ps.PsConstants;
 
 /**
  * CreateThread, GetExitCodeThread, WaitForSingleObject on thread handles and CloseHandle, checked
@@ -398,5 +399,41 @@ class Kernel32ThreadTest {
     org.ntsim.hal.CostModel cost = new org.ntsim.hal.CostModel();
     assertThat(cost.instructionsToNs(Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE / 1000);
     assertThat(cost.instructionsToNs(0x5b865a796adec5fL)).isPositive();
+  }
+
+  /**
+   * The new thread may run at once and suspend its creator while CreateThread is still making
+   * its handle; a termination then must not leave the thread object behind (PspCreateThread's
+   * critical region holds the suspension back until the handle exists). Found by the fuzzer.
+   */
+  @Test
+  void aCreatorSuspendedInsideCreateThreadAndThenTerminatedLeavesNothingBehind() {
+    sys = TestOs.boot(1);
+    EProcess victim = sys.os.launch("victim.exe", ctx -> {
+      Kernel32 k = ctx.kernel32();
+      long self = k.OpenThread(PsConstants.THREAD_ALL_ACCESS, false, k.GetCurrentThreadId());
+      k.SetThreadPriority(k.GetCurrentThread(), Kernel32.THREAD_PRIORITY_IDLE);
+      k.CreateThread(null, 0, param -> {
+        k.SuspendThread(self);
+        return 7;
+      }, 0, 0, null);
+      k.Sleep(Kernel32.INFINITE);
+      return 0;
+    });
+    sys.runFor(20 * MS);
+    EProcess killer = sys.os.launch("killer.exe", ctx -> {
+      Kernel32 k = ctx.kernel32();
+      long h = k.OpenProcess(PsConstants.PROCESS_TERMINATE, false, (int) victim.pid());
+      k.TerminateProcess(h, 5);
+      k.CloseHandle(h);
+      return 0;
+    });
+    assertThat(sys.os.runUntilExited(1000 * MS, victim, killer)).isTrue();
+    sys.os.ob.dereference(victim.header()); // the references launch() left to the test
+    sys.os.ob.dereference(killer.header());
+    sys.runFor(5 * MS);
+
+    assertThat(sys.os.ps.activeProcesses()).doesNotContain(victim, killer);
+    assertThat(victim.threads()).isEmpty();
   }
 }
