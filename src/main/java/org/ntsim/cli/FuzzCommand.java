@@ -57,7 +57,6 @@ final class FuzzCommand implements Callable<Integer> {
     long hangNs;
     try {
       hangNs = MachineConfig.parseDurationNs(hang);
-      new NativeCallFuzzer(seed, 1, 1, backend, null); // checks the backend's name
     } catch (IllegalArgumentException e) {
       return Main.usageError("fuzz", e);
     }
@@ -69,7 +68,12 @@ final class FuzzCommand implements Callable<Integer> {
     long totalCalls = 0;
     long started = System.nanoTime();
     for (long s = seed; s < seed + seeds; s++) {
-      NativeCallFuzzer fuzzer = new NativeCallFuzzer(s, calls, verifyEvery, backend, null);
+      NativeCallFuzzer fuzzer;
+      try {
+        fuzzer = new NativeCallFuzzer(s, calls, verifyEvery, backend, null);
+      } catch (IllegalArgumentException e) { // a backend it does not know: before any output
+        return Main.usageError("fuzz", e);
+      }
       long t0 = System.nanoTime();
       NativeCallFuzzer.Result r = Watchdog.run(fuzzer, hangNs, s);
       double hostS = (System.nanoTime() - t0) / 1e9;

@@ -3,7 +3,6 @@ package org.ntsim.fuzz;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.lang.reflect.Parameter;
 import java.lang.reflect.Proxy;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
@@ -113,13 +112,13 @@ final class FuzzArguments {
    * Each argument is hostile with a probability drawn per call: none, a tenth, a third, or all.
    */
   Object[] arguments(FuzzCatalog.Call call, FuzzThread thread) {
-    Parameter[] params = call.method().getParameters();
-    Object[] args = new Object[params.length];
+    Class<?>[] types = call.types();
+    String[] hints = call.hints();
+    Object[] args = new Object[types.length];
     int hostileTenths = HOSTILITY[thread.prng.nextInt(HOSTILITY.length)];
-    for (int i = 0; i < params.length; i++) {
+    for (int i = 0; i < types.length; i++) {
       boolean hostile = thread.prng.nextInt(10) < hostileTenths;
-      args[i] = hostile ? value(params[i].getType(), hint(params[i]), thread, 0)
-          : sane(params[i].getType(), hint(params[i]), thread);
+      args[i] = hostile ? value(types[i], hints[i], thread, 0) : sane(types[i], hints[i], thread);
     }
     return args;
   }
@@ -215,11 +214,6 @@ final class FuzzArguments {
       return null;
     }
     return value(type, hint, thread, 0);
-  }
-
-  /** The parameter's name in lower case, or "" when the class file does not have it. */
-  private static String hint(Parameter p) {
-    return p.isNamePresent() ? p.getName().toLowerCase(Locale.ROOT) : "";
   }
 
   Object value(Class<?> type, String hint, FuzzThread thread, int depth) {

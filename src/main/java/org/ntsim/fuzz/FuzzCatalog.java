@@ -2,9 +2,11 @@ package org.ntsim.fuzz;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.ntsim.hal.Prng;
 
@@ -23,9 +25,33 @@ final class FuzzCatalog {
    * One facade method; {@code facade} is its class's place in the catalog: 0 Kernel32, 1 Ntdll,
    * 2 GuestContext, 3 MemoryAccess (a guest's, from GuestContext.memory()).
    */
-  record Call(int facade, Method method, String signature) {
+  record Call(int facade, Method method, String signature, Class<?>[] types, String[] names,
+      String[] hints) {
+    Call(int facade, Method method, String signature) {
+      this(facade, method, signature, method.getParameterTypes(), names(method), hints(method));
+    }
+
     String name() {
       return method.getName();
+    }
+
+    private static String[] names(Method m) {
+      Parameter[] ps = m.getParameters();
+      String[] out = new String[ps.length];
+      for (int i = 0; i < ps.length; i++) {
+        out[i] = ps[i].getName();
+      }
+      return out;
+    }
+
+    /** Each parameter's name in lower case, or "" when the class file does not have it. */
+    private static String[] hints(Method m) {
+      Parameter[] ps = m.getParameters();
+      String[] out = new String[ps.length];
+      for (int i = 0; i < ps.length; i++) {
+        out[i] = ps[i].isNamePresent() ? ps[i].getName().toLowerCase(Locale.ROOT) : "";
+      }
+      return out;
     }
   }
 

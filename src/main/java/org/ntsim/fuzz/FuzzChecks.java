@@ -19,20 +19,10 @@ final class FuzzChecks {
     this.os = os;
   }
 
-  /** After a call: the memory manager's sweep runs only if a page or PTE changed since the last. */
-  void afterCall() {
+  /** Every sweep, throwing on the first broken invariant. */
+  void verify() {
     os.kernel.verify();
     os.mm.verify();
-    objects();
-  }
-
-  void full() {
-    os.kernel.verify();
-    os.mm.verify();
-    objects();
-  }
-
-  private void objects() {
     os.pool.verify();
     os.ob.verifyNamespace();
     List<HandleTable> tables = new ArrayList<>();

@@ -12,12 +12,11 @@ final class FuzzFormat {
     StringBuilder s = new StringBuilder(call.signature().substring(0,
         call.signature().indexOf('.') + 1))
         .append(call.name()).append('(');
-    var params = call.method().getParameters();
     for (int i = 0; i < args.length; i++) {
       if (i > 0) {
         s.append(", ");
       }
-      s.append(params[i].getName()).append('=').append(value(args[i]));
+      s.append(call.names()[i]).append('=').append(value(args[i]));
     }
     return s.append(')').toString();
   }

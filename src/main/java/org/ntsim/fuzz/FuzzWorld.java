@@ -149,7 +149,7 @@ final class FuzzWorld {
     harvest(t.process, call, args, result);
     if (number % verifyEvery == 0) {
       try {
-        checks.afterCall();
+        checks.verify();
       } catch (RuntimeException e) {
         fail(FuzzFailure.Kind.VERIFIER, c, FuzzFormat.exception(e));
         throw e;
@@ -185,10 +185,9 @@ final class FuzzWorld {
     if (result instanceof Long value && value != 0 && value != -1) {
       FuzzProcess.remember(name.startsWith("VirtualAlloc") ? p.addresses : p.handles, value);
     }
-    java.lang.reflect.Parameter[] params = call.method().getParameters();
     for (int i = 0; i < args.length; i++) {
       if (args[i] instanceof long[] a && a.length > 0 && a[0] != 0) {
-        String hint = params[i].getName();
+        String hint = call.names()[i];
         if (hint.endsWith("Handle") && !hint.equals("SourceHandle")) {
           FuzzProcess.remember(p.handles, a[0]);
         } else if (hint.equals("BaseAddress") && name.equals("NtAllocateVirtualMemory")) {
@@ -300,6 +299,6 @@ final class FuzzWorld {
   }
 
   void verifyAll() {
-    checks.full();
+    checks.verify();
   }
 }
