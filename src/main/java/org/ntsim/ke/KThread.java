@@ -59,6 +59,14 @@ public class KThread extends KThreadDispatchState implements Accountable {
 
   Runnable body;
 
+  /**
+   * KTHREAD.PreviousMode: the mode the current system service was called from (KernelMode for a
+   * Zw* call, a system thread, or no service at all; UserMode inside a service a guest called).
+   */
+  int previousMode = Kernel.KERNEL_MODE;
+  /** The system service (its number in the service table) the thread is in, or -1. */
+  int service = -1;
+
   protected KThread(KProcess process, long address, long timerAddress, boolean idle) {
     super(process, address, timerAddress, idle);
     for (int i = 0; i < THREAD_WAIT_OBJECTS; i++) {
@@ -208,6 +216,16 @@ public class KThread extends KThreadDispatchState implements Accountable {
 
   public boolean inKernel() {
     return inKernel;
+  }
+
+  /** KTHREAD.PreviousMode (ExGetPreviousMode): Kernel.KERNEL_MODE or Kernel.USER_MODE. */
+  public int previousMode() {
+    return previousMode;
+  }
+
+  /** The number of the system service the thread is in, or -1 outside one. */
+  public int service() {
+    return service;
   }
 
   public boolean terminationRequested() {

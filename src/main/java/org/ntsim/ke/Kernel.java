@@ -487,14 +487,15 @@ public final class Kernel implements CpuDriver {
   }
 
   /**
-   * KiSystemService's entry, on the calling thread's coroutine: a termination requested before
-   * the call ends the thread here; otherwise it enters kernel mode and is charged the call.
-   * Every system call of the guest facades passes here and through
-   * {@link #exitSystemService()}, so both read the thread straight from the running coroutine,
-   * which is the current thread of the active processor whenever guest or system-call code runs
-   * (the invariant check below holds it to that).
+   * KiSystemService's entry from user mode, on the calling thread's coroutine: a termination
+   * requested before the call ends the thread here; otherwise it enters kernel mode with
+   * PreviousMode UserMode, records the service it is in ({@code service}, its number in the
+   * {@link ServiceTable}), and is charged the call. Every system call of the guest facades passes
+   * here and through {@link #exitSystemService()}, so both read the thread straight from the
+   * running coroutine, which is the current thread of the active processor whenever guest or
+   * system-call code runs (the invariant check below holds it to that).
    */
-  public void enterSystemService() {
+  public void enterSystemService(int service) {
     KThread self = runningCoroutine;
     if (self == null) {
       throw new IllegalStateException("a system call outside a guest thread");
@@ -506,14 +507,16 @@ public final class Kernel implements CpuDriver {
       throw new ThreadExitSignal();
     }
     self.inKernel = true;
+    self.previousMode = USER_MODE;
+    self.service = service;
     Cpu cpu = machine.activeCpu();
     cpu.setCategory(TimeCategory.KERNEL);
     spendOnThread(cpu, cost.systemCallNs, null);
   }
 
   /**
-   * The system service exit: back to user mode; a termination requested during the call ends the
-   * thread now, and user APCs made deliverable run (KiDeliverApc for user mode).
+   * KiServiceExit to user mode: back to user mode; a termination requested during the call ends
+   * the thread now, and user APCs made deliverable run (KiDeliverApc for user mode).
    */
   public void exitSystemService() {
     KThread self = runningCoroutine;
@@ -521,6 +524,7 @@ public final class Kernel implements CpuDriver {
       checkRunningCoroutineIsCurrent(self);
     }
     self.inKernel = false;
+    self.service = -1;
     machine.activeCpu().setCategory(TimeCategory.USER);
     if (self.terminationRequested) {
       throw new ThreadExitSignal();
@@ -528,6 +532,46 @@ public final class Kernel implements CpuDriver {
     if (self.userApcPending) {
       apcs.deliverUser(self);
     }
+  }
+
+  /**
+   * KiSystemService entered from kernel mode, as a Zw* routine does: the service runs with
+   * PreviousMode KernelMode, so that it trusts its arguments and may use kernel handles. The
+   * caller is kernel code on a thread at PASSIVE_LEVEL or APC_LEVEL (a system thread, a driver in
+   * a thread's context, a service calling another). From an ISR or a DPC, or at DISPATCH_LEVEL or
+   * above, it is a bug check (IRQL_NOT_LESS_OR_EQUAL), as a system service there would be in NT.
+   * Guest code in user mode cannot reach the kernel's Zw* routines (they live at kernel
+   * addresses): it gets an access violation. Charged as a system call. Returns the caller's
+   * previous mode and service, for {@link #exitKernelService(int)}.
+   */
+  public int enterKernelService(int service) {
+    KThread self = runningCoroutine;
+    int irql = machine.activeCpu().irql();
+    if (self == null || irql > org.ntsim.hal.Irql.APC_LEVEL) {
+      bugCheckEx(BugCheck.IRQL_NOT_LESS_OR_EQUAL, 0, irql, 0, 0,
+          "system service " + ServiceTable.nameOf(service) + " called at IRQL " + irql
+              + (self == null ? " outside a thread" : ""));
+    }
+    if (!self.inKernel) {
+      throw new GuestException(NtStatus.STATUS_ACCESS_VIOLATION,
+          "user-mode code called the kernel routine " + ServiceTable.zwNameOf(service));
+    }
+    int saved = (self.previousMode << 16) | (self.service & 0xFFFF);
+    self.previousMode = KERNEL_MODE;
+    self.service = service;
+    spendOnThread(machine.activeCpu(), cost.systemCallNs, null);
+    return saved;
+  }
+
+  /**
+   * KiServiceExit back to kernel mode: the caller's previous mode and service come back; no user
+   * APC is delivered and a pending termination waits for the thread's return to user mode.
+   */
+  public void exitKernelService(int saved) {
+    KThread self = runningCoroutine;
+    self.previousMode = saved >>> 16;
+    int service = saved & 0xFFFF;
+    self.service = service == 0xFFFF ? -1 : service;
   }
 
   /**

@@ -32,7 +32,7 @@ public final class Ntdll {
 
   /** Kernel entry: the mode switch and the call's cost; a pending termination ends the thread. */
   void enter() {
-    kernel.enterSystemService();
+    kernel.enterSystemService(-1);
   }
 
   /** Kernel exit: back to user mode; a termination requested meanwhile ends the thread now. */
