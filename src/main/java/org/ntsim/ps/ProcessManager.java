@@ -32,7 +32,7 @@ import org.ntsim.ob.ObjectType;
  * its process (dropped when the thread object is deleted); handles hold one each. A process or
  * thread object is deleted, and its CID freed, when the last reference goes.
  */
-public final class ProcessManager {
+public final class ProcessManager implements org.ntsim.ob.ProcessContext {
   public static final long SYSTEM_PID = 4;
 
   /** Sizes of the x86 Vista structures, for realistic pool addresses. */
@@ -137,6 +137,26 @@ public final class ProcessManager {
   }
 
   /** PsGetCurrentThread. */
+  @Override
+  public org.ntsim.ob.HandleTable currentHandleTable() {
+    return currentProcess().handleTable();
+  }
+
+  @Override
+  public org.ntsim.ob.ObjectHeader currentProcessHeader() {
+    return currentProcess().header();
+  }
+
+  @Override
+  public org.ntsim.ob.ObjectHeader currentThreadHeader() {
+    return currentThread().header();
+  }
+
+  @Override
+  public org.ntsim.ob.HandleTable handleTableOf(Object process) {
+    return process instanceof EProcess p ? p.handleTable() : null;
+  }
+
   public EThread currentThread() {
     return (EThread) kernel.currentThread();
   }

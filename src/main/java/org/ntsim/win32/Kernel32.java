@@ -270,20 +270,15 @@ public final class Kernel32 {
     SleepEx(dwMilliseconds, false);
   }
 
-  /** SleepEx: returns 0 when the interval elapses (WAIT_IO_COMPLETION comes with APCs). */
+  /** SleepEx: returns 0 when the interval elapses, WAIT_IO_COMPLETION when user APCs ran. */
   public int SleepEx(int dwMilliseconds, boolean bAlertable) {
-    nt.enter();
-    try {
-      long interval = dwMilliseconds == INFINITE ? Long.MIN_VALUE
-          : -(Integer.toUnsignedLong(dwMilliseconds) * 10_000L);
-      int status;
-      do {
-        status = nt.delay(bAlertable, interval);
-      } while (status == NtStatus.STATUS_ALERTED && bAlertable);
-      return status == NtStatus.STATUS_USER_APC ? WAIT_IO_COMPLETION : 0;
-    } finally {
-      nt.leave();
-    }
+    long interval = dwMilliseconds == INFINITE ? Long.MIN_VALUE
+        : -(Integer.toUnsignedLong(dwMilliseconds) * 10_000L);
+    int status;
+    do {
+      status = nt.NtDelayExecution(bAlertable, interval);
+    } while (status == NtStatus.STATUS_ALERTED && bAlertable); // kernelbase retries alerts
+    return status == NtStatus.STATUS_USER_APC ? WAIT_IO_COMPLETION : 0;
   }
 
   /**
@@ -462,22 +457,11 @@ public final class Kernel32 {
 
   /** WaitForSingleObjectEx. */
   public int WaitForSingleObjectEx(long hHandle, int dwMilliseconds, boolean bAlertable) {
-    nt.enter();
-    try {
-      long timeoutNs = dwMilliseconds == INFINITE ? -1
-          : Integer.toUnsignedLong(dwMilliseconds) * 1_000_000L;
-      int status;
-      do {
-        status = nt.waitOne(hHandle, bAlertable, timeoutNs);
-      } while (status == NtStatus.STATUS_ALERTED && bAlertable); // kernelbase retries alerts
-      if (status < 0) {
-        failStatus(status);
-        return WAIT_FAILED;
-      }
-      return status;
-    } finally {
-      nt.leave();
-    }
+    int status;
+    do {
+      status = nt.NtWaitForSingleObject(hHandle, bAlertable, ntTimeout(dwMilliseconds));
+    } while (status == NtStatus.STATUS_ALERTED && bAlertable); // kernelbase retries alerts
+    return waitResult(status);
   }
 
   /** CloseHandle: FALSE with ERROR_INVALID_HANDLE for a handle that is not open. */

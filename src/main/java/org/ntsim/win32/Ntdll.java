@@ -22,10 +22,14 @@ public final class Ntdll {
 
   private final Ntos ntos;
   private final Kernel kernel;
+  private final org.ntsim.ke.KeServices ke;
+  private final org.ntsim.ob.ObServices ob;
 
   Ntdll(Ntos ntos) {
     this.ntos = ntos;
     this.kernel = ntos.kernel;
+    this.ke = ntos.keServices;
+    this.ob = ntos.obServices;
   }
 
   // ------------------------------------------------------------------ system-call frame
@@ -33,6 +37,14 @@ public final class Ntdll {
   /** Kernel entry: the mode switch and the call's cost; a pending termination ends the thread. */
   void enter() {
     kernel.enterSystemService(-1);
+  }
+
+  /**
+   * The trap into KiSystemService with the service's number in EAX: the mode switch and the
+   * call's cost; a pending termination ends the thread.
+   */
+  void enter(int service) {
+    kernel.enterSystemService(service);
   }
 
   /** Kernel exit: back to user mode; a termination requested meanwhile ends the thread now. */
@@ -67,14 +79,11 @@ public final class Ntdll {
 
   // ------------------------------------------------------------------ calls
 
-  /** NtClose. */
+  /** NtClose: see ObServices.NtClose. */
   public int NtClose(long handle) {
-    enter();
+    enter(org.ntsim.ob.ObServices.NT_CLOSE);
     try {
-      if (handle == NtCurrentThread || handle == NtCurrentProcess) {
-        return NtStatus.STATUS_SUCCESS;
-      }
-      return ntos.ob.close(currentProcess().handleTable(), handle);
+      return ob.NtClose(Kernel.USER_MODE, handle);
     } finally {
       leave();
     }
@@ -82,73 +91,35 @@ public final class Ntdll {
 
   /** NtYieldExecution: STATUS_SUCCESS if another thread ran, else STATUS_NO_YIELD_PERFORMED. */
   public int NtYieldExecution() {
-    enter();
+    enter(org.ntsim.ke.KeServices.NT_YIELD_EXECUTION);
     try {
-      return kernel.yieldExecution() ? NtStatus.STATUS_SUCCESS
-          : NtStatus.STATUS_NO_YIELD_PERFORMED;
+      return ke.NtYieldExecution(Kernel.USER_MODE);
     } finally {
       leave();
     }
   }
 
-  /**
-   * NtDelayExecution: {@code delayInterval} in 100 ns units, negative for relative (the only
-   * form modelled here); Long.MIN_VALUE waits forever.
-   */
+  /** NtDelayExecution: see KeServices.NtDelayExecution. */
   public int NtDelayExecution(boolean alertable, long delayInterval) {
-    enter();
+    enter(org.ntsim.ke.KeServices.NT_DELAY_EXECUTION);
     try {
-      return delay(alertable, delayInterval);
+      return ke.NtDelayExecution(Kernel.USER_MODE, alertable, delayInterval);
     } finally {
       leave();
     }
   }
 
-  int delay(boolean alertable, long delayInterval) {
-    long ns;
-    if (delayInterval == Long.MIN_VALUE) {
-      ns = Long.MAX_VALUE / 4;
-    } else if (delayInterval <= 0) {
-      ns = -delayInterval * 100;
-    } else {
-      ns = Math.max(0, delayInterval * 100 - ntos.machine.activeCpu().clockNs());
-      if (ns == 0) {
-        ns = 1;
-      }
-    }
-    return kernel.delayExecution(Kernel.USER_MODE, alertable, ns);
-  }
 
-  /**
-   * NtWaitForSingleObject: {@code timeout} in 100 ns units (negative relative, positive absolute),
-   * null pointer (here {@code Long.MIN_VALUE}) for none. Needs SYNCHRONIZE.
-   */
+  /** NtWaitForSingleObject: see ObServices.NtWaitForSingleObject. */
   public int NtWaitForSingleObject(long handle, boolean alertable, long timeout) {
-    enter();
+    enter(org.ntsim.ob.ObServices.NT_WAIT_FOR_SINGLE_OBJECT);
     try {
-      return waitOne(handle, alertable, timeoutNs(timeout));
+      return ob.NtWaitForSingleObject(Kernel.USER_MODE, handle, alertable, timeout);
     } finally {
       leave();
     }
   }
 
-  /** The wait behind WaitForSingleObject: timeoutNs < 0 is infinite. */
-  int waitOne(long handle, boolean alertable, long timeoutNs) {
-    Reference ref = reference(handle, ObjectManager.SYNCHRONIZE, null);
-    if (!ref.ok()) {
-      return ref.status();
-    }
-    try {
-      DispatcherObject object = waitObject(ref.header().body);
-      if (object == null) {
-        return NtStatus.STATUS_OBJECT_TYPE_MISMATCH;
-      }
-      return kernel.waitForSingleObject(object, WaitReason.USER_REQUEST, Kernel.USER_MODE,
-          alertable, timeoutNs);
-    } finally {
-      ntos.ob.dereference(ref.header());
-    }
-  }
 
   /** NtTerminateThread. A null handle (0) or NtCurrentThread ends the caller. */
   public int NtTerminateThread(long handle, int exitStatus) {
@@ -631,144 +602,33 @@ public final class Ntdll {
 
   // ------------------------------------------------------------------ waits
 
-  /**
-   * NtWaitForMultipleObjects: {@code WaitAny} reports STATUS_WAIT_0 + the lowest signalled index
-   * (STATUS_ABANDONED_WAIT_0 + index for an abandoned mutant); {@code WaitAll} is satisfied
-   * atomically and reports STATUS_WAIT_0 (STATUS_ABANDONED_WAIT_0 if any was abandoned). Count 0
-   * or above 64 is STATUS_INVALID_PARAMETER_1, another wait type STATUS_INVALID_PARAMETER_3, an
-   * object named twice in a WaitAll STATUS_INVALID_PARAMETER_MIX (WRK obwait.c); every handle
-   * needs SYNCHRONIZE.
-   */
+  /** NtWaitForMultipleObjects: see ObServices.NtWaitForMultipleObjects. */
   public int NtWaitForMultipleObjects(int Count, long[] Handles, int WaitType, boolean Alertable,
       long Timeout) {
-    return service(() -> waitMany(Count, Handles, WaitType, Alertable, timeoutNs(Timeout)));
-  }
-
-  /** The wait behind WaitForMultipleObjectsEx: timeoutNs < 0 is infinite. */
-  int waitMany(int count, long[] handles, int waitType, boolean alertable, long timeoutNs) {
-    if (count <= 0 || count > MAXIMUM_WAIT_OBJECTS) {
-      return NtStatus.STATUS_INVALID_PARAMETER_1;
-    }
-    if (waitType != WaitAll && waitType != WaitAny) {
-      return NtStatus.STATUS_INVALID_PARAMETER_3;
-    }
-    if (handles == null || handles.length < count) {
-      return NtStatus.STATUS_ACCESS_VIOLATION;
-    }
-    org.ntsim.ob.ObjectHeader[] held = new org.ntsim.ob.ObjectHeader[count];
-    DispatcherObject[] objects = new DispatcherObject[count];
-    int referenced = 0;
+    enter(org.ntsim.ob.ObServices.NT_WAIT_FOR_MULTIPLE_OBJECTS);
     try {
-      for (int i = 0; i < count; i++) {
-        if (handles[i] == NtCurrentThread || handles[i] == NtCurrentProcess) {
-          return NtStatus.STATUS_INVALID_HANDLE; // unlike the single-object wait
-        }
-        Reference ref = reference(handles[i], ObjectManager.SYNCHRONIZE, null);
-        if (!ref.ok()) {
-          return ref.status();
-        }
-        held[referenced++] = ref.header();
-        objects[i] = waitObject(ref.header().body);
-        if (objects[i] == null) {
-          return NtStatus.STATUS_OBJECT_TYPE_MISMATCH;
-        }
-      }
-      if (waitType == WaitAll && hasDuplicate(objects, count)) {
-        return NtStatus.STATUS_INVALID_PARAMETER_MIX;
-      }
-      return kernel.waitForMultipleObjects(objects, count,
-          waitType == WaitAll ? org.ntsim.ke.WaitBlock.WAIT_ALL : org.ntsim.ke.WaitBlock.WAIT_ANY,
-          WaitReason.USER_REQUEST, Kernel.USER_MODE, alertable, timeoutNs);
+      return ob.NtWaitForMultipleObjects(Kernel.USER_MODE, Count, Handles, WaitType, Alertable,
+          Timeout);
     } finally {
-      for (int i = 0; i < referenced; i++) {
-        ntos.ob.dereference(held[i]);
-      }
+      leave();
     }
   }
 
-  private static boolean hasDuplicate(DispatcherObject[] objects, int count) {
-    for (int i = 0; i < count; i++) {
-      for (int j = i + 1; j < count; j++) {
-        if (objects[i] == objects[j]) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
 
-  /**
-   * NtSignalAndWaitForSingleObject: signals an event (EVENT_MODIFY_STATE), releases a semaphore
-   * by one (SEMAPHORE_MODIFY_STATE) or a mutant, then waits on the other object (SYNCHRONIZE).
-   * Another type to signal is STATUS_OBJECT_TYPE_MISMATCH; a failed release (limit, not owner)
-   * returns its status without waiting.
-   */
+
+  /** NtSignalAndWaitForSingleObject: see ObServices.NtSignalAndWaitForSingleObject. */
   public int NtSignalAndWaitForSingleObject(long SignalHandle, long WaitHandle, boolean Alertable,
       long Timeout) {
-    return service(() -> signalAndWait(SignalHandle, WaitHandle, Alertable, timeoutNs(Timeout)));
-  }
-
-  int signalAndWait(long signalHandle, long waitHandle, boolean alertable, long timeoutNs) {
-    Reference signal = reference(signalHandle, 0, null);
-    if (!signal.ok()) {
-      return signal.status();
-    }
+    enter(org.ntsim.ob.ObServices.NT_SIGNAL_AND_WAIT_FOR_SINGLE_OBJECT);
     try {
-      Reference wait = reference(waitHandle, ObjectManager.SYNCHRONIZE, null);
-      if (!wait.ok()) {
-        return wait.status();
-      }
-      try {
-        DispatcherObject target = waitObject(wait.header().body);
-        if (target == null) {
-          return NtStatus.STATUS_OBJECT_TYPE_MISMATCH;
-        }
-        kernel.setWaitNext(); // signal and wait as one step: nobody runs in between
-        int status = signalObject(signalHandle, signal.header());
-        if (status != NtStatus.STATUS_SUCCESS) {
-          kernel.clearWaitNext();
-          return status;
-        }
-        return kernel.waitForSingleObject(target, WaitReason.USER_REQUEST, Kernel.USER_MODE,
-            alertable, timeoutNs);
-      } finally {
-        ntos.ob.dereference(wait.header());
-      }
+      return ob.NtSignalAndWaitForSingleObject(Kernel.USER_MODE, SignalHandle, WaitHandle,
+          Alertable, Timeout);
     } finally {
-      ntos.ob.dereference(signal.header());
+      leave();
     }
   }
 
-  private int signalObject(long handle, org.ntsim.ob.ObjectHeader h) {
-    var types = ntos.syncTypes;
-    int granted = handle == NtCurrentThread || handle == NtCurrentProcess ? -1
-        : currentProcess().handleTable().access(handle);
-    if (h.type == types.event) {
-      if ((granted & org.ntsim.ex.SyncObjectTypes.EVENT_MODIFY_STATE) == 0) {
-        return NtStatus.STATUS_ACCESS_DENIED;
-      }
-      kernel.setEvent((KEvent) h.body, KEvent.EVENT_INCREMENT);
-      return NtStatus.STATUS_SUCCESS;
-    }
-    if (h.type == types.semaphore) {
-      if ((granted & org.ntsim.ex.SyncObjectTypes.SEMAPHORE_MODIFY_STATE) == 0) {
-        return NtStatus.STATUS_ACCESS_DENIED;
-      }
-      org.ntsim.ke.KSemaphore s = (org.ntsim.ke.KSemaphore) h.body;
-      if (kernel.objects.wouldExceedLimit(s, 1)) {
-        return NtStatus.STATUS_SEMAPHORE_LIMIT_EXCEEDED;
-      }
-      kernel.objects.releaseSemaphore(s, org.ntsim.ke.KSemaphore.SEMAPHORE_INCREMENT, 1);
-      return NtStatus.STATUS_SUCCESS;
-    }
-    if (h.type == types.mutant) {
-      int[] status = new int[1];
-      kernel.objects.releaseMutant((org.ntsim.ke.KMutant) h.body,
-          org.ntsim.ke.KMutant.MUTANT_INCREMENT, false, status);
-      return status[0];
-    }
-    return NtStatus.STATUS_OBJECT_TYPE_MISMATCH;
-  }
+
 
   // ------------------------------------------------------------------ APCs, alerts, suspension
 
@@ -807,12 +667,14 @@ public final class Ntdll {
         }));
   }
 
-  /**
-   * NtTestAlert: queued user APCs run on the way out; STATUS_ALERTED if the thread had been
-   * alerted (the alert is cleared), else STATUS_SUCCESS.
-   */
+  /** NtTestAlert: STATUS_ALERTED if the thread had been alerted (cleared), else STATUS_SUCCESS; queued user APCs run on the way out. */
   public int NtTestAlert() {
-    return service(kernel.objects::testAlert);
+    enter(org.ntsim.ke.KeServices.NT_TEST_ALERT);
+    try {
+      return ke.NtTestAlert(Kernel.USER_MODE);
+    } finally {
+      leave();
+    }
   }
 
   /**
@@ -873,71 +735,19 @@ public final class Ntdll {
   // NtOpenDirectoryObject. An out-array that is empty (or null where required) is a pointer the
   // service cannot write through: STATUS_ACCESS_VIOLATION from its probe, nothing changed.
 
-  /**
-   * NtDuplicateObject: a duplicate, in the process {@code TargetProcessHandle} refers to, of the
-   * handle {@code SourceHandle} of the process {@code SourceProcessHandle} refers to; both
-   * process handles need PROCESS_DUP_HANDLE. {@code Options}: DUPLICATE_SAME_ACCESS (the
-   * source's access instead of {@code DesiredAccess}), DUPLICATE_SAME_ATTRIBUTES,
-   * DUPLICATE_CLOSE_SOURCE (the source handle is closed, in its process, even when the
-   * duplication then fails). The pseudo handles are real handles once duplicated:
-   * NtCurrentProcess stands for the source process, NtCurrentThread for the calling thread.
-   * Without a target process (0) only DUPLICATE_CLOSE_SOURCE is meaningful. A target process
-   * handle that fails its check is the result, after the source has been closed if asked (the
-   * WRK's NtDuplicateObject). See ObjectManager.duplicateObject for the rest.
-   */
+  /** NtDuplicateObject: see ObServices.NtDuplicateObject. */
   public int NtDuplicateObject(long SourceProcessHandle, long SourceHandle,
       long TargetProcessHandle, long[] TargetHandle, int DesiredAccess, int HandleAttributes,
       int Options) {
-    enter();
+    enter(org.ntsim.ob.ObServices.NT_DUPLICATE_OBJECT);
     try {
-      if (TargetHandle != null && TargetHandle.length < 1) {
-        return NtStatus.STATUS_ACCESS_VIOLATION;
-      }
-      if (TargetHandle != null) {
-        TargetHandle[0] = 0;
-      }
-      Reference source = reference(SourceProcessHandle,
-          org.ntsim.ob.AccessMask.PROCESS_DUP_HANDLE, ntos.ps.processType);
-      if (!source.ok()) {
-        return source.status();
-      }
-      Reference target = null;
-      int targetStatus = NtStatus.STATUS_SUCCESS;
-      if (TargetProcessHandle != 0) {
-        target = reference(TargetProcessHandle, org.ntsim.ob.AccessMask.PROCESS_DUP_HANDLE,
-            ntos.ps.processType);
-        if (!target.ok()) {
-          targetStatus = target.status();
-          target = null;
-        }
-      }
-      try {
-        EProcess sourceProcess = source.body();
-        org.ntsim.ob.HandleTable targetTable =
-            target == null ? null : target.<EProcess>body().handleTable();
-        ObjectManager.HandleResult r = ntos.ob.duplicateObject(sourceProcess.handleTable(),
-            SourceHandle, targetTable, DesiredAccess, HandleAttributes, Options,
-            pseudoHandlesOf(sourceProcess));
-        if (TargetHandle != null) {
-          TargetHandle[0] = r.handle();
-        }
-        return targetStatus != NtStatus.STATUS_SUCCESS ? targetStatus : r.status();
-      } finally {
-        ntos.ob.dereference(source.header());
-        if (target != null) {
-          ntos.ob.dereference(target.header());
-        }
-      }
+      return ob.NtDuplicateObject(Kernel.USER_MODE, SourceProcessHandle, SourceHandle,
+          TargetProcessHandle, TargetHandle, DesiredAccess, HandleAttributes, Options);
     } finally {
       leave();
     }
   }
 
-  /** ObpReferenceProcessObjectByHandle's pseudo handles when looking in {@code process}. */
-  private ObjectManager.PseudoHandles pseudoHandlesOf(EProcess process) {
-    return handle -> handle == NtCurrentProcess ? process.header()
-        : handle == NtCurrentThread ? currentThread().header() : null;
-  }
 
   /**
    * NtOpenProcess: a handle to the process {@code ClientId} names (UniqueProcess, and, if given,
@@ -1022,43 +832,25 @@ public final class Ntdll {
         attributes.Attributes(), desiredAccess, type);
   }
 
-  /**
-   * NtCreateDirectoryObject: a new object directory, named by {@code ObjectAttributes} (null:
-   * unnamed), with the results of ObjectManager.insertObject (STATUS_OBJECT_NAME_COLLISION for a
-   * taken name, STATUS_OBJECT_NAME_EXISTS with OBJ_OPENIF, ...).
-   */
+  /** NtCreateDirectoryObject: see ObServices.NtCreateDirectoryObject. */
   public int NtCreateDirectoryObject(long[] DirectoryHandle, int DesiredAccess,
       org.ntsim.ob.ObjectAttributes ObjectAttributes) {
-    enter();
+    enter(org.ntsim.ob.ObServices.NT_CREATE_DIRECTORY_OBJECT);
     try {
-      if (DirectoryHandle == null || DirectoryHandle.length < 1) {
-        return NtStatus.STATUS_ACCESS_VIOLATION;
-      }
-      DirectoryHandle[0] = 0;
-      ObjectManager.HandleResult r = ntos.ob.insertObject(currentProcess().handleTable(),
-          ntos.ob.createDirectoryObject(ObjectAttributes != null
-              && ObjectAttributes.ObjectName() != null && !ObjectAttributes.ObjectName().isEmpty()),
-          ObjectAttributes, DesiredAccess);
-      DirectoryHandle[0] = r.handle();
-      return r.status();
+      return ob.NtCreateDirectoryObject(Kernel.USER_MODE, DirectoryHandle, DesiredAccess,
+          ObjectAttributes);
     } finally {
       leave();
     }
   }
 
-  /** NtOpenDirectoryObject: ObjectManager.openObjectByName for a Directory. */
+  /** NtOpenDirectoryObject: see ObServices.NtOpenDirectoryObject. */
   public int NtOpenDirectoryObject(long[] DirectoryHandle, int DesiredAccess,
       org.ntsim.ob.ObjectAttributes ObjectAttributes) {
-    enter();
+    enter(org.ntsim.ob.ObServices.NT_OPEN_DIRECTORY_OBJECT);
     try {
-      if (DirectoryHandle == null || DirectoryHandle.length < 1) {
-        return NtStatus.STATUS_ACCESS_VIOLATION;
-      }
-      DirectoryHandle[0] = 0;
-      ObjectManager.HandleResult r = ntos.ob.openObjectByName(currentProcess().handleTable(),
-          ObjectAttributes, ntos.ob.directoryType, DesiredAccess);
-      DirectoryHandle[0] = r.handle();
-      return r.status();
+      return ob.NtOpenDirectoryObject(Kernel.USER_MODE, DirectoryHandle, DesiredAccess,
+          ObjectAttributes);
     } finally {
       leave();
     }

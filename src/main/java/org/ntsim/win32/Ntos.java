@@ -24,6 +24,10 @@ public final class Ntos {
   public final org.ntsim.ex.SyncObjectTypes syncTypes = new org.ntsim.ex.SyncObjectTypes();
   public final org.ntsim.mm.MemoryManager mm;
   public final ProcessManager ps;
+  /** The kernel's system services (NtYieldExecution, NtDelayExecution, NtTestAlert). */
+  public final org.ntsim.ke.KeServices keServices;
+  /** The object manager's system services (NtClose, the waits on handles, directories). */
+  public final org.ntsim.ob.ObServices obServices;
   public final Kernel32 kernel32;
   public final Ntdll ntdll;
 
@@ -34,6 +38,8 @@ public final class Ntos {
     this.ob = new ObjectManager(pool);
     this.mm = new org.ntsim.mm.MemoryManager(kernel, pool);
     this.ps = new ProcessManager(kernel, ob, mm);
+    this.keServices = new org.ntsim.ke.KeServices(kernel);
+    this.obServices = new org.ntsim.ob.ObServices(ob, kernel, ps, ps.processType);
     this.ntdll = new Ntdll(this);
     this.kernel32 = new Kernel32(this);
     ps.boot();

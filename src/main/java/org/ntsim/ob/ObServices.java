@@ -1,0 +1,441 @@
+package org.ntsim.ob;
+
+import org.ntsim.ke.DispatcherObject;
+import org.ntsim.ke.KEvent;
+import org.ntsim.ke.KMutant;
+import org.ntsim.ke.KSemaphore;
+import org.ntsim.ke.KeServices;
+import org.ntsim.ke.Kernel;
+import org.ntsim.ke.NtStatus;
+import org.ntsim.ke.OutParameter;
+import org.ntsim.ke.ServiceTable;
+import org.ntsim.ke.WaitBlock;
+import org.ntsim.ke.WaitReason;
+
+/**
+ * The object manager's system services: NtClose, NtDuplicateObject, the directory objects, and
+ * the waits on handles (NtWaitForSingleObject, NtWaitForMultipleObjects,
+ * NtSignalAndWaitForSingleObject, which NT keeps in ob's obwait.c). Each Nt* method is the body
+ * the service dispatcher runs with the caller's previous mode; each Zw* method is the entry for
+ * kernel-mode callers, the same body with PreviousMode KernelMode.
+ *
+ * <p>{@link #referenceObjectByHandle} is ObReferenceObjectByHandle for every service: the pseudo
+ * handles NtCurrentProcess (-1) and NtCurrentThread (-2), the current process's handle table,
+ * and, for kernel-mode callers, kernel handles. Out-parameters are probed by
+ * {@link OutParameter}: from user mode a bad one is STATUS_ACCESS_VIOLATION with nothing changed.
+ */
+public final class ObServices {
+  public static final long NtCurrentProcess = -1;
+  public static final long NtCurrentThread = -2;
+  /** WAIT_TYPE. */
+  public static final int WaitAll = 0;
+  public static final int WaitAny = 1;
+  public static final int MAXIMUM_WAIT_OBJECTS = 64;
+
+  public static final int NT_CLOSE = ServiceTable.number("NtClose");
+  public static final int NT_DUPLICATE_OBJECT = ServiceTable.number("NtDuplicateObject");
+  public static final int NT_CREATE_DIRECTORY_OBJECT =
+      ServiceTable.number("NtCreateDirectoryObject");
+  public static final int NT_OPEN_DIRECTORY_OBJECT = ServiceTable.number("NtOpenDirectoryObject");
+  public static final int NT_WAIT_FOR_SINGLE_OBJECT =
+      ServiceTable.number("NtWaitForSingleObject");
+  public static final int NT_WAIT_FOR_MULTIPLE_OBJECTS =
+      ServiceTable.number("NtWaitForMultipleObjects");
+  public static final int NT_SIGNAL_AND_WAIT_FOR_SINGLE_OBJECT =
+      ServiceTable.number("NtSignalAndWaitForSingleObject");
+
+  /** EVENT_MODIFY_STATE and SEMAPHORE_MODIFY_STATE, the rights a signal needs. */
+  private static final int MODIFY_STATE = 0x0002;
+
+  private final ObjectManager ob;
+  private final Kernel kernel;
+  private final ProcessContext processes;
+  private final OutParameter out;
+  private final ObjectType processType;
+
+  public ObServices(ObjectManager ob, Kernel kernel, ProcessContext processes,
+      ObjectType processType) {
+    this.ob = ob;
+    this.kernel = kernel;
+    this.processes = processes;
+    this.out = new OutParameter(kernel);
+    this.processType = processType;
+  }
+
+  // ------------------------------------------------------------------ references
+
+  /**
+   * ObReferenceObjectByHandle: the object behind {@code handle} in the current process (the
+   * pseudo handles stand for the current process and thread, with every right), checked for
+   * {@code type} (null: any) and for {@code desiredAccess} against the handle's granted access.
+   * STATUS_INVALID_HANDLE, STATUS_OBJECT_TYPE_MISMATCH or STATUS_ACCESS_DENIED otherwise. The
+   * caller drops the reference with {@link ObjectManager#dereference}.
+   */
+  public ObjectManager.Reference referenceObjectByHandle(int previousMode, long handle,
+      int desiredAccess, ObjectType type) {
+    if (handle == NtCurrentThread || handle == NtCurrentProcess) {
+      ObjectHeader h = handle == NtCurrentThread ? processes.currentThreadHeader()
+          : processes.currentProcessHeader();
+      if (type != null && h.type != type) {
+        return new ObjectManager.Reference(NtStatus.STATUS_OBJECT_TYPE_MISMATCH, null);
+      }
+      ob.reference(h);
+      return new ObjectManager.Reference(NtStatus.STATUS_SUCCESS, h);
+    }
+    return ob.referenceByHandle(processes.currentHandleTable(), handle, desiredAccess, type);
+  }
+
+  /** The access a handle of the current process grants (every right for a pseudo handle). */
+  int grantedAccess(long handle) {
+    return handle == NtCurrentThread || handle == NtCurrentProcess ? -1
+        : processes.currentHandleTable().access(handle);
+  }
+
+  /** The handle table an object created or opened by the caller gets its handle in. */
+  HandleTable handleTableFor(int previousMode) {
+    return processes.currentHandleTable();
+  }
+
+  // ------------------------------------------------------------------ NtClose
+
+  /** NtClose: STATUS_INVALID_HANDLE for a handle not in the table; the pseudo handles succeed. */
+  public int NtClose(int previousMode, long handle) {
+    if (handle == NtCurrentThread || handle == NtCurrentProcess) {
+      return NtStatus.STATUS_SUCCESS;
+    }
+    return ob.close(processes.currentHandleTable(), handle);
+  }
+
+  /** ZwClose. */
+  public int ZwClose(long handle) {
+    int saved = kernel.enterKernelService(NT_CLOSE);
+    try {
+      return NtClose(Kernel.KERNEL_MODE, handle);
+    } finally {
+      kernel.exitKernelService(saved);
+    }
+  }
+
+  // ------------------------------------------------------------------ waits
+
+  /** The dispatcher object a body waits on (an ETIMER waits on its KTIMER), or null. */
+  public static DispatcherObject waitObject(Object body) {
+    if (body instanceof DispatcherObject d) {
+      return d;
+    }
+    return body instanceof org.ntsim.ex.ETimer t ? t.timer : null;
+  }
+
+  /**
+   * NtWaitForSingleObject: {@code timeout} in 100 ns units (negative relative, positive absolute),
+   * {@code Long.MIN_VALUE} (a null pointer) for none; the handle needs SYNCHRONIZE. The wait's
+   * mode is the caller's previous mode.
+   */
+  public int NtWaitForSingleObject(int previousMode, long handle, boolean alertable,
+      long timeout) {
+    return waitForSingleObject(previousMode, handle, alertable,
+        KeServices.timeoutNs(kernel, timeout));
+  }
+
+  /** ZwWaitForSingleObject. */
+  public int ZwWaitForSingleObject(long handle, boolean alertable, long timeout) {
+    int saved = kernel.enterKernelService(NT_WAIT_FOR_SINGLE_OBJECT);
+    try {
+      return NtWaitForSingleObject(Kernel.KERNEL_MODE, handle, alertable, timeout);
+    } finally {
+      kernel.exitKernelService(saved);
+    }
+  }
+
+  /** The wait behind NtWaitForSingleObject, with a timeout in nanoseconds (< 0 infinite). */
+  public int waitForSingleObject(int previousMode, long handle, boolean alertable,
+      long timeoutNs) {
+    ObjectManager.Reference ref = referenceObjectByHandle(previousMode, handle,
+        ObjectManager.SYNCHRONIZE, null);
+    if (!ref.ok()) {
+      return ref.status();
+    }
+    try {
+      DispatcherObject object = waitObject(ref.header().body);
+      if (object == null) {
+        return NtStatus.STATUS_OBJECT_TYPE_MISMATCH;
+      }
+      return kernel.waitForSingleObject(object, WaitReason.USER_REQUEST, previousMode,
+          alertable, timeoutNs);
+    } finally {
+      ob.dereference(ref.header());
+    }
+  }
+
+  /**
+   * NtWaitForMultipleObjects: {@code WaitAny} reports STATUS_WAIT_0 + the lowest signalled index
+   * (STATUS_ABANDONED_WAIT_0 + index for an abandoned mutant); {@code WaitAll} is satisfied
+   * atomically and reports STATUS_WAIT_0 (STATUS_ABANDONED_WAIT_0 if any was abandoned). Count 0
+   * or above 64 is STATUS_INVALID_PARAMETER_1, another wait type STATUS_INVALID_PARAMETER_3, an
+   * object named twice in a WaitAll STATUS_INVALID_PARAMETER_MIX (WRK obwait.c); every handle
+   * needs SYNCHRONIZE, and the pseudo handles are refused (STATUS_INVALID_HANDLE).
+   */
+  public int NtWaitForMultipleObjects(int previousMode, int count, long[] handles, int waitType,
+      boolean alertable, long timeout) {
+    return waitForMultipleObjects(previousMode, count, handles, waitType, alertable,
+        KeServices.timeoutNs(kernel, timeout));
+  }
+
+  /** ZwWaitForMultipleObjects. */
+  public int ZwWaitForMultipleObjects(int count, long[] handles, int waitType, boolean alertable,
+      long timeout) {
+    int saved = kernel.enterKernelService(NT_WAIT_FOR_MULTIPLE_OBJECTS);
+    try {
+      return NtWaitForMultipleObjects(Kernel.KERNEL_MODE, count, handles, waitType, alertable,
+          timeout);
+    } finally {
+      kernel.exitKernelService(saved);
+    }
+  }
+
+  /** The wait behind NtWaitForMultipleObjects, with a timeout in nanoseconds (< 0 infinite). */
+  public int waitForMultipleObjects(int previousMode, int count, long[] handles, int waitType,
+      boolean alertable, long timeoutNs) {
+    if (count <= 0 || count > MAXIMUM_WAIT_OBJECTS) {
+      return NtStatus.STATUS_INVALID_PARAMETER_1;
+    }
+    if (waitType != WaitAll && waitType != WaitAny) {
+      return NtStatus.STATUS_INVALID_PARAMETER_3;
+    }
+    if (handles == null || handles.length < count) {
+      return out.probe(previousMode, null, "handle array");
+    }
+    ObjectHeader[] held = new ObjectHeader[count];
+    DispatcherObject[] objects = new DispatcherObject[count];
+    int referenced = 0;
+    try {
+      for (int i = 0; i < count; i++) {
+        if (handles[i] == NtCurrentThread || handles[i] == NtCurrentProcess) {
+          return NtStatus.STATUS_INVALID_HANDLE; // unlike the single-object wait
+        }
+        ObjectManager.Reference ref = referenceObjectByHandle(previousMode, handles[i],
+            ObjectManager.SYNCHRONIZE, null);
+        if (!ref.ok()) {
+          return ref.status();
+        }
+        held[referenced++] = ref.header();
+        objects[i] = waitObject(ref.header().body);
+        if (objects[i] == null) {
+          return NtStatus.STATUS_OBJECT_TYPE_MISMATCH;
+        }
+      }
+      if (waitType == WaitAll && hasDuplicate(objects, count)) {
+        return NtStatus.STATUS_INVALID_PARAMETER_MIX;
+      }
+      return kernel.waitForMultipleObjects(objects, count,
+          waitType == WaitAll ? WaitBlock.WAIT_ALL : WaitBlock.WAIT_ANY,
+          WaitReason.USER_REQUEST, previousMode, alertable, timeoutNs);
+    } finally {
+      for (int i = 0; i < referenced; i++) {
+        ob.dereference(held[i]);
+      }
+    }
+  }
+
+  private static boolean hasDuplicate(DispatcherObject[] objects, int count) {
+    for (int i = 0; i < count; i++) {
+      for (int j = i + 1; j < count; j++) {
+        if (objects[i] == objects[j]) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * NtSignalAndWaitForSingleObject: signals an event (EVENT_MODIFY_STATE), releases a semaphore
+   * by one (SEMAPHORE_MODIFY_STATE) or a mutant, then waits on the other object (SYNCHRONIZE),
+   * with nothing run in between. Another type to signal is STATUS_OBJECT_TYPE_MISMATCH; a failed
+   * release (limit, not owner) returns its status without waiting.
+   */
+  public int NtSignalAndWaitForSingleObject(int previousMode, long signalHandle, long waitHandle,
+      boolean alertable, long timeout) {
+    return signalAndWait(previousMode, signalHandle, waitHandle, alertable,
+        KeServices.timeoutNs(kernel, timeout));
+  }
+
+  /** The wait behind NtSignalAndWaitForSingleObject, with a timeout in nanoseconds. */
+  public int signalAndWait(int previousMode, long signalHandle, long waitHandle,
+      boolean alertable, long timeoutNs) {
+    ObjectManager.Reference signal = referenceObjectByHandle(previousMode, signalHandle, 0, null);
+    if (!signal.ok()) {
+      return signal.status();
+    }
+    try {
+      ObjectManager.Reference wait = referenceObjectByHandle(previousMode, waitHandle,
+          ObjectManager.SYNCHRONIZE, null);
+      if (!wait.ok()) {
+        return wait.status();
+      }
+      try {
+        DispatcherObject target = waitObject(wait.header().body);
+        if (target == null) {
+          return NtStatus.STATUS_OBJECT_TYPE_MISMATCH;
+        }
+        kernel.setWaitNext(); // signal and wait as one step: nobody runs in between
+        int status = signalObject(signalHandle, signal.header());
+        if (status != NtStatus.STATUS_SUCCESS) {
+          kernel.clearWaitNext();
+          return status;
+        }
+        return kernel.waitForSingleObject(target, WaitReason.USER_REQUEST, previousMode,
+            alertable, timeoutNs);
+      } finally {
+        ob.dereference(wait.header());
+      }
+    } finally {
+      ob.dereference(signal.header());
+    }
+  }
+
+  private int signalObject(long handle, ObjectHeader h) {
+    int granted = grantedAccess(handle);
+    if (h.body instanceof KEvent e) {
+      if ((granted & MODIFY_STATE) == 0) {
+        return NtStatus.STATUS_ACCESS_DENIED;
+      }
+      kernel.setEvent(e, KEvent.EVENT_INCREMENT);
+      return NtStatus.STATUS_SUCCESS;
+    }
+    if (h.body instanceof KSemaphore s) {
+      if ((granted & MODIFY_STATE) == 0) {
+        return NtStatus.STATUS_ACCESS_DENIED;
+      }
+      if (kernel.objects.wouldExceedLimit(s, 1)) {
+        return NtStatus.STATUS_SEMAPHORE_LIMIT_EXCEEDED;
+      }
+      kernel.objects.releaseSemaphore(s, KSemaphore.SEMAPHORE_INCREMENT, 1);
+      return NtStatus.STATUS_SUCCESS;
+    }
+    if (h.body instanceof KMutant m) {
+      int[] status = new int[1];
+      kernel.objects.releaseMutant(m, KMutant.MUTANT_INCREMENT, false, status);
+      return status[0];
+    }
+    return NtStatus.STATUS_OBJECT_TYPE_MISMATCH;
+  }
+
+  // ------------------------------------------------------------------ handles and directories
+
+  /**
+   * NtDuplicateObject: a duplicate, in the process {@code targetProcessHandle} refers to, of the
+   * handle {@code sourceHandle} of the process {@code sourceProcessHandle} refers to; both
+   * process handles need PROCESS_DUP_HANDLE. {@code options}: DUPLICATE_SAME_ACCESS (the
+   * source's access instead of {@code desiredAccess}), DUPLICATE_SAME_ATTRIBUTES,
+   * DUPLICATE_CLOSE_SOURCE (the source handle is closed, in its process, even when the
+   * duplication then fails). The pseudo handles are real handles once duplicated:
+   * NtCurrentProcess stands for the source process, NtCurrentThread for the calling thread.
+   * Without a target process (0) only DUPLICATE_CLOSE_SOURCE is meaningful. A target process
+   * handle that fails its check is the result, after the source has been closed if asked (the
+   * WRK's NtDuplicateObject). See ObjectManager.duplicateObject for the rest.
+   */
+  public int NtDuplicateObject(int previousMode, long sourceProcessHandle, long sourceHandle,
+      long targetProcessHandle, long[] targetHandle, int desiredAccess, int handleAttributes,
+      int options) {
+    int probe = out.probeOptional(previousMode, targetHandle, "TargetHandle");
+    if (probe != NtStatus.STATUS_SUCCESS) {
+      return probe;
+    }
+    if (targetHandle != null) {
+      targetHandle[0] = 0;
+    }
+    ObjectManager.Reference source = referenceObjectByHandle(previousMode, sourceProcessHandle,
+        AccessMask.PROCESS_DUP_HANDLE, processType);
+    if (!source.ok()) {
+      return source.status();
+    }
+    ObjectManager.Reference target = null;
+    int targetStatus = NtStatus.STATUS_SUCCESS;
+    if (targetProcessHandle != 0) {
+      target = referenceObjectByHandle(previousMode, targetProcessHandle,
+          AccessMask.PROCESS_DUP_HANDLE, processType);
+      if (!target.ok()) {
+        targetStatus = target.status();
+        target = null;
+      }
+    }
+    try {
+      Object sourceProcess = source.header().body;
+      HandleTable targetTable = target == null ? null
+          : processes.handleTableOf(target.header().body);
+      ObjectHeader sourceHeader = source.header();
+      ObjectManager.HandleResult r = ob.duplicateObject(processes.handleTableOf(sourceProcess),
+          sourceHandle, targetTable, desiredAccess, handleAttributes, options,
+          handle -> handle == NtCurrentProcess ? sourceHeader
+              : handle == NtCurrentThread ? processes.currentThreadHeader() : null);
+      if (targetHandle != null) {
+        targetHandle[0] = r.handle();
+      }
+      return targetStatus != NtStatus.STATUS_SUCCESS ? targetStatus : r.status();
+    } finally {
+      ob.dereference(source.header());
+      if (target != null) {
+        ob.dereference(target.header());
+      }
+    }
+  }
+
+  /**
+   * NtCreateDirectoryObject: a new object directory, named by {@code attributes} (null:
+   * unnamed), with the results of ObjectManager.insertObject (STATUS_OBJECT_NAME_COLLISION for a
+   * taken name, STATUS_OBJECT_NAME_EXISTS with OBJ_OPENIF, ...).
+   */
+  public int NtCreateDirectoryObject(int previousMode, long[] directoryHandle, int desiredAccess,
+      ObjectAttributes attributes) {
+    int probe = out.probe(previousMode, directoryHandle, "DirectoryHandle");
+    if (probe != NtStatus.STATUS_SUCCESS) {
+      return probe;
+    }
+    directoryHandle[0] = 0;
+    ObjectManager.HandleResult r = ob.insertObject(handleTableFor(previousMode),
+        ob.createDirectoryObject(attributes != null && attributes.ObjectName() != null
+            && !attributes.ObjectName().isEmpty()),
+        attributes, desiredAccess);
+    directoryHandle[0] = r.handle();
+    return r.status();
+  }
+
+  /** ZwCreateDirectoryObject. */
+  public int ZwCreateDirectoryObject(long[] directoryHandle, int desiredAccess,
+      ObjectAttributes attributes) {
+    int saved = kernel.enterKernelService(NT_CREATE_DIRECTORY_OBJECT);
+    try {
+      return NtCreateDirectoryObject(Kernel.KERNEL_MODE, directoryHandle, desiredAccess,
+          attributes);
+    } finally {
+      kernel.exitKernelService(saved);
+    }
+  }
+
+  /** NtOpenDirectoryObject: ObOpenObjectByName for a Directory. */
+  public int NtOpenDirectoryObject(int previousMode, long[] directoryHandle, int desiredAccess,
+      ObjectAttributes attributes) {
+    int probe = out.probe(previousMode, directoryHandle, "DirectoryHandle");
+    if (probe != NtStatus.STATUS_SUCCESS) {
+      return probe;
+    }
+    directoryHandle[0] = 0;
+    ObjectManager.HandleResult r = ob.openObjectByName(handleTableFor(previousMode), attributes,
+        ob.directoryType, desiredAccess);
+    directoryHandle[0] = r.handle();
+    return r.status();
+  }
+
+  /** ZwOpenDirectoryObject. */
+  public int ZwOpenDirectoryObject(long[] directoryHandle, int desiredAccess,
+      ObjectAttributes attributes) {
+    int saved = kernel.enterKernelService(NT_OPEN_DIRECTORY_OBJECT);
+    try {
+      return NtOpenDirectoryObject(Kernel.KERNEL_MODE, directoryHandle, desiredAccess,
+          attributes);
+    } finally {
+      kernel.exitKernelService(saved);
+    }
+  }
+}
