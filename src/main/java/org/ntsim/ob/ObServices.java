@@ -92,7 +92,7 @@ public final class ObServices {
   }
 
   /** The handle table an object created or opened by the caller gets its handle in. */
-  HandleTable handleTableFor(int previousMode) {
+  public HandleTable handleTableFor(int previousMode) {
     return processes.currentHandleTable();
   }
 

@@ -24,12 +24,14 @@ public final class Ntdll {
   private final Kernel kernel;
   private final org.ntsim.ke.KeServices ke;
   private final org.ntsim.ob.ObServices ob;
+  private final org.ntsim.ex.sync.SyncServices sync;
 
   Ntdll(Ntos ntos) {
     this.ntos = ntos;
     this.kernel = ntos.kernel;
     this.ke = ntos.keServices;
     this.ob = ntos.obServices;
+    this.sync = ntos.syncServices;
   }
 
   // ------------------------------------------------------------------ system-call frame
@@ -259,345 +261,185 @@ public final class Ntdll {
     return Math.max(0, timeout * 100 - ntos.machine.activeCpu().clockNs());
   }
 
-  /**
-   * ObInsertObject for a new synchronisation object made by one of the NtCreate calls: the
-   * object is entered under {@code attributes}' name, if any, and the caller gets a handle in
-   * its process (ObjectManager.insertObject: STATUS_OBJECT_NAME_EXISTS and a handle to the
-   * existing object with OBJ_OPENIF, STATUS_OBJECT_NAME_COLLISION without it,
-   * STATUS_OBJECT_TYPE_MISMATCH for a name of another type). When an existing object is opened
-   * the new one is deleted. On failure {@code handleOut[0]} keeps the caller's value, as on Vista
-   * (Wine's om.c records it as Vista's behaviour; later versions write 0).
-   */
-  private int insertObject(org.ntsim.ob.ObjectType type, Object body, long address,
-      org.ntsim.ob.ObjectAttributes attributes, int desiredAccess, long[] handleOut,
-      Runnable deleteProcedure) {
-    org.ntsim.ob.ObjectHeader h = ntos.ob.createObject(type, body, address, deleteProcedure);
-    if (body instanceof org.ntsim.ex.ETimer t) {
-      t.timer.objectHeader = h;
-    }
-    ObjectManager.HandleResult r = ntos.ob.insertObject(currentProcess().handleTable(), h,
-        attributes, desiredAccess);
-    if (r.ok()) {
-      handleOut[0] = r.handle(); // Vista leaves the caller's value alone on failure
-    }
-    return r.status();
-  }
 
-  /** Whether an object created under {@code attributes} gets a name (and a name-info header). */
-  private static boolean named(org.ntsim.ob.ObjectAttributes attributes) {
-    return attributes != null && attributes.ObjectName() != null
-        && !attributes.ObjectName().isEmpty();
-  }
 
-  /**
-   * The NtOpen calls of the synchronisation objects: ObOpenObjectByName in the caller's process
-   * for an object of {@code type}. STATUS_OBJECT_NAME_NOT_FOUND for a name not there,
-   * STATUS_OBJECT_TYPE_MISMATCH for one of another type, STATUS_ACCESS_DENIED for rights the
-   * type does not have; on failure {@code handleOut[0]} keeps the caller's value (Vista).
-   */
-  private int openObject(long[] handleOut, int desiredAccess,
-      org.ntsim.ob.ObjectAttributes attributes, org.ntsim.ob.ObjectType type) {
-    return service(() -> {
-      if (badRequired(handleOut)) {
-        return NtStatus.STATUS_ACCESS_VIOLATION;
-      }
-      ObjectManager.HandleResult r = ntos.ob.openObjectByName(currentProcess().handleTable(),
-          attributes, type, desiredAccess);
-      if (r.ok()) {
-        handleOut[0] = r.handle(); // Vista leaves the caller's value alone on failure
-      }
-      return r.status();
-    });
-  }
 
-  /** NtOpenEvent. */
+  /** NtOpenEvent: see SyncServices.NtOpenEvent. */
   public int NtOpenEvent(long[] EventHandle, int DesiredAccess,
       org.ntsim.ob.ObjectAttributes ObjectAttributes) {
-    return openObject(EventHandle, DesiredAccess, ObjectAttributes, ntos.syncTypes.event);
+    enter(org.ntsim.ex.sync.SyncServices.NT_OPEN_EVENT);
+    try {
+      return sync.NtOpenEvent(Kernel.USER_MODE, EventHandle, DesiredAccess, ObjectAttributes);
+    } finally {
+      leave();
+    }
   }
 
-  /** NtOpenMutant. */
+  /** NtOpenMutant: see SyncServices.NtOpenMutant. */
   public int NtOpenMutant(long[] MutantHandle, int DesiredAccess,
       org.ntsim.ob.ObjectAttributes ObjectAttributes) {
-    return openObject(MutantHandle, DesiredAccess, ObjectAttributes, ntos.syncTypes.mutant);
+    enter(org.ntsim.ex.sync.SyncServices.NT_OPEN_MUTANT);
+    try {
+      return sync.NtOpenMutant(Kernel.USER_MODE, MutantHandle, DesiredAccess, ObjectAttributes);
+    } finally {
+      leave();
+    }
   }
 
-  /** NtOpenSemaphore. */
+  /** NtOpenSemaphore: see SyncServices.NtOpenSemaphore. */
   public int NtOpenSemaphore(long[] SemaphoreHandle, int DesiredAccess,
       org.ntsim.ob.ObjectAttributes ObjectAttributes) {
-    return openObject(SemaphoreHandle, DesiredAccess, ObjectAttributes,
-        ntos.syncTypes.semaphore);
+    enter(org.ntsim.ex.sync.SyncServices.NT_OPEN_SEMAPHORE);
+    try {
+      return sync.NtOpenSemaphore(Kernel.USER_MODE, SemaphoreHandle, DesiredAccess, ObjectAttributes);
+    } finally {
+      leave();
+    }
   }
 
-  /** NtOpenTimer. */
+  /** NtOpenTimer: see SyncServices.NtOpenTimer. */
   public int NtOpenTimer(long[] TimerHandle, int DesiredAccess,
       org.ntsim.ob.ObjectAttributes ObjectAttributes) {
-    return openObject(TimerHandle, DesiredAccess, ObjectAttributes, ntos.syncTypes.timer);
+    enter(org.ntsim.ex.sync.SyncServices.NT_OPEN_TIMER);
+    try {
+      return sync.NtOpenTimer(Kernel.USER_MODE, TimerHandle, DesiredAccess, ObjectAttributes);
+    } finally {
+      leave();
+    }
   }
 
   // ------------------------------------------------------------------ events
 
-  /**
-   * NtCreateEvent: {@code EventType} NotificationEvent (manual reset) or SynchronizationEvent
-   * (auto reset), else STATUS_INVALID_PARAMETER; {@code ObjectAttributes} null or without a name for an unnamed event.
-   */
+  /** NtCreateEvent: see SyncServices.NtCreateEvent. */
   public int NtCreateEvent(long[] EventHandle, int DesiredAccess,
-      org.ntsim.ob.ObjectAttributes ObjectAttributes, int EventType,
-      boolean InitialState) {
-    return service(() -> {
-      if (EventType != NotificationEvent && EventType != SynchronizationEvent) {
-        return NtStatus.STATUS_INVALID_PARAMETER;
-      }
-      if (badRequired(EventHandle)) {
-        return NtStatus.STATUS_ACCESS_VIOLATION;
-      }
-      long address = ntos.ob.allocateObjectBody(ntos.syncTypes.event,
-          org.ntsim.ex.SyncObjectTypes.KEVENT_SIZE, named(ObjectAttributes));
-      if (address == 0) {
-        return NtStatus.STATUS_INSUFFICIENT_RESOURCES; // no pool left
-      }
-      KEvent e = new KEvent(EventType == NotificationEvent, InitialState, address);
-      return insertObject(ntos.syncTypes.event, e, address, ObjectAttributes, DesiredAccess,
-          EventHandle, null);
-    });
-  }
-
-  /** NtSetEvent (EVENT_MODIFY_STATE): {@code PreviousState} gets the state before, 0 or 1. */
-  public int NtSetEvent(long EventHandle, int[] PreviousState) {
-    return eventCall(EventHandle, PreviousState,
-        e -> kernel.setEvent(e, KEvent.EVENT_INCREMENT));
-  }
-
-  /** NtResetEvent (EVENT_MODIFY_STATE). */
-  public int NtResetEvent(long EventHandle, int[] PreviousState) {
-    return eventCall(EventHandle, PreviousState, kernel::resetEvent);
-  }
-
-  /**
-   * NtPulseEvent (EVENT_MODIFY_STATE): releases every waiter of a notification event or one of a
-   * synchronization event, and leaves the event reset.
-   */
-  public int NtPulseEvent(long EventHandle, int[] PreviousState) {
-    return eventCall(EventHandle, PreviousState,
-        e -> kernel.objects.pulseEvent(e, KEvent.EVENT_INCREMENT));
-  }
-
-  private int eventCall(long handle, int[] previousState,
-      java.util.function.ToIntFunction<KEvent> op) {
-    return service(() -> {
-      if (badOptional(previousState)) {
-        return NtStatus.STATUS_ACCESS_VIOLATION;
-      }
-      return this.<KEvent>withObject(handle, org.ntsim.ex.SyncObjectTypes.EVENT_MODIFY_STATE,
-          ntos.syncTypes.event, e -> {
-            put(previousState, op.applyAsInt(e));
-            return NtStatus.STATUS_SUCCESS;
-          });
-    });
-  }
-
-  // ------------------------------------------------------------------ mutants
-
-  /** NtCreateMutant: owned once by the caller when {@code InitialOwner}. */
-  public int NtCreateMutant(long[] MutantHandle, int DesiredAccess,
-      org.ntsim.ob.ObjectAttributes ObjectAttributes,
-      boolean InitialOwner) {
-    return service(() -> {
-      if (badRequired(MutantHandle)) {
-        return NtStatus.STATUS_ACCESS_VIOLATION;
-      }
-      long address = ntos.ob.allocateObjectBody(ntos.syncTypes.mutant,
-          org.ntsim.ex.SyncObjectTypes.KMUTANT_SIZE, named(ObjectAttributes));
-      if (address == 0) {
-        return NtStatus.STATUS_INSUFFICIENT_RESOURCES; // no pool left
-      }
-      org.ntsim.ke.KMutant m = kernel.objects.initializeMutant(InitialOwner, false, address);
-      return insertObject(ntos.syncTypes.mutant, m, address, ObjectAttributes, DesiredAccess,
-          MutantHandle, () -> abandonOnDelete(m));
-    });
-  }
-
-  /**
-   * ExpDeleteMutant: a mutant deleted while owned (its last handle closed by a thread that still
-   * owns it) is released as abandoned, so that it leaves its owner's list.
-   */
-  private void abandonOnDelete(org.ntsim.ke.KMutant m) {
-    if (m.owner() != null) {
-      kernel.objects.releaseMutant(m, org.ntsim.ke.KMutant.MUTANT_INCREMENT, true, new int[1]);
+      org.ntsim.ob.ObjectAttributes ObjectAttributes, int EventType, boolean InitialState) {
+    enter(org.ntsim.ex.sync.SyncServices.NT_CREATE_EVENT);
+    try {
+      return sync.NtCreateEvent(Kernel.USER_MODE, EventHandle, DesiredAccess, ObjectAttributes,
+          EventType, InitialState);
+    } finally {
+      leave();
     }
   }
 
-  /**
-   * NtReleaseMutant: no access right is needed (only the owner may release). {@code PreviousCount}
-   * gets the count before: 0 when owned once, -1 when twice, ...; a caller that does not own the
-   * mutant gets STATUS_MUTANT_NOT_OWNED and nothing changes.
-   */
+  /** NtSetEvent: see SyncServices.NtSetEvent. */
+  public int NtSetEvent(long EventHandle, int[] PreviousState) {
+    enter(org.ntsim.ex.sync.SyncServices.NT_SET_EVENT);
+    try {
+      return sync.NtSetEvent(Kernel.USER_MODE, EventHandle, PreviousState);
+    } finally {
+      leave();
+    }
+  }
+
+  /** NtResetEvent: see SyncServices.NtResetEvent. */
+  public int NtResetEvent(long EventHandle, int[] PreviousState) {
+    enter(org.ntsim.ex.sync.SyncServices.NT_RESET_EVENT);
+    try {
+      return sync.NtResetEvent(Kernel.USER_MODE, EventHandle, PreviousState);
+    } finally {
+      leave();
+    }
+  }
+
+  /** NtPulseEvent: see SyncServices.NtPulseEvent. */
+  public int NtPulseEvent(long EventHandle, int[] PreviousState) {
+    enter(org.ntsim.ex.sync.SyncServices.NT_PULSE_EVENT);
+    try {
+      return sync.NtPulseEvent(Kernel.USER_MODE, EventHandle, PreviousState);
+    } finally {
+      leave();
+    }
+  }
+
+
+  // ------------------------------------------------------------------ mutants
+
+  /** NtCreateMutant: see SyncServices.NtCreateMutant. */
+  public int NtCreateMutant(long[] MutantHandle, int DesiredAccess,
+      org.ntsim.ob.ObjectAttributes ObjectAttributes, boolean InitialOwner) {
+    enter(org.ntsim.ex.sync.SyncServices.NT_CREATE_MUTANT);
+    try {
+      return sync.NtCreateMutant(Kernel.USER_MODE, MutantHandle, DesiredAccess, ObjectAttributes,
+          InitialOwner);
+    } finally {
+      leave();
+    }
+  }
+
+
+  /** NtReleaseMutant: see SyncServices.NtReleaseMutant. */
   public int NtReleaseMutant(long MutantHandle, int[] PreviousCount) {
-    return service(() -> {
-      if (badOptional(PreviousCount)) {
-        return NtStatus.STATUS_ACCESS_VIOLATION;
-      }
-      return this.<org.ntsim.ke.KMutant>withObject(MutantHandle, 0, ntos.syncTypes.mutant, m -> {
-        int[] status = new int[1];
-        int previous = kernel.objects.releaseMutant(m, org.ntsim.ke.KMutant.MUTANT_INCREMENT,
-            false, status);
-        if (status[0] == NtStatus.STATUS_SUCCESS) {
-          put(PreviousCount, previous);
-        }
-        return status[0];
-      });
-    });
+    enter(org.ntsim.ex.sync.SyncServices.NT_RELEASE_MUTANT);
+    try {
+      return sync.NtReleaseMutant(Kernel.USER_MODE, MutantHandle, PreviousCount);
+    } finally {
+      leave();
+    }
   }
 
   // ------------------------------------------------------------------ semaphores
 
-  /**
-   * NtCreateSemaphore: STATUS_INVALID_PARAMETER unless 0 <= InitialCount <= MaximumCount and
-   * MaximumCount > 0.
-   */
+  /** NtCreateSemaphore: see SyncServices.NtCreateSemaphore. */
   public int NtCreateSemaphore(long[] SemaphoreHandle, int DesiredAccess,
-      org.ntsim.ob.ObjectAttributes ObjectAttributes,
-      int InitialCount, int MaximumCount) {
-    return service(() -> {
-      if (MaximumCount <= 0 || InitialCount < 0 || InitialCount > MaximumCount) {
-        return NtStatus.STATUS_INVALID_PARAMETER;
-      }
-      if (badRequired(SemaphoreHandle)) {
-        return NtStatus.STATUS_ACCESS_VIOLATION;
-      }
-      long address = ntos.ob.allocateObjectBody(ntos.syncTypes.semaphore,
-          org.ntsim.ex.SyncObjectTypes.KSEMAPHORE_SIZE, named(ObjectAttributes));
-      if (address == 0) {
-        return NtStatus.STATUS_INSUFFICIENT_RESOURCES; // no pool left
-      }
-      org.ntsim.ke.KSemaphore s = new org.ntsim.ke.KSemaphore(InitialCount, MaximumCount, address);
-      return insertObject(ntos.syncTypes.semaphore, s, address, ObjectAttributes, DesiredAccess,
-          SemaphoreHandle, null);
-    });
+      org.ntsim.ob.ObjectAttributes ObjectAttributes, int InitialCount, int MaximumCount) {
+    enter(org.ntsim.ex.sync.SyncServices.NT_CREATE_SEMAPHORE);
+    try {
+      return sync.NtCreateSemaphore(Kernel.USER_MODE, SemaphoreHandle, DesiredAccess,
+          ObjectAttributes, InitialCount, MaximumCount);
+    } finally {
+      leave();
+    }
   }
 
-  /**
-   * NtReleaseSemaphore (SEMAPHORE_MODIFY_STATE): STATUS_INVALID_PARAMETER for a count <= 0,
-   * STATUS_SEMAPHORE_LIMIT_EXCEEDED (count and {@code PreviousCount} untouched) past the limit.
-   */
+  /** NtReleaseSemaphore: see SyncServices.NtReleaseSemaphore. */
   public int NtReleaseSemaphore(long SemaphoreHandle, int ReleaseCount, int[] PreviousCount) {
-    return service(() -> {
-      if (ReleaseCount <= 0) {
-        return NtStatus.STATUS_INVALID_PARAMETER;
-      }
-      if (badOptional(PreviousCount)) {
-        return NtStatus.STATUS_ACCESS_VIOLATION;
-      }
-      return this.<org.ntsim.ke.KSemaphore>withObject(SemaphoreHandle,
-          org.ntsim.ex.SyncObjectTypes.SEMAPHORE_MODIFY_STATE, ntos.syncTypes.semaphore, s -> {
-            if (kernel.objects.wouldExceedLimit(s, ReleaseCount)) {
-              return NtStatus.STATUS_SEMAPHORE_LIMIT_EXCEEDED;
-            }
-            put(PreviousCount, kernel.objects.releaseSemaphore(s,
-                org.ntsim.ke.KSemaphore.SEMAPHORE_INCREMENT, ReleaseCount));
-            return NtStatus.STATUS_SUCCESS;
-          });
-    });
+    enter(org.ntsim.ex.sync.SyncServices.NT_RELEASE_SEMAPHORE);
+    try {
+      return sync.NtReleaseSemaphore(Kernel.USER_MODE, SemaphoreHandle, ReleaseCount,
+          PreviousCount);
+    } finally {
+      leave();
+    }
   }
 
   // ------------------------------------------------------------------ timers
 
-  /** NtCreateTimer: NotificationTimer or SynchronizationTimer, else STATUS_INVALID_PARAMETER_4. */
+  /** NtCreateTimer: see SyncServices.NtCreateTimer. */
   public int NtCreateTimer(long[] TimerHandle, int DesiredAccess,
-      org.ntsim.ob.ObjectAttributes ObjectAttributes,
-      int TimerType) {
-    return service(() -> {
-      if (TimerType != NotificationTimer && TimerType != SynchronizationTimer) {
-        return NtStatus.STATUS_INVALID_PARAMETER_4;
-      }
-      if (badRequired(TimerHandle)) {
-        return NtStatus.STATUS_ACCESS_VIOLATION;
-      }
-      long address = ntos.ob.allocateObjectBody(ntos.syncTypes.timer,
-          org.ntsim.ex.SyncObjectTypes.ETIMER_SIZE, named(ObjectAttributes));
-      if (address == 0) {
-        return NtStatus.STATUS_INSUFFICIENT_RESOURCES; // no pool left
-      }
-      org.ntsim.ex.ETimer t = new org.ntsim.ex.ETimer(TimerType == NotificationTimer, address);
-      t.dpc = kernel.initializeDpc("nt!ExpTimerDpcRoutine", this::timerDpc, t, address + 0x58);
-      return insertObject(ntos.syncTypes.timer, t, address, ObjectAttributes, DesiredAccess,
-          TimerHandle, () -> cancel(t));
-    });
-  }
-
-  /**
-   * ExpTimerDpcRoutine: queues the completion routine's APC to the thread that set the timer,
-   * with the expiry time (100 ns units) as its argument, unless it is still queued.
-   */
-  private void timerDpc(org.ntsim.ke.Kdpc dpc, Object context, Object a1, Object a2) {
-    org.ntsim.ex.ETimer t = (org.ntsim.ex.ETimer) context;
-    if (t.apc != null && !t.apc.isInserted()) {
-      long now100ns = ntos.machine.activeCpu().clockNs() / 100;
-      kernel.objects.insertQueueApc(t.apc, now100ns, null, 0);
+      org.ntsim.ob.ObjectAttributes ObjectAttributes, int TimerType) {
+    enter(org.ntsim.ex.sync.SyncServices.NT_CREATE_TIMER);
+    try {
+      return sync.NtCreateTimer(Kernel.USER_MODE, TimerHandle, DesiredAccess, ObjectAttributes,
+          TimerType);
+    } finally {
+      leave();
     }
   }
 
-  /** KeCancelTimer, with the timer's DPC and APC withdrawn: ETimer.cancel. */
-  private boolean cancel(org.ntsim.ex.ETimer t) {
-    return t.cancel(kernel);
-  }
 
-  /**
-   * NtSetTimer (TIMER_MODIFY_STATE): {@code DueTime} in 100 ns units, negative relative, positive
-   * absolute; {@code Period} in milliseconds (0 once, negative STATUS_INVALID_PARAMETER_6); an
-   * optional completion routine queued as a user APC to the calling thread at each expiry.
-   * Resetting a timer cancels it first and leaves it not signalled. {@code PreviousState} gets
-   * whether it was signalled. With {@code ResumeTimer} the result is STATUS_TIMER_RESUME_IGNORED
-   * (no power management to wake the machine).
-   */
+
+  /** NtSetTimer: see SyncServices.NtSetTimer. */
   public int NtSetTimer(long TimerHandle, long DueTime, TimerApcProc TimerApcRoutine,
       long TimerContext, boolean ResumeTimer, int Period, boolean[] PreviousState) {
-    return service(() -> {
-      if (Period < 0) {
-        return NtStatus.STATUS_INVALID_PARAMETER_6;
-      }
-      if (badOptional(PreviousState)) {
-        return NtStatus.STATUS_ACCESS_VIOLATION;
-      }
-      return this.<org.ntsim.ex.ETimer>withObject(TimerHandle,
-          org.ntsim.ex.SyncObjectTypes.TIMER_MODIFY_STATE, ntos.syncTypes.timer, t -> {
-            boolean previous = t.timer.signalState() != 0;
-            cancel(t);
-            if (TimerApcRoutine != null) {
-              EThread self = currentThread();
-              t.associate(new org.ntsim.ke.Kapc(self, "ntdll!TimerApcRoutine", null,
-                  (ctx, time, unused) -> {
-                    long v = (Long) time;
-                    TimerApcRoutine.run(TimerContext, (int) v, (int) (v >>> 32));
-                  }, null, Kernel.USER_MODE, t.address + 0x28), self.activeTimers);
-            }
-            boolean absolute = DueTime > 0;
-            long dueNs = absolute ? DueTime * 100 : -DueTime * 100;
-            kernel.setTimer(t.timer, dueNs, absolute, Period * 1_000_000L,
-                t.apc != null ? t.dpc : null);
-            if (PreviousState != null) {
-              PreviousState[0] = previous;
-            }
-            return ResumeTimer ? NtStatus.STATUS_TIMER_RESUME_IGNORED : NtStatus.STATUS_SUCCESS;
-          });
-    });
+    enter(org.ntsim.ex.sync.SyncServices.NT_SET_TIMER);
+    try {
+      return sync.NtSetTimer(Kernel.USER_MODE, TimerHandle, DueTime,
+          TimerApcRoutine == null ? null : TimerApcRoutine::run, TimerContext, ResumeTimer,
+          Period, PreviousState);
+    } finally {
+      leave();
+    }
   }
 
-  /** NtCancelTimer (TIMER_MODIFY_STATE): the signal state stays; {@code CurrentState} gets it. */
+  /** NtCancelTimer: see SyncServices.NtCancelTimer. */
   public int NtCancelTimer(long TimerHandle, boolean[] CurrentState) {
-    return service(() -> {
-      if (badOptional(CurrentState)) {
-        return NtStatus.STATUS_ACCESS_VIOLATION;
-      }
-      return this.<org.ntsim.ex.ETimer>withObject(TimerHandle,
-          org.ntsim.ex.SyncObjectTypes.TIMER_MODIFY_STATE, ntos.syncTypes.timer, t -> {
-            cancel(t);
-            if (CurrentState != null) {
-              CurrentState[0] = t.timer.signalState() != 0;
-            }
-            return NtStatus.STATUS_SUCCESS;
-          });
-    });
+    enter(org.ntsim.ex.sync.SyncServices.NT_CANCEL_TIMER);
+    try {
+      return sync.NtCancelTimer(Kernel.USER_MODE, TimerHandle, CurrentState);
+    } finally {
+      leave();
+    }
   }
 
   // ------------------------------------------------------------------ waits

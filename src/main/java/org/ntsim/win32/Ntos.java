@@ -28,6 +28,8 @@ public final class Ntos {
   public final org.ntsim.ke.KeServices keServices;
   /** The object manager's system services (NtClose, the waits on handles, directories). */
   public final org.ntsim.ob.ObServices obServices;
+  /** The executive's services for events, mutants, semaphores and timers. */
+  public final org.ntsim.ex.sync.SyncServices syncServices;
   public final Kernel32 kernel32;
   public final Ntdll ntdll;
 
@@ -40,6 +42,8 @@ public final class Ntos {
     this.ps = new ProcessManager(kernel, ob, mm);
     this.keServices = new org.ntsim.ke.KeServices(kernel);
     this.obServices = new org.ntsim.ob.ObServices(ob, kernel, ps, ps.processType);
+    this.syncServices = new org.ntsim.ex.sync.SyncServices(kernel, ob, obServices, syncTypes,
+        () -> ps.currentThread().activeTimers);
     this.ntdll = new Ntdll(this);
     this.kernel32 = new Kernel32(this);
     ps.boot();
