@@ -76,6 +76,9 @@ public final class Kernel implements CpuDriver {
     this.timerExpiryDpc.targetCpu = 0;
     this.swapEvent = new KEvent(false, false, staticAddress(0x10));
     machine.attach(this);
+    if (machine.tracer.isRecording()) {
+      machine.tracer.nameServices(ServiceTable.names());
+    }
   }
 
   /** An address in the kernel image's data, for objects NT allocates statically. */
@@ -510,6 +513,8 @@ public final class Kernel implements CpuDriver {
     self.previousMode = USER_MODE;
     self.service = service;
     Cpu cpu = machine.activeCpu();
+    machine.tracer.annotate(cpu.clockNs(), cpu.index, TraceKind.SERVICE, self.uniqueThread,
+        service, 1);
     cpu.setCategory(TimeCategory.KERNEL);
     spendOnThread(cpu, cost.systemCallNs, null);
   }
@@ -523,9 +528,12 @@ public final class Kernel implements CpuDriver {
     if (Checks.INVARIANTS) {
       checkRunningCoroutineIsCurrent(self);
     }
+    Cpu cpu = machine.activeCpu();
+    machine.tracer.annotate(cpu.clockNs(), cpu.index, TraceKind.SERVICE, self.uniqueThread,
+        self.service, 0);
     self.inKernel = false;
     self.service = -1;
-    machine.activeCpu().setCategory(TimeCategory.USER);
+    cpu.setCategory(TimeCategory.USER);
     if (self.terminationRequested) {
       throw new ThreadExitSignal();
     }
@@ -559,7 +567,10 @@ public final class Kernel implements CpuDriver {
     int saved = (self.previousMode << 16) | (self.service & 0xFFFF);
     self.previousMode = KERNEL_MODE;
     self.service = service;
-    spendOnThread(machine.activeCpu(), cost.systemCallNs, null);
+    Cpu cpu = machine.activeCpu();
+    machine.tracer.annotate(cpu.clockNs(), cpu.index, TraceKind.SERVICE, self.uniqueThread,
+        service, 2);
+    spendOnThread(cpu, cost.systemCallNs, null);
     return saved;
   }
 
@@ -569,6 +580,9 @@ public final class Kernel implements CpuDriver {
    */
   public void exitKernelService(int saved) {
     KThread self = runningCoroutine;
+    Cpu cpu = machine.activeCpu();
+    machine.tracer.annotate(cpu.clockNs(), cpu.index, TraceKind.SERVICE, self.uniqueThread,
+        self.service, 0);
     self.previousMode = saved >>> 16;
     int service = saved & 0xFFFF;
     self.service = service == 0xFFFF ? -1 : service;

@@ -57,6 +57,11 @@ public final class ServiceTable {
     return NAMES.length;
   }
 
+  /** Every service's name, by number. */
+  public static String[] names() {
+    return NAMES.clone();
+  }
+
   /** The number of the service {@code name} (e.g. "NtClose"); a name NT lacks is a bug. */
   public static int number(String name) {
     Integer n = NUMBERS.get(name);

@@ -27,8 +27,10 @@ import java.util.TreeSet;
  *       pseudo-process.
  *   <li><b>One per thread</b> other than tid 0: pid = its process, tid = its id. The same running
  *       intervals, named "Running on CPU n", and instants ("i", thread scope) for READY, WAIT,
- *       UNWAIT, PRIORITY, QUANTUM_END, THREAD_CREATE and THREAD_EXIT, their arguments named as
- *       {@link TraceKind#argName} says.
+ *       UNWAIT, PRIORITY, QUANTUM_END, THREAD_CREATE, THREAD_EXIT, APC_QUEUED and
+ *       APC_DELIVERED, their arguments named as {@link TraceKind#argName} says; the SERVICE
+ *       annotations as instants named after the service ("NtWaitForSingleObject" on entry,
+ *       "NtWaitForSingleObject returns" on the way out).
  * </ul>
  *
  * <p>A thread's process is the one {@code nameThread} gave it, else the one its last
@@ -150,7 +152,7 @@ final class ChromeTraceWriter {
   private static boolean isThreadInstant(TraceKind kind) {
     return switch (kind) {
       case READY, WAIT, UNWAIT, PRIORITY, QUANTUM_END, THREAD_CREATE, THREAD_EXIT, APC_QUEUED,
-          APC_DELIVERED -> true;
+          APC_DELIVERED, SERVICE -> true;
       default -> false;
     };
   }
@@ -303,7 +305,9 @@ final class ChromeTraceWriter {
   }
 
   private void writeInstant(long timeNs, TraceKind kind, long pid, long tid, long a, long b, long c) {
-    begin(kind.name(), "i", pid, tid);
+    String name = kind != TraceKind.SERVICE ? kind.name()
+        : c == 0 ? names.service(b) + " returns" : names.service(b);
+    begin(name, "i", pid, tid);
     line.append(",\"s\":\"t\",\"ts\":");
     appendMicros(line, timeNs);
     appendArgs(kind, a, b, c);

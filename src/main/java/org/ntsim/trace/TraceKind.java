@@ -63,7 +63,13 @@ public enum TraceKind {
   /** TLB entries were invalidated on other processors: a = virtual address, b = mask of target processors, c = process id (0 for a system address). */
   TLB_SHOOTDOWN("va", "cpuMask", "pid", "ab"),
   /** Pages left a working set: a = process id, b = pages removed, c = pages still valid. */
-  WS_TRIM("pid", "pages", "remaining", "");
+  WS_TRIM("pid", "pages", "remaining", ""),
+  /**
+   * An annotation, not an event (see {@link Tracer#annotate}): a thread entered or left a system
+   * service: a = thread id, b = service number (KiServiceTable's), c = 1 entered from user mode,
+   * 2 entered from kernel mode (a Zw* call), 0 returned.
+   */
+  SERVICE("tid", "service", "entered", "");
 
   private static final TraceKind[] BY_ORDINAL = values();
 

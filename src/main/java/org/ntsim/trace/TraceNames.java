@@ -23,6 +23,7 @@ final class TraceNames {
   private final TreeMap<Long, String> processes = new TreeMap<>();
   private final TreeMap<Long, ThreadName> threads = new TreeMap<>();
   private int cpuCount;
+  private String[] services = new String[0];
 
   void nameProcess(long pid, String name) {
     processes.put(pid, Objects.requireNonNull(name, "name"));
@@ -30,6 +31,16 @@ final class TraceNames {
 
   void nameThread(long tid, long pid, String name) {
     threads.put(tid, new ThreadName(pid, Objects.requireNonNull(name, "name")));
+  }
+
+  void nameServices(String[] names) {
+    services = names.clone();
+  }
+
+  /** The name of system service {@code number}, or "service n" if it has none. */
+  String service(long number) {
+    return number >= 0 && number < services.length && services[(int) number] != null
+        ? services[(int) number] : "service " + number;
   }
 
   void nameCpuCount(int cpus) {

@@ -27,7 +27,8 @@ import java.nio.file.Path;
  * state for a fixed field and of the field for a fixed state, so two sequences of the same length
  * that differ in exactly one field always give different digests; other differences collide with
  * probability about 2<sup>-64</sup>. {@link #digest} adds the event count and a final avalanche
- * (the MurmurHash3 finaliser). Names given to processes and threads are not hashed.
+ * (the MurmurHash3 finaliser). Names given to processes and threads are not hashed, and neither
+ * are annotations ({@link #annotate}).
  *
  * <p>The six folds of an event are one chain of dependent multiplications, on the path of every
  * context switch; {@link #emit} computes the same values with one operation fewer on the chain
@@ -39,7 +40,7 @@ import java.nio.file.Path;
  * new storage chunk once every 65,536 events.
  *
  * <p><b>Invariants.</b> {@code eventCount()} is the number of {@code emit} calls; when recording,
- * the store holds exactly that many events in the same order.
+ * the store holds exactly those events in the same order, with the annotations among them.
  *
  * <p><b>Left out.</b> Thread safety: the machine runs on one host thread (DESIGN.md section 2),
  * and so does its tracer. Filtering by kind: every event is hashed and kept, so a digest never
@@ -78,6 +79,23 @@ public final class Tracer implements TraceSink {
     if (store != null) {
       store.append(timeNs, cpu, kindOrdinal, a, b, c);
     }
+  }
+
+  /**
+   * Records an annotation for the exporters: a label on what the events already show, such as
+   * the system service a thread is in ({@link TraceKind#SERVICE}). Like a name, it is metadata:
+   * it is stored only when recording, enters neither the digest nor {@link #eventCount}, and is
+   * not kept among the recent events. Does not allocate.
+   */
+  public void annotate(long timeNs, int cpu, TraceKind kind, long a, long b, long c) {
+    if (store != null) {
+      store.append(timeNs, cpu, kind.ordinal(), a, b, c);
+    }
+  }
+
+  /** Names the system services by number, for the exporters; not part of the digest. */
+  public void nameServices(String[] names) {
+    this.names.nameServices(names);
   }
 
   /** One fold step from the last product {@code p}: {@code h = p ^ (p >>> 32); return (h ^ field) * K}. */
