@@ -62,12 +62,13 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
   }
 
   /**
-   * Phase 1 initialisation: the Idle process and its threads start the processors; the System
-   * process gets the balance set manager (priority 16), the swapper (priority 23) and the zero
-   * page thread (created at 16 so that it reaches its first wait during boot, then at 0). Idle
-   * and System share the boot page directory.
+   * PsInitSystem phase 0: the Idle process and its threads start the processors, then the System
+   * process is made; Idle and System share the boot page directory. The System process's threads
+   * come in phase 1 (init.Boot): the balance set manager (priority 16), the swapper (priority
+   * 23) and the zero page thread (created at 16 so that it reaches its first wait during boot,
+   * then at 0).
    */
-  public void boot() {
+  public void createInitialProcesses() {
     long allCpus = allProcessorsMask();
     idleProcess = new EProcess(kernel.staticAddress(EPROCESS_SIZE), "Idle", 0, 0, allCpus, 0);
     idleProcess.priorityClass = PsConstants.NORMAL_PRIORITY_CLASS;
@@ -87,22 +88,8 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
 
     systemProcess = createProcess("System", null, PsConstants.NORMAL_PRIORITY_CLASS, allCpus);
     idleProcess.addressSpace = systemProcess.addressSpace;
-    createSystemThread("BalanceSetManager", "nt!KeBalanceSetManager", 16,
-        () -> {
-          kernel.balanceSetManagerLoop();
-          return 0;
-        });
-    createSystemThread("SwapperThread", "nt!KeSwapProcessOrStack", 23,
-        () -> {
-          kernel.swapperLoop();
-          return 0;
-        });
-    createSystemThread("ZeroPageThread", "nt!MmZeroPageThread", 16,
-        () -> {
-          mm.zeroPageThread();
-          return 0;
-        });
   }
+
 
   public long allProcessorsMask() {
     int n = kernel.processorCount();

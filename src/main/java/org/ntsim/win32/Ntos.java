@@ -16,12 +16,16 @@ import org.ntsim.ps.PsConstants;
  * {@link #launch} starts guest programs, {@link #runFor} runs simulated time.
  */
 public final class Ntos {
+  /** The kernel and executive as the boot left them. */
+  public final org.ntsim.init.Executive executive;
+  /** The service table's bindings: what Ntdll's stubs trap into. */
+  public final org.ntsim.init.SystemServices services;
   public final Machine machine;
   public final Kernel kernel;
   public final Pool pool;
   public final ObjectManager ob;
   /** The event, mutant, semaphore and timer object types. */
-  public final org.ntsim.ex.SyncObjectTypes syncTypes = new org.ntsim.ex.SyncObjectTypes();
+  public final org.ntsim.ex.SyncObjectTypes syncTypes;
   public final org.ntsim.mm.MemoryManager mm;
   public final ProcessManager ps;
   /** The kernel's system services (NtYieldExecution, NtDelayExecution, NtTestAlert). */
@@ -34,20 +38,20 @@ public final class Ntos {
   public final Ntdll ntdll;
 
   public Ntos(MachineConfig config) {
-    this.machine = new Machine(config);
-    this.kernel = new Kernel(machine);
-    this.pool = new Pool(kernel);
-    this.ob = new ObjectManager(pool);
-    this.mm = new org.ntsim.mm.MemoryManager(kernel, pool);
-    this.ps = new ProcessManager(kernel, ob, mm);
-    this.keServices = new org.ntsim.ke.KeServices(kernel);
-    this.obServices = new org.ntsim.ob.ObServices(ob, kernel, ps, ps.processType);
-    this.syncServices = new org.ntsim.ex.sync.SyncServices(kernel, ob, obServices, syncTypes,
-        () -> ps.currentThread().activeTimers);
+    this.executive = org.ntsim.init.Boot.boot(config);
+    this.machine = executive.machine();
+    this.kernel = executive.kernel();
+    this.pool = executive.pool();
+    this.ob = executive.ob();
+    this.syncTypes = executive.syncTypes();
+    this.mm = executive.mm();
+    this.ps = executive.ps();
+    this.services = executive.services();
+    this.keServices = services.ke;
+    this.obServices = services.ob;
+    this.syncServices = services.sync;
     this.ntdll = new Ntdll(this);
     this.kernel32 = new Kernel32(this);
-    ps.boot();
-    pool.setPageBacking(mm.systemPoolPages());
   }
 
   /**

@@ -11,8 +11,9 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * DESIGN.md section 1: imports point down only, {@code cli, kd, labs, bench, fuzz -> win32 -> io, cc,
- * mm, ps, ob, se, ex -> ke -> hal}, and {@code trace} is used by every layer and uses none.
+ * DESIGN.md section 1: imports point down only, {@code cli, kd, labs, bench, fuzz -> win32 -> init
+ * -> io, cc, mm, ps, ob, se, ex -> ke -> hal}, and {@code trace} is used by every layer and uses
+ * none. {@code init} boots the executive and binds the service table.
  * A layer may use any layer below it, not only the next one; packages of one layer may use each
  * other. Layers whose packages do not exist yet are allowed to be empty.
  */
@@ -34,6 +35,7 @@ class LayeringTest {
       .layer("Tools").definedBy("org.ntsim.cli..", "org.ntsim.kd..", "org.ntsim.labs..",
           "org.ntsim.bench..", "org.ntsim.fuzz..")
       .layer("Win32").definedBy("org.ntsim.win32..")
+      .layer("Init").definedBy("org.ntsim.init..")
       .layer("Executive").definedBy("org.ntsim.io..", "org.ntsim.cc..", "org.ntsim.mm..",
           "org.ntsim.ps..", "org.ntsim.ob..", "org.ntsim.se..", "org.ntsim.ex..")
       .layer("Kernel").definedBy("org.ntsim.ke..")
@@ -41,9 +43,11 @@ class LayeringTest {
       .layer("Trace").definedBy("org.ntsim.trace..")
       .whereLayer("Tools").mayNotBeAccessedByAnyLayer()
       .whereLayer("Win32").mayOnlyBeAccessedByLayers("Tools")
-      .whereLayer("Executive").mayOnlyBeAccessedByLayers("Tools", "Win32")
-      .whereLayer("Kernel").mayOnlyBeAccessedByLayers("Tools", "Win32", "Executive")
-      .whereLayer("Hal").mayOnlyBeAccessedByLayers("Tools", "Win32", "Executive", "Kernel")
+      .whereLayer("Init").mayOnlyBeAccessedByLayers("Tools", "Win32")
+      .whereLayer("Executive").mayOnlyBeAccessedByLayers("Tools", "Win32", "Init")
+      .whereLayer("Kernel").mayOnlyBeAccessedByLayers("Tools", "Win32", "Init", "Executive")
+      .whereLayer("Hal").mayOnlyBeAccessedByLayers("Tools", "Win32", "Init", "Executive",
+          "Kernel")
       .whereLayer("Trace").mayNotAccessAnyLayer()
       .because("DESIGN.md section 1: a layer calls only the layers below it (cli, kd, labs, bench"
           + " -> win32 -> io, cc, mm, ps, ob, se, ex -> ke -> hal) and trace depends on none;"
