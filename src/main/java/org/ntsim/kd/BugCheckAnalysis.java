@@ -30,6 +30,13 @@ final class BugCheckAnalysis {
     this.target = target;
   }
 
+  /** Registers {@code !analyze}. */
+  static void register(KdCommands table) {
+    BugCheckAnalysis e = new BugCheckAnalysis(table.target());
+    table.register("!analyze", "!analyze [-v]",
+        "the bug check that stopped the machine, with recent trace events", e::analyze);
+  }
+
   /** What kd prints when a bug check stops the machine and the debugger breaks in. */
   static void fatalNotice(Listing out, BugCheck bc) {
     out.block("", bc.stopLine());

@@ -33,6 +33,16 @@ final class DispatcherExtensions {
     this.target = target;
   }
 
+  /** Registers {@code !apc} and {@code !locks} (also typed {@code !mutant}). */
+  static void register(KdCommands table) {
+    DispatcherExtensions e = new DispatcherExtensions(table.target());
+    table.register("!apc", "!apc [proc|thre <address>]",
+        "queued APCs per thread: KAPC address, kind, routine", e::apc);
+    table.register("!locks", "!locks [-v] [<address>]",
+        "held mutants with owner, recursion and waiters (-v: all known)", e::locks);
+    table.alias("!mutant", "!locks");
+  }
+
   // ------------------------------------------------------------------ !apc
 
   /** {@code !apc [proc <address> | thre <address>]}. */

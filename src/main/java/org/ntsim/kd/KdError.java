@@ -2,13 +2,13 @@ package org.ntsim.kd;
 
 /**
  * A command the console cannot carry out, with the message WinDbg would print for it. Thrown by
- * the command implementations and caught by {@link KdConsole#execute}, which prints the message
- * and keeps the session going: bad input never ends the console.
+ * the command handlers (a component's extensions too) and caught by {@link KdConsole#execute},
+ * which prints the message and keeps the session going: bad input never ends the console.
  */
-final class KdError extends RuntimeException {
+public final class KdError extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  KdError(String message) {
+  public KdError(String message) {
     super(message, null, false, false);
   }
 

@@ -43,6 +43,7 @@ final class KdTarget {
 
   final Ntos os;
   private int currentCpu;
+  private boolean processorSelected; // the user has chosen a processor with ~N
   private EProcess implicitProcess; // set by .process; null: the current thread's process
 
   KdTarget(Ntos os) {
@@ -67,6 +68,16 @@ final class KdTarget {
 
   void setCurrentCpu(int cpu) {
     currentCpu = cpu;
+  }
+
+  /** {@code ~N}: the user makes processor {@code cpu} current; the prompt shows it from now on. */
+  void selectProcessor(int cpu) {
+    currentCpu = cpu;
+    processorSelected = true;
+  }
+
+  boolean processorSelected() {
+    return processorSelected;
   }
 
   /** The process whose address space memory commands read (.process), or null for the default. */

@@ -7,28 +7,28 @@ import java.util.Locale;
  * piece. Lines end in {@code \n} on every host and formatting uses the root locale, so that a
  * transcript does not depend on where it was made.
  */
-final class Listing {
+public final class Listing {
   private final StringBuilder text = new StringBuilder();
 
   /** Appends {@code line} and a line end. */
-  Listing line(String line) {
+  public Listing line(String line) {
     text.append(line).append('\n');
     return this;
   }
 
   /** Appends an empty line. */
-  Listing blank() {
+  public Listing blank() {
     text.append('\n');
     return this;
   }
 
   /** Appends one formatted line ({@link String#format} in the root locale) and a line end. */
-  Listing format(String format, Object... args) {
+  public Listing format(String format, Object... args) {
     return line(String.format(Locale.ROOT, format, args));
   }
 
   /** Appends the non-empty lines of {@code lines}, each prefixed with {@code indent}. */
-  Listing block(String indent, String lines) {
+  public Listing block(String indent, String lines) {
     if (lines.isEmpty()) {
       return this;
     }

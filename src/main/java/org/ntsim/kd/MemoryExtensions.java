@@ -44,6 +44,27 @@ final class MemoryExtensions {
     this.target = target;
   }
 
+  /** Registers .process, the memory manager's extensions and dd, db and dq. */
+  static void register(KdCommands table) {
+    MemoryExtensions e = new MemoryExtensions(table.target());
+    table.register(".process", ".process [<address>|<cid>]",
+        "the process whose memory !pte, !vad and dd read (0: the default)", e::process);
+    table.register("!pte", "!pte <address>",
+        "the PDE and PTE of an address (or of a PTE's address) through the self-map, decoded",
+        e::pte);
+    table.register("!pfn", "!pfn <n>", "one entry of the PFN database", e::pfn);
+    table.register("!vad", "!vad", "the current process's VAD tree", e::vad);
+    table.register("!memusage", "!memusage", "the page lists and the frames in use",
+        (o, a) -> e.memusage(o));
+    table.register("!vm", "!vm", "physical memory, commit, faults, each process's commit",
+        (o, a) -> e.vm(o));
+    for (String unit : new String[] {"dwords", "bytes", "qwords"}) {
+      String verb = "d" + unit.charAt(0);
+      table.register(verb, verb + " <address> [L<count>]",
+          "the current process's memory as " + unit, (o, a) -> e.dump(o, verb, a));
+    }
+  }
+
   private MemoryManager mm() {
     return target.os.mm;
   }

@@ -55,6 +55,18 @@ final class ObjectExtension {
     this.processes = processes;
   }
 
+  /** Registers {@code !object} and {@code !handle}. */
+  static void register(KdCommands table) {
+    KdTarget target = table.target();
+    ObjectExtension e =
+        new ObjectExtension(target, new ProcessExtension(target, new ThreadExtension(target)));
+    table.register("!object", "!object <address>|<path> [<flags>]",
+        "an object's type, header, handle and pointer counts, name", e::object);
+    table.register("!handle", "!handle [<handle> [<flags> [<process> [<type>]]]]",
+        "a process's handles (default: the current process; process 0: all); flags 1 handle, "
+            + "object and access, 2 the object's header", e::handle);
+  }
+
   // ------------------------------------------------------------------ !object
 
   /** {@code !object <address>|<path> [flags]}. */

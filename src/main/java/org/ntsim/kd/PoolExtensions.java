@@ -55,6 +55,16 @@ final class PoolExtensions {
     this.target = target;
   }
 
+  /** Registers {@code !pool} and {@code !poolused}. */
+  static void register(KdCommands table) {
+    PoolExtensions e = new PoolExtensions(table.target());
+    table.register("!pool", "!pool <address> [<flags>]", "the pool page holding <address>: each "
+        + "block's header, <address>'s marked; flags 2 only its block", e::pool);
+    table.register("!poolused", "!poolused [<flags> [<tag>]]", "pool use per tag, non-paged and "
+        + "paged; flags 1 allocations and frees, 2 sort by non-paged, 4 by paged bytes; <tag> "
+        + "may use * and ?", e::poolused);
+  }
+
   private Pool pool() {
     return target.os.pool;
   }

@@ -28,6 +28,13 @@ final class ProcessExtension {
     this.threads = threads;
   }
 
+  /** Registers {@code !process}. */
+  static void register(KdCommands table) {
+    ProcessExtension e = new ProcessExtension(table.target(), new ThreadExtension(table.target()));
+    table.register("!process", "!process [0|-1|<address>|<cid> [<flags> [<image>]]]",
+        "processes; 0: all; flags 1 times, 2 threads and waits, 4 details", e::run);
+  }
+
   /** {@code !process [address|cid|0|-1] [flags] [image]}. */
   void run(Listing out, List<String> args) {
     if (args.isEmpty()) {

@@ -26,6 +26,19 @@ final class ProcessorExtensions {
     this.target = target;
   }
 
+  /** Registers {@code !dpcs}, {@code !pcr}, {@code !irql} and {@code !timer}. */
+  static void register(KdCommands table) {
+    ProcessorExtensions e = new ProcessorExtensions(table.target());
+    table.register("!dpcs", "!dpcs [<processor>]",
+        "DPC queues with queue depth and request rate", e::dpcs);
+    table.register("!pcr", "!pcr [<processor>]",
+        "KPCR/KPRCB: threads, IRQL, DPC queue, interrupt and DPC counts", e::pcr);
+    table.register("!irql", "!irql [<processor>]", "the IRQL a processor was stopped at",
+        e::irql);
+    table.register("!timer", "!timer", "the timer table: due times and what each timer releases",
+        (o, a) -> e.timer(o));
+  }
+
   /** Reads the optional processor argument; the current processor when there is none. */
   private int processorArgument(List<String> args) {
     if (args.isEmpty()) {

@@ -26,6 +26,16 @@ final class SchedulerExtensions {
     this.threads = threads;
   }
 
+  /** Registers {@code !running} and {@code !ready}. */
+  static void register(KdCommands table) {
+    SchedulerExtensions e =
+        new SchedulerExtensions(table.target(), new ThreadExtension(table.target()));
+    table.register("!running", "!running [-i] [-t]",
+        "CurrentThread and NextThread of each busy (-i: every) processor", e::running);
+    table.register("!ready", "!ready [<flags>]",
+        "ready threads per processor, highest priority first", e::ready);
+  }
+
   /** {@code !running [-i] [-t]}: -i lists idle processors too, -t adds what each thread runs. */
   void running(Listing out, List<String> args) {
     boolean idleToo = false;

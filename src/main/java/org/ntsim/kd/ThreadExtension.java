@@ -32,6 +32,13 @@ final class ThreadExtension {
     this.target = target;
   }
 
+  /** Registers {@code !thread}. */
+  static void register(KdCommands table) {
+    ThreadExtension e = new ThreadExtension(table.target());
+    table.register("!thread", "!thread [-t] [<address>|-1 [<flags>]]",
+        "a thread (default: the current processor's); -t: <address> is a thread ID", e::run);
+  }
+
   /** {@code !thread [-t] [address [flags]]}. */
   void run(Listing out, List<String> args) {
     boolean byId = !args.isEmpty() && args.get(0).equalsIgnoreCase("-t");

@@ -7,6 +7,7 @@ import java.util.List;
 import org.ntsim.hal.Machine;
 import org.ntsim.ke.BugCheck;
 import org.ntsim.ke.BugCheckException;
+import org.ntsim.ke.CodeOrigin;
 import org.ntsim.ke.GuestException;
 import org.ntsim.ke.Kernel;
 import org.ntsim.ke.KernelInternalError;
@@ -262,7 +263,9 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
       } catch (BugCheckException | KernelInternalError fatal) {
         throw fatal;
       } catch (Throwable failure) {
-        if (!(failure instanceof GuestException) && thrownByNtsim(failure)) {
+        // Guest mistakes that Windows turns into errors or faults are caught at the API and reach
+        // here only as GuestException; anything else the simulator's own code raised is its bug.
+        if (!(failure instanceof GuestException) && CodeOrigin.raisedBySimulator(failure)) {
           machine.stop("internal error: " + failure);
           throw new KernelInternalError(machine, failure);
         }
@@ -284,21 +287,6 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
       }
       exitThread(t, status);
     }
-  }
-
-  /**
-   * Whether an exception came from ntsim's own kernel code rather than from the guest: its
-   * innermost frame is in one of the kernel's packages. Guest mistakes that Windows turns into
-   * errors or faults are caught at the API and never reach here as plain exceptions.
-   */
-  static boolean thrownByNtsim(Throwable t) {
-    StackTraceElement[] frames = t.getStackTrace();
-    if (frames.length == 0) {
-      return false;
-    }
-    String cls = frames[0].getClassName();
-    return cls.matches("org\\.ntsim\\.(hal|ke|ob|ps|ex|mm|win32)\\.[A-Za-z0-9]+(\\$[A-Za-z0-9]+)*")
-        && !cls.contains("Test");
   }
 
   /** ExitThread / NtTerminateThread on self: unwinds the current thread with {@code status}. */

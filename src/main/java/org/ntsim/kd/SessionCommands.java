@@ -1,0 +1,176 @@
+package org.ntsim.kd;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BooleanSupplier;
+import org.ntsim.hal.Machine;
+import org.ntsim.hal.MachineConfig;
+import org.ntsim.ke.BugCheck;
+import org.ntsim.win32.Ntos;
+
+/**
+ * The debugger's own commands that steer the session rather than read kernel structures:
+ * {@code g} (run simulated time, then say where the machine stopped and why), {@code q},
+ * {@code ~N} (the current processor), {@code vertarget}, and {@code .time} / {@code !time}.
+ *
+ * <p>Invariants: only {@code g} changes the simulated system; a bare {@code g} runs at most the
+ * session's time limit, one clock interval at a time so that it stops soon after the lab's
+ * programs finish.
+ *
+ * <p>Left out: {@code g} to an address, {@code gh}/{@code gn}, stepping; the KD break-in key.
+ */
+final class SessionCommands {
+  private final KdTarget target;
+  private final Ntos os;
+  private final BooleanSupplier finished;
+  private final long timeLimitNs; // how far a bare g may run; Long.MAX_VALUE: no limit
+
+  private SessionCommands(KdTarget target, BooleanSupplier finished, long timeLimitNs) {
+    this.target = target;
+    this.os = target.os;
+    this.finished = finished;
+    this.timeLimitNs = timeLimitNs;
+  }
+
+  /**
+   * Registers g, q, ~, vertarget, .time and !time. finished: true when the lab's programs are
+   * done; timeLimitNs: how far each bare {@code g} may run (Long.MAX_VALUE: no limit); quit: what
+   * {@code q} does.
+   */
+  static void register(KdCommands table, BooleanSupplier finished, long timeLimitNs,
+      Runnable quit) {
+    SessionCommands s = new SessionCommands(table.target(), finished, timeLimitNs);
+    table.register("g", "g [<time>]", "run until the lab's programs finish, a bug check or the "
+        + "time limit; with <time>, that much simulated time", s::go);
+    table.register("q", "q", "quit", (o, a) -> quit.run());
+    table.alias("qq", "q");
+    table.alias("qd", "q");
+    table.register("~", "~<n>", "make processor <n> the current processor (~ alone: which is)",
+        (o, a) -> s.switchProcessor(o, String.join(" ", a)));
+    table.register("vertarget", "vertarget", "the target's version line and configuration",
+        (o, a) -> s.version(o));
+    table.register(".time", ".time", "simulated time since boot (System Uptime) and the tick "
+        + "count", (o, a) -> s.time(o));
+    table.register("!time", "!time", "as .time: System Uptime and the tick count",
+        (o, a) -> s.time(o));
+  }
+
+  /** {@code ~N} (also {@code ~Ns}): makes processor N current; {@code ~} alone names it. */
+  private void switchProcessor(Listing o, String text) {
+    String number = text.endsWith("s") || text.endsWith("S")
+        ? text.substring(0, text.length() - 1).strip() : text;
+    if (number.isEmpty()) {
+      o.format("ntsim: processor %d of %d is current", target.currentCpu(), target.cpuCount());
+      return;
+    }
+    long n = KdFormat.number(number);
+    if (n < 0 || n >= target.cpuCount()) {
+      throw new KdError("Invalid processor number " + number + " (the target has "
+          + target.cpuCount() + ")");
+    }
+    target.selectProcessor((int) n);
+  }
+
+  // ------------------------------------------------------------------ g
+
+  /** {@code g [time]}: runs the machine, then says where it stopped and why. */
+  private void go(Listing o, List<String> args) {
+    Machine m = os.machine;
+    if (m.stopped()) {
+      BugCheck bc = os.kernel.bugCheck();
+      throw new KdError(bc != null
+          ? String.format(Locale.ROOT, "The machine has stopped with bug check 0x%x (%s); it "
+              + "cannot run on. !analyze -v says why.", bc.code(), bc.name())
+          : "The machine has stopped (" + m.stopReason() + "); it cannot run on.");
+    }
+    if (args.size() > 1) {
+      throw KdError.unresolved(args.get(1));
+    }
+    String why = args.isEmpty() ? runUntilFinished(m) : runFor(m, duration(args.get(0)));
+    if (!why.isEmpty()) {
+      o.line(why);
+    }
+    o.format("Simulated time: %s (%d ns)", KdFormat.hmmss(m.nowNs()), m.nowNs());
+    BugCheck bc = os.kernel.bugCheck();
+    if (bc != null) {
+      o.blank();
+      BugCheckAnalysis.fatalNotice(o, bc);
+      target.setCurrentCpu(bc.cpu());
+    }
+  }
+
+  private static long duration(String text) {
+    long ns;
+    try {
+      ns = MachineConfig.parseDurationNs(text);
+    } catch (IllegalArgumentException e) { // not a duration
+      throw KdError.unresolved(text);
+    }
+    if (ns <= 0) {
+      throw new KdError("ntsim: g needs a positive time, like 100ms, 2s, 500us or 1000ns");
+    }
+    return ns;
+  }
+
+  private static long endAfter(long now, long duration) {
+    long end = now + duration;
+    return end < now ? Long.MAX_VALUE : end;
+  }
+
+  private String runFor(Machine m, long durationNs) {
+    m.runUntil(endAfter(m.nowNs(), durationNs));
+    return stopText(m);
+  }
+
+  /** Runs a clock interval at a time until the lab finishes, the machine stops or time runs out. */
+  private String runUntilFinished(Machine m) {
+    if (finished.getAsBoolean()) {
+      return "ntsim: the lab's programs have finished; g <time> runs the machine on.";
+    }
+    long end = endAfter(m.nowNs(), timeLimitNs);
+    long step = m.config.clockIntervalNs;
+    while (!finished.getAsBoolean() && !m.stopped() && m.nowNs() < end) {
+      m.runUntil(Math.min(end, endAfter(m.nowNs(), step)));
+    }
+    if (m.stopped()) {
+      return stopText(m);
+    }
+    if (finished.getAsBoolean()) {
+      return "ntsim: the lab's programs have finished.";
+    }
+    return "ntsim: time limit reached (" + KdFormat.hmmss(timeLimitNs) + " of simulated time).";
+  }
+
+  private String stopText(Machine m) {
+    if (m.stopped() && os.kernel.bugCheck() == null) {
+      return "ntsim: the machine stopped: " + m.stopReason();
+    }
+    return "";
+  }
+
+  // ------------------------------------------------------------------ time and version
+
+  private void time(Listing o) {
+    long now = os.machine.nowNs();
+    o.line("System Uptime: " + KdFormat.uptime(now));
+    o.format("ntsim: simulated time %d ns, tick count %d (clock interval %s)", now,
+        os.kernel.tickCount(), KdFormat.exactMs(os.machine.config.clockIntervalNs));
+  }
+
+  private void version(Listing o) {
+    MachineConfig c = os.machine.config;
+    o.line(versionLine(os));
+    o.format("ntsim: seed %d, %d MB, clock interval %s, slice %d ns, %s backend", c.seed,
+        c.memoryBytes >> 20, KdFormat.exactMs(c.clockIntervalNs), c.sliceNs,
+        os.machine.backend.name());
+    o.line("System Uptime: " + KdFormat.uptime(os.machine.nowNs()));
+  }
+
+  /** The version line kd prints on connecting and for {@code vertarget}. */
+  static String versionLine(Ntos os) {
+    int n = os.machine.cpuCount();
+    return String.format(Locale.ROOT,
+        "Windows Vista Kernel Version 6001 (Service Pack 1) %s (%d procs) Free x86 compatible",
+        n == 1 ? "UP" : "MP", n);
+  }
+}
