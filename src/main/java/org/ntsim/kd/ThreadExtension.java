@@ -6,6 +6,7 @@ import org.ntsim.ke.KMutant;
 import org.ntsim.ke.KSemaphore;
 import org.ntsim.ke.KThread;
 import org.ntsim.ke.Kernel;
+import org.ntsim.ke.ServiceTable;
 import org.ntsim.ke.WaitBlock;
 import org.ntsim.ke.WaitReason;
 import org.ntsim.ps.EThread;
@@ -20,7 +21,9 @@ import org.ntsim.ps.EThread;
  * {@code WAIT: (DelayExecution) UserMode Non-Alertable}); CPU times as NT keeps them, in clock
  * ticks, shown in WinDbg's {@code 00:00:00.015} form, with the exact simulated times on a line of
  * their own that starts with {@code ntsim:}; quantum, affinity and NextProcessor, which WinDbg
- * shows only through {@code dt nt!_KTHREAD}, on one extra line.
+ * shows only through {@code dt nt!_KTHREAD}, on one extra line; the system service the thread
+ * is in and its PreviousMode, which WinDbg shows as the service's frame on the stack, on an
+ * {@code ntsim:} line.
  *
  * <p>Left out: stacks (no kernel or user stacks are modelled, so no ChildEBP lines), TEB and
  * Win32Thread (printed as 00000000), impersonation, I/O and page priorities, IRPs.
@@ -144,6 +147,11 @@ final class ThreadExtension {
     if (t instanceof EThread e) {
       out.line(indent + "Win32 Start Address " + e.startSymbol());
       exitLine(out, e, indent);
+    }
+    if (t.service() >= 0) {
+      out.format("%sntsim: in system service %s (0x%x), PreviousMode %s", indent,
+          ServiceTable.nameOf(t.service()), t.service(),
+          t.previousMode() == Kernel.USER_MODE ? "UserMode" : "KernelMode");
     }
     if (!t.kernelStackResident()) {
       out.line(indent + "Kernel stack not resident.");
