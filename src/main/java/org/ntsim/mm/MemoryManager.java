@@ -14,15 +14,15 @@ import org.ntsim.ke.BugCheck;
 import org.ntsim.ke.KEvent;
 import org.ntsim.ke.KProcess;
 import org.ntsim.ke.Kernel;
-import org.ntsim.ke.WaitReason;
 import org.ntsim.trace.TraceKind;
 
 /**
- * The memory manager (Mm): physical pages and their lists, address spaces and their page
- * tables, the zero page thread, commit accounting, and the entry points the executive and the
- * system services call. Page faults are resolved by {@link PageFaults}, the virtual memory
- * services live in {@link VirtualMemory}, guest and kernel memory accesses in
- * {@link MemoryAccess}.
+ * The memory manager (Mm): address spaces and their page tables, working set entries, commit
+ * accounting, hyperspace, and the entry points the executive and the system services call. The
+ * PFN database ({@link PfnDatabase}) is edited only by {@link PfnLists}; page faults are resolved
+ * by {@link PageFaults}, the virtual memory services live in {@link VirtualMemory}, TLB
+ * shootdowns in {@link TbFlush}, the zero page thread in {@link ZeroPageThread}, guest and kernel
+ * memory accesses in {@link MemoryAccess}.
  *
  * <p>Models (Windows Internals ch. 9; seed 004 slides 25-36): every frame starts on the zeroed
  * list; a process gets a page directory whose entry 0x300 maps the directory itself and whose
@@ -64,7 +64,6 @@ import org.ntsim.trace.TraceKind;
 public final class MemoryManager {
   /** MmMinimumFreePagesToZero: the zero page thread starts when this many pages are free. */
   public static final int ZEROING_THRESHOLD = 8;
-  static final int IPI_REASON_TLB = 3;
 
   final Machine machine;
   final Kernel kernel;

@@ -37,7 +37,9 @@ import org.ntsim.trace.TraceKind;
  * own; nothing makes them yet (no sections, no paging files), so meeting one is an internal error.
  *
  * <p>Invariants: the handler never holds the lock across a simulation point; a frame in an
- * in-page operation is in transition with read-in-progress set and its PTE names it.
+ * in-page operation is in transition with read-in-progress set, holds that operation's
+ * reference (so no list takes it), and its PTE names it unless the page was freed meanwhile.
+ * The common paths (a demand-zero fault on a zeroed page, a soft fault) allocate nothing.
  */
 public final class PageFaults {
   public static final int KIND_DEMAND_ZERO = 0;

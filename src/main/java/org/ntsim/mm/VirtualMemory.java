@@ -2,15 +2,16 @@ package org.ntsim.mm;
 
 import org.ntsim.hal.MachineConfig;
 import org.ntsim.hal.X86Pte;
-import org.ntsim.ke.GuestException;
 import org.ntsim.ke.NtStatus;
 
 /**
  * The virtual memory system services on a process's private memory (seed 004 slides 19-22;
  * Windows Internals ch. 9, "Reserving and Committing Pages"): NtAllocateVirtualMemory,
  * NtFreeVirtualMemory, NtProtectVirtualMemory, NtQueryVirtualMemory, NtLockVirtualMemory and
- * NtUnlockVirtualMemory. The copies between processes are {@link ProcessMemoryCopy}'s, write
- * watching {@link WriteWatch}'s, emptying a working set {@link WorkingSetManager}'s.
+ * NtUnlockVirtualMemory (the last two in {@link VirtualLock}, the PTEs and frames of a freed
+ * range given back by {@link PageDeletion}). The copies between processes are
+ * {@link ProcessMemoryCopy}'s, write watching {@link WriteWatch}'s, emptying a working set
+ * {@link WorkingSetManager}'s.
  *
  * <p>Models: regions reserved on 64 KiB boundaries in whole pages, bottom up or top down, below
  * the limit zero bits set; pages committed at reservation (the VAD says so and the PTEs stay
@@ -25,8 +26,7 @@ import org.ntsim.ke.NtStatus;
  * Windows returns; nothing here throws for bad input.
  *
  * <p>Left out: large pages, physical (AWE) regions, freeing page tables that become empty
- * before the process ends, MAP_SYSTEM locking (it needs SeLockMemoryPrivilege, which no guest
- * holds), a floor under a working set minimum that already has pages locked against it.
+ * before the process ends.
  */
 public final class VirtualMemory {
   public static final int MEM_COMMIT = 0x1000;

@@ -28,6 +28,12 @@ import org.ntsim.trace.TraceKind;
  * working set already at its maximum while memory is tight (or at a hard maximum), the handler
  * replaces an old page instead of adding one.
  *
+ * <p>Trimming is in one place: every page that leaves a working set, whether for the balance set
+ * manager's pass, a fault at the maximum, EmptyWorkingSet or a new maximum from
+ * SetProcessWorkingSetSize, and whether the working set is a process's or the system's, goes
+ * through {@link #trimPage}, which gives the frame's share back to {@link PfnLists}: a frame
+ * that another PTE still maps (a shared page, once sections exist) stays active.
+ *
  * <p>Invariants: locked pages are never trimmed; a process is only edited while the manager is
  * attached to it; nothing is trimmed below the minimum on memory pressure alone; a page trimmed
  * for pressure has gone unused for at least one whole pass.
