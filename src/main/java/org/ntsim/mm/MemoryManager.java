@@ -14,15 +14,15 @@ import org.ntsim.ke.BugCheck;
 import org.ntsim.ke.KEvent;
 import org.ntsim.ke.KProcess;
 import org.ntsim.ke.Kernel;
-import org.ntsim.ke.WaitReason;
 import org.ntsim.trace.TraceKind;
 
 /**
- * The memory manager (Mm): physical pages and their lists, address spaces and their page
- * tables, the zero page thread, commit accounting, and the entry points the executive and the
- * system services call. Page faults are resolved by {@link PageFaults}, the virtual memory
- * services live in {@link VirtualMemory}, guest and kernel memory accesses in
- * {@link MemoryAccess}.
+ * The memory manager (Mm): address spaces and their page tables, working set entries, commit
+ * accounting, hyperspace, and the entry points the executive and the system services call. The
+ * PFN database ({@link PfnDatabase}) is edited only by {@link PfnLists}; page faults are resolved
+ * by {@link PageFaults}, the virtual memory services live in {@link VirtualMemory}, TLB
+ * shootdowns in {@link TbFlush}, the zero page thread in {@link ZeroPageThread}, guest and kernel
+ * memory accesses in {@link MemoryAccess}.
  *
  * <p>Models (Windows Internals ch. 9; seed 004 slides 25-36): every frame starts on the zeroed
  * list; a process gets a page directory whose entry 0x300 maps the directory itself and whose
@@ -64,7 +64,6 @@ import org.ntsim.trace.TraceKind;
 public final class MemoryManager {
   /** MmMinimumFreePagesToZero: the zero page thread starts when this many pages are free. */
   public static final int ZEROING_THRESHOLD = 8;
-  static final int IPI_REASON_TLB = 3;
 
   final Machine machine;
   final Kernel kernel;
@@ -72,6 +71,8 @@ public final class MemoryManager {
   final PhysicalMemory memory;
   final CostModel cost;
   final PfnDatabase pfn;
+  final PfnLists lists; // the one writer of pfn
+  final TbFlush tb;
   private final int systemDirectoryFrame;
   private final int systemHyperspaceFrame;
   private AddressSpace systemSpace;
@@ -87,9 +88,8 @@ public final class MemoryManager {
   /** \KernelObjects\LowMemoryCondition and HighMemoryCondition. */
   public final KEvent lowMemoryEvent;
   public final KEvent highMemoryEvent;
-  private final KEvent zeroingEvent;
   final List<InPageBlock> inPageBlocks = new ArrayList<>();
-  int frameBeingZeroed = PfnDatabase.NONE;
+  final ZeroPageThread zeroPageThread;
   final PageFaults faults;
   private final VirtualMemory virtualMemory;
   private final WriteWatch writeWatch = new WriteWatch(this);
@@ -100,10 +100,9 @@ public final class MemoryManager {
   private final MemoryAccess driverAccess;
   private final SystemPoolPages systemPool;
 
-  long pagesZeroedByThread;
   long pagesZeroedInline;
   long pagesRepurposed;
-  long tlbShootdowns;
+  private long pteWrites; // with the PFN database's changes, tells the sweep whether to run
 
   public MemoryManager(Kernel kernel, Pool pool) {
     this.kernel = kernel;
@@ -118,15 +117,18 @@ public final class MemoryManager {
     this.highMemoryPages = 3 * lowMemoryPages;
     this.lowMemoryEvent = new KEvent(true, false, kernel.staticAddress(0x10));
     this.highMemoryEvent = new KEvent(true, true, kernel.staticAddress(0x10));
-    this.zeroingEvent = new KEvent(false, false, kernel.staticAddress(0x10));
-    this.systemDirectoryFrame = pfn.removeHead(PfnDatabase.ZEROED, PfnDatabase.ACTIVE);
+    KEvent zeroingEvent = new KEvent(false, false, kernel.staticAddress(0x10));
+    this.lists = new PfnLists(this, pfn, zeroingEvent);
+    this.tb = new TbFlush(this);
+    this.zeroPageThread = new ZeroPageThread(this, zeroingEvent);
+    this.systemDirectoryFrame = lists.removeHead(PfnDatabase.ZEROED, PfnDatabase.ACTIVE);
     long pd = (long) systemDirectoryFrame << 12;
     memory.writeInt(pd + MmLayout.SELF_MAP_INDEX * 4L, X86Pte.make(systemDirectoryFrame,
         X86Pte.WRITE | X86Pte.ACCESSED | X86Pte.DIRTY));
-    pfn.initialize(systemDirectoryFrame, MmLayout.pdeAddress(MmLayout.PDE_BASE),
+    lists.initializePfn(systemDirectoryFrame, MmLayout.pdeAddress(MmLayout.PDE_BASE),
         systemDirectoryFrame, 0, false);
-    this.systemHyperspaceFrame = pfn.removeHead(PfnDatabase.ZEROED, PfnDatabase.ACTIVE);
-    pfn.initialize(systemHyperspaceFrame, MmLayout.pdeAddress(MmLayout.HYPER_SPACE),
+    this.systemHyperspaceFrame = lists.removeHead(PfnDatabase.ZEROED, PfnDatabase.ACTIVE);
+    lists.initializePfn(systemHyperspaceFrame, MmLayout.pdeAddress(MmLayout.HYPER_SPACE),
         systemDirectoryFrame, 0, false);
     memory.writeInt(pd + MmLayout.HYPER_SPACE_INDEX * 4L, hyperspacePde(systemHyperspaceFrame));
     this.systemPool = new SystemPoolPages(this);
@@ -230,7 +232,7 @@ public final class MemoryManager {
   }
 
   public long pagesZeroedByThread() {
-    return pagesZeroedByThread;
+    return zeroPageThread.pagesZeroed;
   }
 
   public long pagesZeroedInline() {
@@ -242,7 +244,7 @@ public final class MemoryManager {
   }
 
   public long tlbShootdowns() {
-    return tlbShootdowns;
+    return tb.shootdowns;
   }
 
   /** Pool for a new VAD (MMVAD_SHORT, tag 'Vad '): its address, for the debugger. */
@@ -298,7 +300,7 @@ public final class MemoryManager {
     }
     cpu.advance(cost.memoryAccessNs);
     memory.writeInt(pa, value);
-    pfn.changes++;
+    pteWrites++;
   }
 
   /** The PDE of {@code va} in the current address space (always mapped by the self-map). */
@@ -340,7 +342,7 @@ public final class MemoryManager {
   }
 
   void wsInsert(WorkingSet ws, int frame, long va) {
-    pfn.flink[frame] = ws.insert((int) ((va & 0xFFFFFFFFL) >>> 12));
+    lists.setWsIndex(frame, ws.insert((int) ((va & 0xFFFFFFFFL) >>> 12)));
   }
 
   void wsRemove(AddressSpace as, int frame) {
@@ -352,7 +354,7 @@ public final class MemoryManager {
    * fills the hole gets its frame's index updated, found through its PTE (current address space).
    */
   void wsRemove(WorkingSet ws, int frame) {
-    int index = pfn.flink[frame];
+    int index = pfn.wsIndex(frame);
     int moved = ws.removeAt(index);
     if (moved >= 0) {
       long movedVa = (long) moved << 12;
@@ -361,7 +363,7 @@ public final class MemoryManager {
       }
       int pte = readPte(MmLayout.pteAddress(movedVa));
       int movedFrame = MmPte.isValid(pte) ? X86Pte.frame(pte) : MmPte.transitionFrame(pte);
-      pfn.flink[movedFrame] = index;
+      lists.setWsIndex(movedFrame, index);
     }
     if (ws.hand > ws.count) {
       ws.hand = 0;
@@ -419,163 +421,11 @@ public final class MemoryManager {
     return pool;
   }
 
-  // ================================================================== TLB
-
-  /** Most pages a batch shoots down one by one before it flushes whole TLBs instead. */
-  static final int FLUSH_LIST_MAX = 33;
-  private final long[] flushList = new long[FLUSH_LIST_MAX];
-  private int flushCount = -1; // pages changed in the open batch; -1 when no batch is open
-
-  /**
-   * KeFlushSingleTb: invalidates {@code va} here and shoots it down on every other processor
-   * that may cache it: those with the same page directory loaded, or all for a system address.
-   * Inside a batch the other processors are told once, at {@link #endFlushBatch}.
-   */
-  void flushTb(long va) {
-    Cpu me = machine.activeCpu();
-    me.mmu.invalidatePage(va);
-    if (machine.cpuCount() == 1) {
-      return;
-    }
-    if (flushCount >= 0) {
-      if (flushCount < FLUSH_LIST_MAX) {
-        flushList[flushCount] = va;
-      }
-      flushCount++;
-      return;
-    }
-    flushList[0] = va;
-    shootDown(me, 1);
-  }
-
-  /** Opens a batch of PTE changes whose TLB shootdowns go out together (MiFlushTbList). */
-  void startFlushBatch() {
-    flushCount = 0;
-  }
-
-  /**
-   * Sends the batch's shootdowns: one IPI per processor that may cache the pages, which drops
-   * each page, or its whole non-global TLB past {@link #FLUSH_LIST_MAX} pages.
-   */
-  void endFlushBatch() {
-    int count = flushCount;
-    flushCount = -1;
-    if (count > 0 && machine.cpuCount() > 1) {
-      shootDown(machine.activeCpu(), count);
-    }
-  }
-
-  private void shootDown(Cpu me, int count) {
-    long first = flushList[0];
-    boolean system = !MmLayout.isUserAddress(first) && !MmLayout.isPteAddress(first);
-    long cr3 = me.mmu.directoryBase();
-    long mask = 0;
-    for (int i = 0; i < machine.cpuCount(); i++) {
-      Cpu other = machine.cpu(i);
-      if (other != me && (system || other.mmu.directoryBase() == cr3)) {
-        if (count > FLUSH_LIST_MAX) {
-          other.mmu.dropNonGlobal();
-        } else {
-          for (int j = 0; j < count; j++) {
-            other.mmu.dropPage(flushList[j]);
-          }
-        }
-        me.sendIpi(other, IPI_REASON_TLB);
-        mask |= 1L << i;
-      }
-    }
-    if (mask != 0) {
-      tlbShootdowns++;
-      AddressSpace as = currentAddressSpace();
-      machine.tracer.emit(me.clockNs(), me.index, TraceKind.TLB_SHOOTDOWN, first, mask,
-          system ? 0 : as.process.uniqueProcess);
-    }
-  }
-
   // ================================================================== pages
-
-  /**
-   * MiRemoveAnyPage: a frame from the zeroed list, else the free list, else the standby list
-   * (its previous owner's PTE goes back to its original contents); NONE if none is available.
-   * {@link #lastPageZeroed} says whether the frame is known to hold zeros.
-   */
-  int takePage(int newState) {
-    int frame = pfn.removeHead(PfnDatabase.ZEROED, newState);
-    lastPageZeroed = frame != PfnDatabase.NONE;
-    if (frame == PfnDatabase.NONE) {
-      frame = pfn.removeHead(PfnDatabase.FREE, newState);
-    }
-    if (frame == PfnDatabase.NONE) {
-      frame = pfn.head(PfnDatabase.STANDBY);
-      if (frame != PfnDatabase.NONE) {
-        repurpose(frame);
-        pfn.remove(frame, newState);
-      }
-    }
-    if (frame != PfnDatabase.NONE) {
-      updateMemoryEvents();
-    }
-    return frame;
-  }
-
-  boolean lastPageZeroed;
-
-  /** A zeroed frame, zeroing a free one now if it must (MiRemoveZeroPage); NONE if none. */
-  int takeZeroedPage(int newState) {
-    int frame = takePage(newState);
-    if (frame != PfnDatabase.NONE && !lastPageZeroed) {
-      machine.activeCpu().advance(cost.zeroPageNs);
-      memory.zeroFrame(frame);
-      pagesZeroedInline++;
-    }
-    return frame;
-  }
-
-  /**
-   * Takes a standby frame away from the page that last used it: that page's PTE (reached through
-   * the frame's page table; NT maps it in hyperspace) becomes the frame's original PTE again.
-   */
-  private void repurpose(int frame) {
-    long ptePa = ((long) pfn.pteFrame[frame] << 12) | (pfn.pteAddress[frame] & 0xFFF);
-    memory.writeInt(ptePa, pfn.originalPte[frame]);
-    pfn.addShare(pfn.pteFrame[frame], -1);
-    pagesRepurposed++;
-  }
-
-  /** MiInsertPageInFreeList: the frame holds nothing anyone needs. */
-  void freeFrame(int frame) {
-    pfn.clear(frame);
-    pfn.insertTail(PfnDatabase.FREE, frame);
-    if (pfn.count(PfnDatabase.FREE) >= ZEROING_THRESHOLD && zeroingEvent.signalState() == 0) {
-      kernel.setEvent(zeroingEvent, 0);
-    }
-    updateMemoryEvents();
-  }
-
-  /** Signals LowMemoryCondition or HighMemoryCondition as available pages cross the thresholds. */
-  private void updateMemoryEvents() {
-    int available = pfn.availablePages();
-    boolean low = available <= lowMemoryPages;
-    boolean high = available >= highMemoryPages;
-    if (low != (lowMemoryEvent.signalState() > 0)) {
-      if (low) {
-        kernel.setEvent(lowMemoryEvent, 0);
-      } else {
-        kernel.resetEvent(lowMemoryEvent);
-      }
-    }
-    if (high != (highMemoryEvent.signalState() > 0)) {
-      if (high) {
-        kernel.setEvent(highMemoryEvent, 0);
-      } else {
-        kernel.resetEvent(highMemoryEvent);
-      }
-    }
-  }
 
   /** A page the kernel cannot do without: NO_PAGES_AVAILABLE (0x4D) when there is none. */
   private int takeZeroedPageOrBugCheck() {
-    int frame = takeZeroedPage(PfnDatabase.ACTIVE);
+    int frame = lists.removeZeroPage(PfnDatabase.ACTIVE);
     if (frame == PfnDatabase.NONE) {
       kernel.bugCheckEx(BugCheck.NO_PAGES_AVAILABLE, pfn.availablePages(), commitTotal, 0, 0,
           "no page left for a page directory or page table");
@@ -632,8 +482,9 @@ public final class MemoryManager {
     try {
       int frame = takeZeroedPageOrBugCheck();
       int hyperspace = takeZeroedPageOrBugCheck();
-      pfn.initialize(frame, MmLayout.pdeAddress(MmLayout.PDE_BASE), frame, 0, false);
-      pfn.initialize(hyperspace, MmLayout.pdeAddress(MmLayout.HYPER_SPACE), frame, 0, false);
+      lists.initializePfn(frame, MmLayout.pdeAddress(MmLayout.PDE_BASE), frame, 0, false);
+      lists.initializePfn(hyperspace, MmLayout.pdeAddress(MmLayout.HYPER_SPACE), frame, 0,
+          false);
       long pd = mapInHyperspace(MmLayout.HYPER_MAP_VA, frame);
       long master = (long) systemDirectoryFrame << 12;
       memory.writeInt(pd + MmLayout.SELF_MAP_INDEX * 4L,
@@ -675,7 +526,7 @@ public final class MemoryManager {
     int old = lock();
     try {
       for (Vad v : as.vads.inOrder()) {
-        virtualMemory.deletePages(as, v, v.startingVpn, v.endingVpn, true);
+        virtualMemory.pageDeletion.deletePages(as, v, v.startingVpn, v.endingVpn, true);
         returnCommitment(as, v.commitCharge);
         v.commitCharge = 0;
         as.vads.remove(v);
@@ -686,8 +537,8 @@ public final class MemoryManager {
         int pde = readPte(pdeVa);
         if (MmPte.isValid(pde)) {
           writePte(pdeVa, 0);
-          flushTb(MmLayout.PTE_BASE + ((long) i << 12));
-          freeFrame(X86Pte.frame(pde));
+          tb.flushTb(MmLayout.PTE_BASE + ((long) i << 12));
+          lists.insertFreePage(X86Pte.frame(pde));
           as.pageTablePages--;
         }
       }
@@ -714,8 +565,8 @@ public final class MemoryManager {
           mmu.loadDirectoryBase(systemSpace.directoryTableBase());
         }
       }
-      freeFrame(as.hyperspaceFrame);
-      freeFrame(as.directoryFrame);
+      lists.insertFreePage(as.hyperspaceFrame);
+      lists.insertFreePage(as.directoryFrame);
       as.deleted = true;
       as.process.setDirectoryTableBase(0);
       spaces.remove(as);
@@ -738,11 +589,11 @@ public final class MemoryManager {
     if (MmPte.isValid(readPte(pdeVa))) {
       return true;
     }
-    int frame = takeZeroedPage(PfnDatabase.ACTIVE);
+    int frame = lists.removeZeroPage(PfnDatabase.ACTIVE);
     if (frame == PfnDatabase.NONE) {
       return false;
     }
-    pfn.initialize(frame, pdeVa, as.directoryFrame, 0, false);
+    lists.initializePfn(frame, pdeVa, as.directoryFrame, 0, false);
     writePte(pdeVa, X86Pte.make(frame,
         X86Pte.WRITE | X86Pte.OWNER | X86Pte.ACCESSED | X86Pte.DIRTY));
     as.pageTablePages++;
@@ -783,41 +634,9 @@ public final class MemoryManager {
 
   // ================================================================== the zero page thread
 
-  /**
-   * MmZeroPageThread's loop (priority 0 in the System process, from its first wake-up on):
-   * whenever enough pages are free, takes them one at a time off the free list, spends the time
-   * to zero each (a simulation point: the thread may lose the processor with the frame in hand,
-   * off every list), zeroes it through its hyperspace slot in the address space it runs in, and
-   * puts it on the zeroed list.
-   */
+  /** MmZeroPageThread: the body of the System process's zero page thread; never returns. */
   public void zeroPageThread() {
-    boolean lowered = false;
-    while (true) {
-      kernel.waitForSingleObject(zeroingEvent, WaitReason.WR_FREE_PAGE, Kernel.KERNEL_MODE, false,
-          -1);
-      if (!lowered) {
-        kernel.setBasePriority(kernel.currentThread(), 0);
-        lowered = true;
-      }
-      while (true) {
-        int old = lock();
-        int frame = pfn.removeHead(PfnDatabase.FREE, PfnDatabase.TRANSITION);
-        frameBeingZeroed = frame;
-        unlock(old);
-        if (frame == PfnDatabase.NONE) {
-          break;
-        }
-        kernel.spend(cost.zeroPageNs);
-        old = lock();
-        long pa = mapInHyperspace(MmLayout.HYPER_ZERO_VA, frame);
-        memory.zeroFrame((int) (pa >>> 12));
-        unmapHyperspace(MmLayout.HYPER_ZERO_VA);
-        frameBeingZeroed = PfnDatabase.NONE;
-        pfn.insertTail(PfnDatabase.ZEROED, frame);
-        pagesZeroedByThread++;
-        unlock(old);
-      }
-    }
+    zeroPageThread.run();
   }
 
   // ================================================================== checks
@@ -827,12 +646,17 @@ public final class MemoryManager {
   /** The full invariant sweep (see {@link MmVerifier}); throws on the first broken invariant. */
   public void verify() {
     new MmVerifier(this).verify();
-    verifiedAtChange = pfn.changes;
+    verifiedAtChange = pfn.changes() + pteWrites;
+  }
+
+  /** A PTE or PDE was written physically (the master directory): the sweep must run again. */
+  void notePteWritten() {
+    pteWrites++;
   }
 
   /** The sweep run after every slice when invariants are on, skipped if no page or PTE changed. */
   private void verifyIfChanged() {
-    if (pfn.changes != verifiedAtChange) {
+    if (pfn.changes() + pteWrites != verifiedAtChange) {
       verify();
     }
   }

@@ -50,6 +50,15 @@ public final class MmPte {
   static final int PROTOTYPE = 1 << 10;
   static final int TRANSITION = 1 << 11;
 
+  /** What {@link #kind} says a PTE is: the fault handler's dispatch. */
+  public static final int KIND_VALID = 0;
+  /** Zero: the VAD says what the page is. */
+  public static final int KIND_UNKNOWN = 1;
+  public static final int KIND_DEMAND_ZERO = 2;
+  public static final int KIND_TRANSITION = 3;
+  public static final int KIND_PROTOTYPE = 4;
+  public static final int KIND_PAGE_FILE = 5;
+
   // Win32 PAGE_* values
   public static final int PAGE_NOACCESS = 0x01;
   public static final int PAGE_READONLY = 0x02;
@@ -67,6 +76,23 @@ public final class MmPte {
       "ExecuteRead", "ReadWrite", "WriteCopy", "ExecuteReadWrite", "ExecuteWriteCopy"};
 
   private MmPte() {}
+
+  /** Which of the formats above {@code pte} is in, or valid. */
+  public static int kind(int pte) {
+    if (isValid(pte)) {
+      return KIND_VALID;
+    }
+    if (pte == 0) {
+      return KIND_UNKNOWN;
+    }
+    if (isPrototype(pte)) {
+      return KIND_PROTOTYPE;
+    }
+    if (isTransition(pte)) {
+      return KIND_TRANSITION;
+    }
+    return isDemandZero(pte) ? KIND_DEMAND_ZERO : KIND_PAGE_FILE;
+  }
 
   public static boolean isValid(int pte) {
     return (pte & X86Pte.VALID) != 0;

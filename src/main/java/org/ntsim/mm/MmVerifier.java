@@ -45,11 +45,11 @@ final class MmVerifier {
         commit, mm.commitTotal());
     check(mm.commitTotal() <= mm.commitLimit(), "commit %d is past the limit %d",
         mm.commitTotal(), mm.commitLimit());
-    if (mm.frameBeingZeroed != PfnDatabase.NONE) {
+    if (mm.zeroPageThread.frameBeingZeroed != PfnDatabase.NONE) {
       framesReferenced++;
     }
     for (InPageBlock b : mm.inPageBlocks) {
-      if (b.orphaned) {
+      if (pfn.pteDeleted(b.pfn)) { // its page was freed while the work was in flight
         framesReferenced++;
       }
     }

@@ -26,15 +26,20 @@ import org.ntsim.trace.TraceKind;
  * kernel access to a paged pool page trimmed from the system working set is a soft fault that
  * brings it back ({@link SystemPoolPages#softFault}).
  *
- * <p>Shape (seed 002): {@link #resolve} runs under the lock, looks at the PTE and either acts
- * at once or returns what must happen outside the lock: STATUS_MORE_PROCESSING_REQUIRED with an
- * in-page block whose frame must be produced (zeroed today; read from disk once the I/O manager
- * exists), {@link #FAULT_WAIT} when another thread's in-page operation is under way on the same
- * page (a collided fault: wait for its event), or STATUS_NO_MEMORY (wait for pages). The caller
- * does that work with no lock held and runs the handler again, until it succeeds or fails.
+ * <p>Shape (seed 002): {@link #resolve} runs under the lock, dispatches in one switch on what the
+ * PTE says (valid, demand zero, transition, a read in progress on the frame, guard, prototype,
+ * paging file, no access) and either acts at once or returns, as a {@link FaultOutcome} value,
+ * what must happen outside the lock: an in-page request (the frame whose contents must be
+ * produced: zeroed today, read from disk once the I/O manager exists), a collided fault (another
+ * thread's in-page work is under way on the frame: wait for its {@link InPageBlock}), or
+ * STATUS_NO_MEMORY (wait for pages). The caller does that work with no lock held and runs the
+ * handler again, until it succeeds or fails. Prototype and paging-file PTEs have a case of their
+ * own; nothing makes them yet (no sections, no paging files), so meeting one is an internal error.
  *
  * <p>Invariants: the handler never holds the lock across a simulation point; a frame in an
- * in-page operation is in transition with read-in-progress set and its PTE names it.
+ * in-page operation is in transition with read-in-progress set, holds that operation's
+ * reference (so no list takes it), and its PTE names it unless the page was freed meanwhile.
+ * The common paths (a demand-zero fault on a zeroed page, a soft fault) allocate nothing.
  */
 public final class PageFaults {
   public static final int KIND_DEMAND_ZERO = 0;
@@ -46,15 +51,12 @@ public final class PageFaults {
   public static final int KIND_SYSTEM_PDE = 6;
   public static final int KIND_ALREADY_RESOLVED = 7;
 
-  /** Seed 002's STATUS_SUCCESS + 1: wait for the in-page event, then run the handler again. */
-  static final int FAULT_WAIT = 1;
   /** Waits for free pages before the fault gives up with NO_PAGES_AVAILABLE. */
   private static final int NO_MEMORY_RETRIES = 1000;
   private static final long NO_MEMORY_WAIT_NS = 1_000_000;
 
   private final MemoryManager mm;
   private final Kernel kernel;
-  private InPageBlock required; // set with MORE_PROCESSING_REQUIRED or FAULT_WAIT
 
   long demandZeroFaults;
   long transitionFaults;
@@ -169,17 +171,18 @@ public final class PageFaults {
     // waits a millisecond for free pages (at most NO_MEMORY_RETRIES times).
     while (true) {
       int old = mm.lock();
-      int status;
+      long outcome;
       try {
-        status = userPageTableAddress(va) ? resolvePageTable(as, pageVa)
+        outcome = userPageTableAddress(va) ? FaultOutcome.of(resolvePageTable(as, pageVa))
             : resolve(as, va, write, user);
       } finally {
         mm.unlock(old);
       }
+      int status = FaultOutcome.status(outcome);
       if (status == NtStatus.STATUS_MORE_PROCESSING_REQUIRED) {
-        produce(required);
-      } else if (status == FAULT_WAIT) {
-        waitForCollided(va, as, required);
+        produce(FaultOutcome.frame(outcome));
+      } else if (status == FaultOutcome.FAULT_WAIT) {
+        waitForCollided(va, as, FaultOutcome.frame(outcome));
       } else if (status == NtStatus.STATUS_NO_MEMORY) {
         if (++retries > NO_MEMORY_RETRIES) {
           kernel.bugCheckEx(BugCheck.NO_PAGES_AVAILABLE, mm.pfn.availablePages(),
@@ -193,65 +196,124 @@ public final class PageFaults {
     }
   }
 
-  /** The blocking half: produce the in-page frame's contents with no lock held. */
-  private void produce(InPageBlock block) {
+  /**
+   * The blocking half of an in-page request: produce the frame's contents with no lock held
+   * (zeroing today; a read from a paging or mapped file once there is one), then end the in-page
+   * operation and wake the collided faults.
+   */
+  private void produce(int frame) {
     kernel.spend(mm.cost.zeroPageNs);
-    mm.memory.zeroFrame(block.pfn);
+    mm.memory.zeroFrame(frame);
     int old = mm.lock();
     try {
       mm.pagesZeroedInline++;
-      mm.pfn.clearFlag(block.pfn, PfnDatabase.FLAG_READ_IN_PROGRESS);
+      InPageBlock block = inPageBlockOf(frame);
       mm.inPageBlocks.remove(block);
-      if (block.orphaned) {
-        mm.freeFrame(block.pfn);
-      }
+      mm.lists.endInPage(frame);
       kernel.setEvent(block.event, 0);
     } finally {
       mm.unlock(old);
     }
   }
 
-  /** MiWaitForCollidedFaultComplete. */
-  private void waitForCollided(long va, AddressSpace as, InPageBlock block) {
+  /** MiWaitForCollidedFaultComplete: waits for the in-page operation on {@code frame}. */
+  private void waitForCollided(long va, AddressSpace as, int frame) {
+    InPageBlock block = findInPageBlock(frame);
+    if (block == null) {
+      return; // finished since the handler looked: run the handler again
+    }
     block.waiters++;
     collidedFaults++;
     trace(va, KIND_COLLIDED, as);
     kernel.waitForSingleObject(block.event, WaitReason.WR_PAGE_IN, Kernel.KERNEL_MODE, false, -1);
   }
 
-  /** The locked half for a user address; see the class comment for what it returns. */
-  private int resolve(AddressSpace as, long va, boolean write, boolean user) {
+  /** What a fault on a user page is: the cases of {@link #resolve}'s dispatch. */
+  private static final int FAULT_VALID = 0;
+  private static final int FAULT_DEMAND_ZERO = 1;
+  private static final int FAULT_TRANSITION = 2;
+  private static final int FAULT_COLLIDED = 3;
+  private static final int FAULT_GUARD = 4;
+  private static final int FAULT_PROTOTYPE = 5;
+  private static final int FAULT_PAGE_FILE = 6;
+  private static final int FAULT_NO_ACCESS = 7;
+
+  /**
+   * The locked half for a user address (MiDispatchFault's role): makes the page table if it is
+   * missing, then dispatches on what the PTE says, and returns a {@link FaultOutcome}.
+   */
+  private long resolve(AddressSpace as, long va, boolean write, boolean user) {
     long vpn = va >>> 12;
     long pteVa = MmLayout.pteAddress(va);
     int pde = mm.readPde(va);
     if (!MmPte.isValid(pde)) {
       Vad vad = as.vads.find(vpn);
       if (vad == null || !vad.memCommit || accessCheck(vad.protection, write) == NtStatus.STATUS_ACCESS_VIOLATION) {
-        return accessViolation(va, as);
+        return FaultOutcome.of(accessViolation(va, as));
       }
       if (!mm.makePageTable(as, va)) {
-        return NtStatus.STATUS_NO_MEMORY;
+        return FaultOutcome.of(NtStatus.STATUS_NO_MEMORY);
       }
     }
     int pte = mm.readPte(pteVa);
-    if (MmPte.isValid(pte)) {
-      return validPteFault(as, va, pteVa, pte, write, user);
+    Vad vad = as.vads.find(vpn);
+    int protection = pte == 0 && vad != null ? vad.protection : MmPte.protection(pte);
+    switch (faultKind(vad, pte, protection, write)) {
+      case FAULT_VALID:
+        return FaultOutcome.of(validPteFault(as, vad, va, pteVa, pte, write, user));
+      case FAULT_DEMAND_ZERO:
+        return demandZero(as, vad, va, pteVa, protection, write);
+      case FAULT_TRANSITION:
+        return FaultOutcome.of(transition(as, vad, va, pteVa, pte, write));
+      case FAULT_COLLIDED:
+        return FaultOutcome.collided(MmPte.transitionFrame(pte));
+      case FAULT_GUARD:
+        return FaultOutcome.of(guard(as, va, pteVa, pte, protection));
+      case FAULT_PROTOTYPE:
+      case FAULT_PAGE_FILE:
+        throw new IllegalStateException(String.format("PTE %08x of %08x is a paging-file or"
+            + " prototype PTE: nothing makes those yet", pte, va));
+      default:
+        return FaultOutcome.of(accessViolation(va, as));
     }
-    if (pte == 0) {
-      Vad vad = as.vads.find(vpn);
-      if (vad == null || !vad.memCommit) {
-        return accessViolation(va, as);
-      }
-      return demandZero(as, vad, va, pteVa, vad.protection, write);
+  }
+
+  /**
+   * Classifies a fault on a user page whose PTE is {@code pte}: by the PTE's format (a zero PTE
+   * by its VAD), then, for a page that may be made valid, by whether {@code protection} allows
+   * the access. A read in progress is a collided fault before any protection is looked at.
+   */
+  private int faultKind(Vad vad, int pte, int protection, boolean write) {
+    boolean transition = false;
+    switch (MmPte.kind(pte)) {
+      case MmPte.KIND_VALID:
+        return FAULT_VALID;
+      case MmPte.KIND_PROTOTYPE:
+        return FAULT_PROTOTYPE;
+      case MmPte.KIND_PAGE_FILE:
+        return FAULT_PAGE_FILE;
+      case MmPte.KIND_UNKNOWN:
+        if (vad == null || !vad.memCommit) {
+          return FAULT_NO_ACCESS;
+        }
+        break;
+      case MmPte.KIND_TRANSITION:
+        if ((mm.pfn.flags(MmPte.transitionFrame(pte)) & PfnDatabase.FLAG_READ_IN_PROGRESS) != 0) {
+          return FAULT_COLLIDED;
+        }
+        transition = true;
+        break;
+      default: // demand zero
+        break;
     }
-    if (MmPte.isTransition(pte)) {
-      return transition(as, va, pteVa, pte, write);
+    int access = accessCheck(protection, write);
+    if (access == NtStatus.STATUS_GUARD_PAGE_VIOLATION) {
+      return FAULT_GUARD;
     }
-    if (MmPte.isDemandZero(pte)) {
-      return demandZero(as, as.vads.find(vpn), va, pteVa, MmPte.protection(pte), write);
+    if (access != NtStatus.STATUS_SUCCESS) {
+      return FAULT_NO_ACCESS;
     }
-    throw new IllegalStateException(String.format(
-        "PTE %08x of %08x is a paging-file or prototype PTE: nothing makes those yet", pte, va));
+    return transition ? FAULT_TRANSITION : FAULT_DEMAND_ZERO;
   }
 
   /** A kernel access to the PTE of a user page whose page table is absent. */
@@ -265,22 +327,21 @@ public final class PageFaults {
   }
 
   /** A valid PTE faulted: a write to a write-watched page, a stale TLB entry, or a violation. */
-  private int validPteFault(AddressSpace as, long va, long pteVa, int pte, boolean write,
-      boolean user) {
+  private int validPteFault(AddressSpace as, Vad vad, long va, long pteVa, int pte,
+      boolean write, boolean user) {
     int frame = X86Pte.frame(pte);
     int protection = MmPte.protection(mm.pfn.originalPte(frame));
     if (user && (pte & X86Pte.OWNER) == 0) {
       return accessViolation(va, as);
     }
     if (write && (pte & X86Pte.WRITE) == 0) {
-      Vad vad = as.vads.find(va >>> 12);
       if (vad == null || !vad.writeWatch || !MmPte.isWritable(protection)) {
         return accessViolation(va, as);
       }
       vad.markWritten(va >>> 12);
       mm.writePte(pteVa, pte | X86Pte.WRITE | X86Pte.DIRTY);
-      mm.pfn.setFlag(frame, PfnDatabase.FLAG_MODIFIED);
-      mm.flushTb(va);
+      mm.lists.setModified(frame);
+      mm.tb.flushTb(va);
     } else {
       mm.machine.activeCpu().mmu.invalidatePage(va);
     }
@@ -303,79 +364,67 @@ public final class PageFaults {
     return NtStatus.STATUS_SUCCESS;
   }
 
-  /** MiResolveDemandZeroFault. */
-  private int demandZero(AddressSpace as, Vad vad, long va, long pteVa, int protection,
+  /**
+   * A guard page's first touch: the guard goes (the PTE keeps its frame if it has one) and the
+   * access raises STATUS_GUARD_PAGE_VIOLATION.
+   */
+  private int guard(AddressSpace as, long va, long pteVa, int pte, int protection) {
+    int unguarded = protection & ~MmPte.MM_GUARD_PAGE;
+    if (MmPte.isTransition(pte)) {
+      int frame = MmPte.transitionFrame(pte);
+      mm.writePte(pteVa, MmPte.transition(frame, unguarded));
+      mm.lists.setOriginalPte(frame, MmPte.demandZero(unguarded));
+    } else {
+      mm.writePte(pteVa, MmPte.demandZero(unguarded));
+    }
+    return guardViolation(va, as);
+  }
+
+  /**
+   * MiResolveDemandZeroFault: a zeroed frame made valid at once, or, with none on the zeroed
+   * list, a frame whose zeroing is an in-page request for the caller.
+   */
+  private long demandZero(AddressSpace as, Vad vad, long va, long pteVa, int protection,
       boolean write) {
-    int access = accessCheck(protection, write);
-    if (access == NtStatus.STATUS_GUARD_PAGE_VIOLATION) {
-      mm.writePte(pteVa, MmPte.demandZero(protection & ~MmPte.MM_GUARD_PAGE));
-      return guardViolation(va, as);
-    }
-    if (access != NtStatus.STATUS_SUCCESS) {
-      return accessViolation(va, as);
-    }
-    PfnDatabase pfn = mm.pfn;
+    PfnLists lists = mm.lists;
     mm.workingSetManager().makeRoom(as);
-    boolean haveZeroed = pfn.count(PfnDatabase.ZEROED) > 0;
-    int frame = mm.takePage(haveZeroed ? PfnDatabase.ACTIVE : PfnDatabase.TRANSITION);
+    boolean haveZeroed = mm.pfn.count(PfnDatabase.ZEROED) > 0;
+    int frame = lists.removeAnyPage(haveZeroed ? PfnDatabase.ACTIVE : PfnDatabase.TRANSITION);
     if (frame == PfnDatabase.NONE) {
-      return NtStatus.STATUS_NO_MEMORY;
+      return FaultOutcome.of(NtStatus.STATUS_NO_MEMORY);
     }
     int pageTable = X86Pte.frame(mm.readPde(va));
-    pfn.initialize(frame, pteVa, pageTable, MmPte.demandZero(protection), true);
-    pfn.addShare(pageTable, 1);
     if (!haveZeroed) {
-      pfn.setCounts(frame, 0, 1);
-      pfn.setFlag(frame, PfnDatabase.FLAG_READ_IN_PROGRESS);
+      lists.initializeReadInProgressPfn(frame, pteVa, pageTable, MmPte.demandZero(protection));
+      lists.incrementShareCount(pageTable);
       mm.writePte(pteVa, MmPte.transition(frame, protection));
-      required = new InPageBlock(frame, new KEvent(true, false, 0));
-      mm.inPageBlocks.add(required);
-      return NtStatus.STATUS_MORE_PROCESSING_REQUIRED;
+      mm.inPageBlocks.add(new InPageBlock(frame, new KEvent(true, false, 0)));
+      return FaultOutcome.inPage(frame);
     }
+    lists.initializePfn(frame, pteVa, pageTable, MmPte.demandZero(protection), true);
+    lists.incrementShareCount(pageTable);
     mm.writePte(pteVa, validPte(frame, protection, write, vad, va));
     mm.wsInsert(as, frame, va);
     demandZeroFaults++;
     trace(va, KIND_DEMAND_ZERO, as);
-    return NtStatus.STATUS_SUCCESS;
+    return FaultOutcome.of(NtStatus.STATUS_SUCCESS);
   }
 
   /** MiResolveTransitionFault: a soft fault, or the end of this thread's own in-page work. */
-  private int transition(AddressSpace as, long va, long pteVa, int pte, boolean write) {
-    PfnDatabase pfn = mm.pfn;
+  private int transition(AddressSpace as, Vad vad, long va, long pteVa, int pte, boolean write) {
     int frame = MmPte.transitionFrame(pte);
     int protection = MmPte.protection(pte);
-    if ((pfn.flags(frame) & PfnDatabase.FLAG_READ_IN_PROGRESS) != 0) {
-      required = inPageBlockOf(frame);
-      return FAULT_WAIT;
-    }
-    int access = accessCheck(protection, write);
-    if (access == NtStatus.STATUS_GUARD_PAGE_VIOLATION) {
-      int unguarded = protection & ~MmPte.MM_GUARD_PAGE;
-      mm.writePte(pteVa, MmPte.transition(frame, unguarded));
-      pfn.setOriginalPte(frame, MmPte.demandZero(unguarded));
-      return guardViolation(va, as);
-    }
-    if (access != NtStatus.STATUS_SUCCESS) {
-      return accessViolation(va, as);
-    }
-    int state = pfn.state(frame);
+    int state = mm.pfn.state(frame);
     boolean inPageDone = state == PfnDatabase.TRANSITION;
-    if (state == PfnDatabase.ACTIVE) {
-      // resident, made invalid only to refuse access; already counted in the working set
-    } else {
+    // An active frame is resident behind a no-access PTE and already in the working set.
+    if (state != PfnDatabase.ACTIVE) {
       mm.workingSetManager().makeRoom(as);
-      if (inPageDone) {
-        pfn.setState(frame, PfnDatabase.ACTIVE);
-      } else {
-        pfn.remove(frame, PfnDatabase.ACTIVE);
-      }
+      mm.lists.resolveTransition(frame);
       mm.wsInsert(as, frame, va);
     }
-    pfn.setCounts(frame, 1, 1);
     if (write) {
-      pfn.setFlag(frame, PfnDatabase.FLAG_MODIFIED);
+      mm.lists.setModified(frame);
     }
-    Vad vad = as.vads.find(va >>> 12);
     mm.writePte(pteVa, validPte(frame, protection, write, vad, va));
     if (inPageDone) {
       demandZeroFaults++;
@@ -404,13 +453,22 @@ public final class PageFaults {
   }
 
   private InPageBlock inPageBlockOf(int frame) {
-    for (InPageBlock b : mm.inPageBlocks) {
+    InPageBlock b = findInPageBlock(frame);
+    if (b == null) {
+      throw new IllegalStateException("frame " + Integer.toHexString(frame)
+          + " is read in progress with no in-page block");
+    }
+    return b;
+  }
+
+  private InPageBlock findInPageBlock(int frame) {
+    for (int i = 0; i < mm.inPageBlocks.size(); i++) {
+      InPageBlock b = mm.inPageBlocks.get(i);
       if (b.pfn == frame) {
         return b;
       }
     }
-    throw new IllegalStateException("frame " + Integer.toHexString(frame)
-        + " is read in progress with no in-page block");
+    return null;
   }
 
   // ------------------------------------------------------------------ system space
@@ -435,18 +493,24 @@ public final class PageFaults {
       }
       if (MmPte.isValid(pde)) {
         int pte = mm.readPte(MmLayout.pteAddress(va));
-        if (MmPte.isValid(pte)) {
-          if (!write || (pte & pde & X86Pte.WRITE) != 0) {
-            mm.machine.activeCpu().mmu.invalidatePage(va);
-            alreadyResolved++;
-            return NtStatus.STATUS_SUCCESS;
-          }
-          kernel.bugCheckEx(BugCheck.ATTEMPTED_WRITE_TO_READONLY_MEMORY, va, pte, 0, 0,
-              "a kernel write to read-only system address " + hex(va));
-        }
-        if (mm.systemPoolPages().softFault(va & ~0xFFFL, pte)) {
-          transitionFaults++;
-          return NtStatus.STATUS_SUCCESS;
+        switch (MmPte.kind(pte)) {
+          case MmPte.KIND_VALID:
+            if (!write || (pte & pde & X86Pte.WRITE) != 0) {
+              mm.machine.activeCpu().mmu.invalidatePage(va);
+              alreadyResolved++;
+              return NtStatus.STATUS_SUCCESS;
+            }
+            kernel.bugCheckEx(BugCheck.ATTEMPTED_WRITE_TO_READONLY_MEMORY, va, pte, 0, 0,
+                "a kernel write to read-only system address " + hex(va));
+            break;
+          case MmPte.KIND_TRANSITION:
+            if (mm.systemPoolPages().softFault(va & ~0xFFFL, pte)) {
+              transitionFaults++;
+              return NtStatus.STATUS_SUCCESS;
+            }
+            break;
+          default: // nothing else is pageable in system space yet
+            break;
         }
       }
     } finally {

@@ -6,7 +6,9 @@ import org.ntsim.trace.TraceKind;
 
 /**
  * The PFN database (seed 004 slides 34-35): one entry per page frame of physical memory, and the
- * page lists that frames move between.
+ * page lists that frames move between. This class is the storage and its primitive edits; the
+ * only class that edits it is {@link PfnLists} (NT's list and count routines), the rest of the
+ * memory manager only reads it ({@code arch/MmPfnWriterTest} keeps it so).
  *
  * <p>Models: an entry per frame as parallel primitive arrays (struct of arrays): list links,
  * share count (valid PTEs that map the frame; for a page table, 1 plus its valid PTEs),
@@ -141,6 +143,24 @@ public final class PfnDatabase {
     return flink[pfn];
   }
 
+  /** The working set index of an active frame, kept where a listed frame keeps its forward link. */
+  public int wsIndex(int pfn) {
+    return flink[pfn];
+  }
+
+  /**
+   * Whether the PTE that mapped the frame is gone (NT's MI_IS_PFN_DELETED): an in-use frame whose
+   * entry names no PTE goes to the free list when its last reference is dropped.
+   */
+  public boolean pteDeleted(int pfn) {
+    return pteAddress[pfn] == 0;
+  }
+
+  /** How many times a frame has changed state so far. */
+  public long changes() {
+    return changes;
+  }
+
   public int blink(int pfn) {
     return blink[pfn];
   }
@@ -258,6 +278,10 @@ public final class PfnDatabase {
 
   void setOriginalPte(int pfn, int pte) {
     originalPte[pfn] = pte;
+  }
+
+  void setWsIndex(int pfn, int index) {
+    flink[pfn] = index;
   }
 
   // ------------------------------------------------------------------ checks

@@ -25,7 +25,8 @@ import org.ntsim.trace.TraceKind;
  *   <li>Paged pool pages are in the system working set (MmSystemCacheWs): the working set
  *       manager ages and trims it like a process's. A trimmed page's PTE becomes a transition
  *       PTE and its frame goes to the modified list (pool data has no copy elsewhere, and with
- *       no paging file it stays there); a kernel access through the MMU takes it back with a
+ *       no paging file it stays there) through the working set manager's one trim
+ *       ({@link WorkingSetManager#trimPage}); a kernel access through the MMU takes it back with a
  *       soft fault ({@link #softFault}). Non-paged pool pages are in no working set and are
  *       never trimmed.
  * </ul>
@@ -101,14 +102,14 @@ public final class SystemPoolPages implements PoolPageBacking {
       if (!systemPageTable(pageAddress)) {
         return false;
       }
-      int frame = mm.takePage(PfnDatabase.ACTIVE);
+      int frame = mm.lists.removeAnyPage(PfnDatabase.ACTIVE);
       if (frame == PfnDatabase.NONE) {
         return false;
       }
       long pteVa = MmLayout.pteAddress(pageAddress);
       int table = X86Pte.frame(mm.readPde(pageAddress));
-      mm.pfn.initialize(frame, pteVa, table, MmPte.demandZero(MmPte.MM_READWRITE), true);
-      mm.pfn.addShare(table, 1);
+      mm.lists.initializePfn(frame, pteVa, table, MmPte.demandZero(MmPte.MM_READWRITE), true);
+      mm.lists.incrementShareCount(table);
       mm.writePte(pteVa, validPte(frame));
       if (type == PoolType.PagedPool) {
         mm.wsInsert(ws, frame, pageAddress);
@@ -141,16 +142,16 @@ public final class SystemPoolPages implements PoolPageBacking {
           mm.wsRemove(ws, frame);
         }
         mm.writePte(pteVa, 0);
-        mm.flushTb(pageAddress);
+        mm.tb.flushTb(pageAddress);
       } else if (MmPte.isTransition(pte)) {
         frame = MmPte.transitionFrame(pte);
-        mm.pfn.remove(frame, PfnDatabase.ACTIVE);
+        mm.lists.unlinkPage(frame, PfnDatabase.ACTIVE);
         mm.writePte(pteVa, 0);
       } else {
         return;
       }
-      mm.pfn.addShare(X86Pte.frame(pde), -1);
-      mm.freeFrame(frame);
+      mm.lists.decrementShareCountOnly(X86Pte.frame(pde));
+      mm.lists.insertFreePage(frame); // the pool's alone: no other PTE maps it
       if (type == PoolType.PagedPool) {
         pagedPages--;
       } else {
@@ -162,28 +163,6 @@ public final class SystemPoolPages implements PoolPageBacking {
   }
 
   // ------------------------------------------------------------------ trimming and faults
-
-  /**
-   * Trims the paged pool page at {@code va} out of the system working set: transition PTE,
-   * frame to the modified list. False if the page is not valid. Under the lock.
-   */
-  boolean trimPage(long va) {
-    mm.ensureSystemPde(va);
-    long pteVa = MmLayout.pteAddress(va);
-    int pte = mm.readPte(pteVa);
-    if (!MmPte.isValid(pte)) {
-      return false;
-    }
-    int frame = X86Pte.frame(pte);
-    mm.writePte(pteVa, MmPte.transition(frame, MmPte.MM_READWRITE));
-    mm.flushTb(va);
-    mm.wsRemove(ws, frame);
-    mm.pfn.setCounts(frame, 0, 0);
-    mm.pfn.setFlag(frame, PfnDatabase.FLAG_MODIFIED);
-    mm.pfn.insertTail(PfnDatabase.MODIFIED, frame);
-    ws.pagesTrimmed++;
-    return true;
-  }
 
   /**
    * MiResolveTransitionFault for a trimmed paged pool page: the frame leaves its list, the PTE
@@ -199,8 +178,7 @@ public final class SystemPoolPages implements PoolPageBacking {
     if (state != PfnDatabase.MODIFIED && state != PfnDatabase.STANDBY) {
       return false;
     }
-    mm.pfn.remove(frame, PfnDatabase.ACTIVE);
-    mm.pfn.setCounts(frame, 1, 1);
+    mm.lists.resolveTransition(frame);
     mm.wsInsert(ws, frame, va);
     mm.writePte(MmLayout.pteAddress(va), validPte(frame));
     softFaults++;
@@ -226,14 +204,14 @@ public final class SystemPoolPages implements PoolPageBacking {
   private boolean systemPageTable(long va) {
     long masterPde = mm.masterPdeAddress(va);
     if (!MmPte.isValid(mm.memory.readInt(masterPde))) {
-      int frame = mm.takeZeroedPage(PfnDatabase.ACTIVE);
+      int frame = mm.lists.removeZeroPage(PfnDatabase.ACTIVE);
       if (frame == PfnDatabase.NONE) {
         return false;
       }
-      mm.pfn.initialize(frame, MmLayout.pdeAddress(va), mm.systemDirectoryFrame(), 0, false);
+      mm.lists.initializePfn(frame, MmLayout.pdeAddress(va), mm.systemDirectoryFrame(), 0, false);
       mm.memory.writeInt(masterPde, X86Pte.make(frame, X86Pte.WRITE | X86Pte.ACCESSED
           | X86Pte.DIRTY));
-      mm.pfn.changes++;
+      mm.notePteWritten();
       pageTables++;
     }
     mm.ensureSystemPde(va);

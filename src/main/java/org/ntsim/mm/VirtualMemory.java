@@ -2,15 +2,16 @@ package org.ntsim.mm;
 
 import org.ntsim.hal.MachineConfig;
 import org.ntsim.hal.X86Pte;
-import org.ntsim.ke.GuestException;
 import org.ntsim.ke.NtStatus;
 
 /**
  * The virtual memory system services on a process's private memory (seed 004 slides 19-22;
  * Windows Internals ch. 9, "Reserving and Committing Pages"): NtAllocateVirtualMemory,
  * NtFreeVirtualMemory, NtProtectVirtualMemory, NtQueryVirtualMemory, NtLockVirtualMemory and
- * NtUnlockVirtualMemory. The copies between processes are {@link ProcessMemoryCopy}'s, write
- * watching {@link WriteWatch}'s, emptying a working set {@link WorkingSetManager}'s.
+ * NtUnlockVirtualMemory (the last two in {@link VirtualLock}, the PTEs and frames of a freed
+ * range given back by {@link PageDeletion}). The copies between processes are
+ * {@link ProcessMemoryCopy}'s, write watching {@link WriteWatch}'s, emptying a working set
+ * {@link WorkingSetManager}'s.
  *
  * <p>Models: regions reserved on 64 KiB boundaries in whole pages, bottom up or top down, below
  * the limit zero bits set; pages committed at reservation (the VAD says so and the PTEs stay
@@ -25,8 +26,7 @@ import org.ntsim.ke.NtStatus;
  * Windows returns; nothing here throws for bad input.
  *
  * <p>Left out: large pages, physical (AWE) regions, freeing page tables that become empty
- * before the process ends, MAP_SYSTEM locking (it needs SeLockMemoryPrivilege, which no guest
- * holds), a floor under a working set minimum that already has pages locked against it.
+ * before the process ends.
  */
 public final class VirtualMemory {
   public static final int MEM_COMMIT = 0x1000;
@@ -50,9 +50,13 @@ public final class VirtualMemory {
   private static final long USER_END = MmLayout.MM_HIGHEST_USER_ADDRESS + 1; // 7FFF0000
 
   private final MemoryManager mm;
+  final PageDeletion pageDeletion;
+  private final VirtualLock virtualLock;
 
   VirtualMemory(MemoryManager mm) {
     this.mm = mm;
+    this.pageDeletion = new PageDeletion(mm, this);
+    this.virtualLock = new VirtualLock(mm, this);
   }
 
   private void charge(long pages) {
@@ -61,11 +65,11 @@ public final class VirtualMemory {
 
   // ================================================================== page state
 
-  private int pteOf(long vpn) {
+  int pteOf(long vpn) {
     return mm.readPteIfMapped(vpn << 12);
   }
 
-  private static boolean committed(Vad v, int pte) {
+  static boolean committed(Vad v, int pte) {
     if (pte == 0) {
       return v.memCommit;
     }
@@ -75,7 +79,7 @@ public final class VirtualMemory {
     return MmPte.protection(pte) != MmPte.MM_DECOMMIT;
   }
 
-  private int protectionOf(Vad v, int pte) {
+  int protectionOf(Vad v, int pte) {
     if (pte == 0) {
       return v.protection;
     }
@@ -273,7 +277,7 @@ public final class VirtualMemory {
   }
 
   /** Writes an invalid PTE for user page {@code vpn}, making its page table if there is none. */
-  private void writeSoftPte(AddressSpace as, long vpn, int pte) {
+  void writeSoftPte(AddressSpace as, long vpn, int pte) {
     long va = vpn << 12;
     if (!mm.makePageTable(as, va)) {
       mm.kernel.bugCheckEx(org.ntsim.ke.BugCheck.NO_PAGES_AVAILABLE, mm.pfn.availablePages(),
@@ -298,15 +302,10 @@ public final class VirtualMemory {
         if (MmPte.isValid(pte)) {
           int frame = X86Pte.frame(pte);
           mm.writePte(MmLayout.pteAddress(vpn << 12), pte & ~X86Pte.DIRTY);
-          mm.flushTb(vpn << 12);
-          mm.pfn.clearFlag(frame, PfnDatabase.FLAG_MODIFIED);
+          mm.tb.flushTb(vpn << 12);
+          mm.lists.clearModified(frame);
         } else if (MmPte.isTransition(pte)) {
-          int frame = MmPte.transitionFrame(pte);
-          mm.pfn.clearFlag(frame, PfnDatabase.FLAG_MODIFIED);
-          if (mm.pfn.state(frame) == PfnDatabase.MODIFIED) {
-            mm.pfn.remove(frame, PfnDatabase.TRANSITION);
-            mm.pfn.insertTail(PfnDatabase.STANDBY, frame);
-          }
+          mm.lists.clearModified(MmPte.transitionFrame(pte)); // off the modified list if on it
         }
       }
       baseAddress[0] = start;
@@ -351,12 +350,12 @@ public final class VirtualMemory {
         return STATUS_FREE_VM_NOT_AT_BASE;
       }
       pages = (end - start) / PAGE;
-      mm.startFlushBatch();
+      mm.tb.startBatch();
       long removed;
       try {
-        removed = deletePages(as, vad, start >>> 12, (end >>> 12) - 1, freeType == MEM_RELEASE);
+        removed = pageDeletion.deletePages(as, vad, start >>> 12, (end >>> 12) - 1, freeType == MEM_RELEASE);
       } finally {
-        mm.endFlushBatch();
+        mm.tb.endBatch();
       }
       if (freeType == MEM_DECOMMIT) {
         mm.returnCommitment(as, removed);
@@ -405,86 +404,6 @@ public final class VirtualMemory {
     }
     as.vads.insert(piece);
     return piece.commitCharge;
-  }
-
-  /**
-   * Decommits (or, releasing, clears) pages {@code startVpn..endVpn} of {@code vad} in the
-   * current address space: valid and transition frames go to the free list, a frame whose
-   * in-page work is in flight is left to that work to free. Returns the committed pages removed.
-   * Called under the lock.
-   */
-  long deletePages(AddressSpace as, Vad vad, long startVpn, long endVpn, boolean release) {
-    int newPte = !release && vad.memCommit ? MmPte.demandZero(MmPte.MM_DECOMMIT) : 0;
-    long removed = 0;
-    long vpn = startVpn;
-    while (vpn <= endVpn) {
-      long va = vpn << 12;
-      if (!MmPte.isValid(mm.readPde(va))) {
-        long chunkEnd = Math.min(endVpn, vpn | 0x3FF);
-        if (!vad.memCommit) {
-          vpn = chunkEnd + 1;
-          continue;
-        }
-        if (newPte == 0) {
-          removed += chunkEnd - vpn + 1;
-          vpn = chunkEnd + 1;
-          continue;
-        }
-        writeSoftPte(as, vpn, 0); // makes the page table; the loop below writes the PTEs
-      }
-      long pteVa = MmLayout.pteAddress(va);
-      int pte = mm.readPte(pteVa);
-      if (committed(vad, pte)) {
-        removed++;
-      }
-      if (MmPte.isValid(pte) || MmPte.isTransition(pte)) {
-        releaseFrame(as, va, pte);
-      }
-      if (pte != newPte) {
-        mm.writePte(pteVa, newPte);
-      }
-      if (vad.locked(vpn)) {
-        vad.setLocked(vpn, false);
-        as.lockedPages--;
-      }
-      vpn++;
-    }
-    return removed;
-  }
-
-  /** The frame behind a valid or transition PTE goes back to the free list. */
-  private void releaseFrame(AddressSpace as, long va, int pte) {
-    PfnDatabase pfn = mm.pfn;
-    int pageTable = X86Pte.frame(mm.readPde(va));
-    if (MmPte.isValid(pte)) {
-      int frame = X86Pte.frame(pte);
-      mm.wsRemove(as, frame);
-      mm.writePte(MmLayout.pteAddress(va), 0);
-      mm.flushTb(va);
-      pfn.addShare(pageTable, -1);
-      mm.freeFrame(frame);
-      return;
-    }
-    int frame = MmPte.transitionFrame(pte);
-    pfn.addShare(pageTable, -1);
-    if ((pfn.flags(frame) & PfnDatabase.FLAG_READ_IN_PROGRESS) != 0) {
-      for (InPageBlock b : mm.inPageBlocks) {
-        if (b.pfn == frame) {
-          b.orphaned = true;
-        }
-      }
-      pfn.initialize(frame, 0, 0, 0, false);
-      pfn.setCounts(frame, 0, 1);
-      pfn.setFlag(frame, PfnDatabase.FLAG_READ_IN_PROGRESS);
-      return;
-    }
-    int state = pfn.state(frame);
-    if (state == PfnDatabase.ACTIVE) {
-      mm.wsRemove(as, frame); // resident behind a no-access or guard PTE
-    } else {
-      pfn.remove(frame, PfnDatabase.TRANSITION);
-    }
-    mm.freeFrame(frame);
   }
 
   // ================================================================== NtProtectVirtualMemory
@@ -541,10 +460,10 @@ public final class VirtualMemory {
     boolean blocked = MmPte.isNoAccess(protection) || MmPte.isGuard(protection);
     if (MmPte.isValid(pte)) {
       int frame = X86Pte.frame(pte);
-      pfn.setOriginalPte(frame, MmPte.demandZero(protection));
+      mm.lists.setOriginalPte(frame, MmPte.demandZero(protection));
       if (blocked) {
         if ((pte & X86Pte.DIRTY) != 0) {
-          pfn.setFlag(frame, PfnDatabase.FLAG_MODIFIED);
+          mm.lists.setModified(frame);
         }
         mm.writePte(pteVa, MmPte.transition(frame, protection));
       } else {
@@ -555,10 +474,10 @@ public final class VirtualMemory {
         }
         mm.writePte(pteVa, X86Pte.make(frame, bits));
       }
-      mm.flushTb(va);
+      mm.tb.flushTb(va);
     } else if (MmPte.isTransition(pte)) {
       int frame = MmPte.transitionFrame(pte);
-      pfn.setOriginalPte(frame, MmPte.demandZero(protection));
+      mm.lists.setOriginalPte(frame, MmPte.demandZero(protection));
       if (!blocked && pfn.state(frame) == PfnDatabase.ACTIVE
           && (pfn.flags(frame) & PfnDatabase.FLAG_READ_IN_PROGRESS) == 0) {
         int bits = MmPte.hardwareBits(protection, true) | X86Pte.ACCESSED;
@@ -634,118 +553,27 @@ public final class VirtualMemory {
   // ================================================================== locking
 
   /**
-   * Pages of the minimum working set a process may not lock (MM_FLUID_WORKING_SET): Microsoft's
-   * VirtualLock page limits locking to "the minimum working set minus a small overhead"; the
-   * Win32 documentation of NT 3.1 to 2000 put the default limit at 30 pages and KB Q94996 at
-   * "approximately 28 to 32". With NT's default minimum of 50 pages this leaves 42.
+   * Pages of the minimum working set a process may not lock; see
+   * {@link VirtualLock#LOCK_OVERHEAD_PAGES}.
    */
-  public static final int LOCK_OVERHEAD_PAGES = 8;
+  public static final int LOCK_OVERHEAD_PAGES = VirtualLock.LOCK_OVERHEAD_PAGES;
 
-  /**
-   * NtLockVirtualMemory (MAP_PROCESS): faults every page of the range in and keeps it in the
-   * working set until unlocked. STATUS_WAS_LOCKED when every page was locked already;
-   * STATUS_WORKING_SET_QUOTA, before anything is locked, when the pages newly locked would take
-   * the process past its minimum working set less {@link #LOCK_OVERHEAD_PAGES}.
-   */
+  /** NtLockVirtualMemory; see {@link VirtualLock#lock}. */
   public int lock(AddressSpace as, long[] baseAddress, long[] regionSize, int mapType) {
-    if (mapType != MAP_PROCESS && mapType != MAP_SYSTEM) {
-      return NtStatus.STATUS_INVALID_PARAMETER;
-    }
-    if (mapType == MAP_SYSTEM) {
-      return NtStatus.STATUS_PRIVILEGE_NOT_HELD;
-    }
-    long base = baseAddress[0];
-    long size = regionSize[0];
-    if (!UserRange.isUserAddress(base) || size == 0 || UserRange.passesUserSpace(base, size)) {
-      return NtStatus.STATUS_INVALID_PARAMETER;
-    }
-    long start = base & ~(PAGE - 1);
-    long end = roundUp(base + size, PAGE);
-    Attachment a = Attachment.attach(mm, as);
-    try {
-      Vad vad;
-      int old = mm.lock();
-      try {
-        vad = as.vads.find(start >>> 12);
-        if (vad == null || end > vad.endAddress()) {
-          return NtStatus.STATUS_CONFLICTING_ADDRESSES;
-        }
-        long newlyLocked = 0;
-        for (long vpn = start >>> 12; vpn < end >>> 12; vpn++) {
-          int pte = pteOf(vpn);
-          if (!committed(vad, pte)) {
-            return NtStatus.STATUS_NOT_COMMITTED;
-          }
-          if (MmPte.isNoAccess(protectionOf(vad, pte))) {
-            return NtStatus.STATUS_ACCESS_VIOLATION;
-          }
-          if (!vad.locked(vpn)) {
-            newlyLocked++;
-          }
-        }
-        if (as.lockedPages + newlyLocked > lockLimitPages(as)) {
-          return NtStatus.STATUS_WORKING_SET_QUOTA;
-        }
-      } finally {
-        mm.unlock(old);
-      }
-      boolean allLocked = true;
-      for (long vpn = start >>> 12; vpn < end >>> 12; vpn++) {
-        try {
-          mm.kernelAccess().readByte(vpn << 12);
-        } catch (GuestException e) {
-          return e.status();
-        }
-        allLocked &= vad.locked(vpn);
-        if (!vad.locked(vpn)) {
-          vad.setLocked(vpn, true);
-          as.lockedPages++;
-        }
-      }
-      baseAddress[0] = start;
-      regionSize[0] = end - start;
-      return allLocked ? NtStatus.STATUS_WAS_LOCKED : NtStatus.STATUS_SUCCESS;
-    } finally {
-      a.detach(mm);
-    }
+    return virtualLock.lock(as, baseAddress, regionSize, mapType);
   }
 
   /** The most pages {@code as} may have locked: its minimum working set less the overhead. */
   public static long lockLimitPages(AddressSpace as) {
-    return Math.max(0, as.ws.minimumPages - LOCK_OVERHEAD_PAGES);
+    return VirtualLock.lockLimitPages(as);
   }
 
-  /** NtUnlockVirtualMemory: STATUS_NOT_LOCKED unless every page of the range is locked. */
+  /** NtUnlockVirtualMemory; see {@link VirtualLock#unlock}. */
   public int unlock(AddressSpace as, long[] baseAddress, long[] regionSize, int mapType) {
-    if (mapType != MAP_PROCESS && mapType != MAP_SYSTEM) {
-      return NtStatus.STATUS_INVALID_PARAMETER;
-    }
-    long base = baseAddress[0];
-    long size = regionSize[0];
-    if (!UserRange.isUserAddress(base) || size == 0 || UserRange.passesUserSpace(base, size)) {
-      return NtStatus.STATUS_INVALID_PARAMETER;
-    }
-    long start = base & ~(PAGE - 1);
-    long end = roundUp(base + size, PAGE);
-    Vad vad = as.vads.find(start >>> 12);
-    if (vad == null || end > vad.endAddress()) {
-      return NtStatus.STATUS_CONFLICTING_ADDRESSES;
-    }
-    for (long vpn = start >>> 12; vpn < end >>> 12; vpn++) {
-      if (!vad.locked(vpn)) {
-        return NtStatus.STATUS_NOT_LOCKED;
-      }
-    }
-    for (long vpn = start >>> 12; vpn < end >>> 12; vpn++) {
-      vad.setLocked(vpn, false);
-      as.lockedPages--;
-    }
-    baseAddress[0] = start;
-    regionSize[0] = end - start;
-    return NtStatus.STATUS_SUCCESS;
+    return virtualLock.unlock(as, baseAddress, regionSize, mapType);
   }
 
-  private static long roundUp(long value, long unit) {
+  static long roundUp(long value, long unit) {
     return (value + unit - 1) & ~(unit - 1);
   }
 }

@@ -28,6 +28,12 @@ import org.ntsim.trace.TraceKind;
  * working set already at its maximum while memory is tight (or at a hard maximum), the handler
  * replaces an old page instead of adding one.
  *
+ * <p>Trimming is in one place: every page that leaves a working set, whether for the balance set
+ * manager's pass, a fault at the maximum, EmptyWorkingSet or a new maximum from
+ * SetProcessWorkingSetSize, and whether the working set is a process's or the system's, goes
+ * through {@link #trimPage}, which gives the frame's share back to {@link PfnLists}: a frame
+ * that another PTE still maps (a shared page, once sections exist) stays active.
+ *
  * <p>Invariants: locked pages are never trimmed; a process is only edited while the manager is
  * attached to it; nothing is trimmed below the minimum on memory pressure alone; a page trimmed
  * for pressure has gone unused for at least one whole pass.
@@ -118,11 +124,11 @@ public final class WorkingSetManager {
       return;
     }
     int old = mm.lock();
-    mm.startFlushBatch();
+    mm.tb.startBatch();
     try {
       work.run();
     } finally {
-      mm.endFlushBatch();
+      mm.tb.endBatch();
       mm.unlock(old);
     }
   }
@@ -134,20 +140,20 @@ public final class WorkingSetManager {
   /** Trims one page: the system working set's ({@code as} null) or a process's. */
   private boolean trim(AddressSpace as, long va) {
     if (as == null) {
-      return mm.systemPoolPages().trimPage(va);
+      return trimPage(mm.systemWorkingSet(), va, true);
     }
-    return !locked(as, va) && trimPage(as, va);
+    return !locked(as, va) && trimPage(as.ws, va, false);
   }
 
   /** Runs {@code work} attached to {@code as}, under the lock, with one TLB flush batch. */
   private void attached(AddressSpace as, Runnable work) {
     KProcess previous = mm.kernel.stackAttachProcess(as.process);
     int old = mm.lock();
-    mm.startFlushBatch();
+    mm.tb.startBatch();
     try {
       work.run();
     } finally {
-      mm.endFlushBatch();
+      mm.tb.endBatch();
       mm.unlock(old);
       mm.kernel.unstackDetachProcess(previous);
     }
@@ -198,7 +204,7 @@ public final class WorkingSetManager {
       int pte = mm.readPte(pteVa);
       if (MmPte.isValid(pte) && (pte & X86Pte.ACCESSED) != 0) {
         mm.writePte(pteVa, pte & ~X86Pte.ACCESSED);
-        mm.flushTb(va);
+        mm.tb.flushTb(va);
         ws.age[i] = 0;
       } else {
         if (ws.age[i] < WorkingSet.MAX_AGE) {
@@ -256,7 +262,7 @@ public final class WorkingSetManager {
       }
       long va = (long) ws.vpn[ws.hand] << 12;
       if (ws.age[ws.hand] >= OLD || tries == ws.count - 1) {
-        if (!locked(as, va) && trimPage(as, va)) {
+        if (!locked(as, va) && trimPage(as.ws, va, false)) {
           trace(as, 1);
           return;
         }
@@ -301,7 +307,7 @@ public final class WorkingSetManager {
     Attachment a = Attachment.attach(mm, as);
     int old = mm.lock();
     long removed = 0;
-    mm.startFlushBatch();
+    mm.tb.startBatch();
     try {
       for (Vad vad : as.vads.inOrder()) {
         for (long vpn = vad.startingVpn; vpn <= vad.endingVpn; vpn++) {
@@ -313,14 +319,14 @@ public final class WorkingSetManager {
           if (vad.lockedBits != null && vad.locked(vpn)) {
             continue;
           }
-          if (trimPage(as, va)) {
+          if (trimPage(as.ws, va, false)) {
             removed++;
           }
         }
       }
       trace(as, (int) removed);
     } finally {
-      mm.endFlushBatch();
+      mm.tb.endBatch();
       mm.unlock(old);
       a.detach(mm);
     }
@@ -328,31 +334,40 @@ public final class WorkingSetManager {
     return removed;
   }
 
-  /** MiFreeWsle for one page: a valid (or resident no-access) page leaves the working set. */
-  boolean trimPage(AddressSpace as, long va) {
+  /**
+   * MiFreeWsle for one page, the one way any page leaves any working set, a process's or the
+   * system's ({@code system}, whose PDEs are copied in first): a valid page gets a transition PTE
+   * (its dirty bit captured in the frame's modified flag) and its TLB entry is shot down; a page
+   * resident behind a no-access PTE keeps its PTE. The entry leaves the working set and the frame
+   * loses the share this mapping held: a frame no other PTE maps goes to the modified or standby
+   * list ({@link PfnLists#decrementShareCount}). False if the page is not resident. Under the
+   * lock, attached.
+   */
+  boolean trimPage(WorkingSet ws, long va, boolean system) {
+    if (system) {
+      mm.ensureSystemPde(va);
+    }
     long pteVa = MmLayout.pteAddress(va);
     int pte = mm.readPte(pteVa);
     PfnDatabase pfn = mm.pfn;
     int frame;
-    int protection;
     if (MmPte.isValid(pte)) {
       frame = X86Pte.frame(pte);
-      protection = MmPte.protection(pfn.originalPte(frame));
+      int protection = MmPte.protection(pfn.originalPte(frame));
       if ((pte & X86Pte.DIRTY) != 0) {
-        pfn.setFlag(frame, PfnDatabase.FLAG_MODIFIED);
+        mm.lists.setModified(frame);
       }
       mm.writePte(pteVa, MmPte.transition(frame, protection));
-      mm.flushTb(va);
+      mm.tb.flushTb(va);
     } else if (MmPte.isTransition(pte) && pfn.state(MmPte.transitionFrame(pte)) == PfnDatabase.ACTIVE
         && (pfn.flags(MmPte.transitionFrame(pte)) & PfnDatabase.FLAG_READ_IN_PROGRESS) == 0) {
       frame = MmPte.transitionFrame(pte);
     } else {
       return false;
     }
-    mm.wsRemove(as, frame);
-    pfn.setCounts(frame, 0, 0);
-    pfn.insertTail(pfn.isModified(frame) ? PfnDatabase.MODIFIED : PfnDatabase.STANDBY, frame);
-    as.ws.pagesTrimmed++;
+    mm.wsRemove(ws, frame);
+    mm.lists.decrementShareCount(frame);
+    ws.pagesTrimmed++;
     return true;
   }
 

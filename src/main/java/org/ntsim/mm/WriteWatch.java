@@ -116,7 +116,7 @@ public final class WriteWatch {
     int pte = mm.readPteIfMapped(vpn << 12);
     if (MmPte.isValid(pte) && (pte & X86Pte.WRITE) != 0) {
       mm.writePte(MmLayout.pteAddress(vpn << 12), pte & ~X86Pte.WRITE);
-      mm.flushTb(vpn << 12);
+      mm.tb.flushTb(vpn << 12);
     }
   }
 }

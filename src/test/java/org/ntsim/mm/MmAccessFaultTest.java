@@ -264,7 +264,7 @@ class MmAccessFaultTest {
     int frame;
     while ((frame = mm().pfn.removeHead(PfnDatabase.ZEROED, PfnDatabase.ACTIVE))
         != PfnDatabase.NONE) {
-      mm().pfn.clear(frame);
+      mm().pfn.clear(frame); // straight to the free list: the zero page thread is not woken
       mm().pfn.insertTail(PfnDatabase.FREE, frame);
     }
     mm().unlock(old);
@@ -503,16 +503,17 @@ class MmAccessFaultTest {
 
   /** Maps a global page at system address {@code va} in the boot directory; returns its frame. */
   private int mapSystemPage(long va, int contents) {
-    int table = mm().takeZeroedPage(PfnDatabase.ACTIVE);
+    int table = mm().lists.removeZeroPage(PfnDatabase.ACTIVE);
     long master = (long) mm().systemDirectoryFrame() << 12;
     mm().memory.writeInt(master + (va >>> 22) * 4,
         X86Pte.make(table, X86Pte.WRITE | X86Pte.ACCESSED | X86Pte.DIRTY));
-    mm().pfn.initialize(table, MmLayout.pdeAddress(va), mm().systemDirectoryFrame(), 0, false);
-    int page = mm().takeZeroedPage(PfnDatabase.ACTIVE);
+    mm().lists.initializePfn(table, MmLayout.pdeAddress(va), mm().systemDirectoryFrame(), 0,
+        false);
+    int page = mm().lists.removeZeroPage(PfnDatabase.ACTIVE);
     mm().memory.writeInt(((long) table << 12) + ((va >>> 12) & 0x3FF) * 4,
         X86Pte.make(page, X86Pte.WRITE | X86Pte.GLOBAL));
-    mm().pfn.initialize(page, MmLayout.pteAddress(va), table, 0, false);
-    mm().pfn.addShare(table, 1);
+    mm().lists.initializePfn(page, MmLayout.pteAddress(va), table, 0, false);
+    mm().lists.incrementShareCount(table);
     mm().memory.writeInt((long) page << 12, contents);
     return page;
   }
