@@ -270,7 +270,7 @@ public final class Ntdll {
     if (body instanceof DispatcherObject d) {
       return d;
     }
-    return body instanceof org.ntsim.ex.ETimer t ? t.timer : null;
+    return body instanceof org.ntsim.ex.sync.ETimer t ? t.timer : null;
   }
 
   /**
@@ -298,10 +298,9 @@ public final class Ntdll {
    * (Wine's om.c records it as Vista's behaviour; later versions write 0).
    */
   private int insertObject(org.ntsim.ob.ObjectType type, Object body, long address,
-      org.ntsim.ob.ObjectAttributes attributes, int desiredAccess, long[] handleOut,
-      Runnable deleteProcedure) {
-    org.ntsim.ob.ObjectHeader h = ntos.ob.createObject(type, body, address, deleteProcedure);
-    if (body instanceof org.ntsim.ex.ETimer t) {
+      org.ntsim.ob.ObjectAttributes attributes, int desiredAccess, long[] handleOut) {
+    org.ntsim.ob.ObjectHeader h = ntos.ob.createObject(type, body, address);
+    if (body instanceof org.ntsim.ex.sync.ETimer t) {
       t.timer.objectHeader = h;
     }
     ObjectManager.HandleResult r = ntos.ob.insertObject(currentProcess().handleTable(), h,
@@ -381,13 +380,13 @@ public final class Ntdll {
         return NtStatus.STATUS_ACCESS_VIOLATION;
       }
       long address = ntos.ob.allocateObjectBody(ntos.syncTypes.event,
-          org.ntsim.ex.SyncObjectTypes.KEVENT_SIZE, named(ObjectAttributes));
+          org.ntsim.ex.sync.SyncObjectTypes.KEVENT_SIZE, named(ObjectAttributes));
       if (address == 0) {
         return NtStatus.STATUS_INSUFFICIENT_RESOURCES; // no pool left
       }
       KEvent e = new KEvent(EventType == NotificationEvent, InitialState, address);
       return insertObject(ntos.syncTypes.event, e, address, ObjectAttributes, DesiredAccess,
-          EventHandle, null);
+          EventHandle);
     });
   }
 
@@ -417,7 +416,7 @@ public final class Ntdll {
       if (badOptional(previousState)) {
         return NtStatus.STATUS_ACCESS_VIOLATION;
       }
-      return this.<KEvent>withObject(handle, org.ntsim.ex.SyncObjectTypes.EVENT_MODIFY_STATE,
+      return this.<KEvent>withObject(handle, org.ntsim.ex.sync.SyncObjectTypes.EVENT_MODIFY_STATE,
           ntos.syncTypes.event, e -> {
             put(previousState, op.applyAsInt(e));
             return NtStatus.STATUS_SUCCESS;
@@ -436,24 +435,14 @@ public final class Ntdll {
         return NtStatus.STATUS_ACCESS_VIOLATION;
       }
       long address = ntos.ob.allocateObjectBody(ntos.syncTypes.mutant,
-          org.ntsim.ex.SyncObjectTypes.KMUTANT_SIZE, named(ObjectAttributes));
+          org.ntsim.ex.sync.SyncObjectTypes.KMUTANT_SIZE, named(ObjectAttributes));
       if (address == 0) {
         return NtStatus.STATUS_INSUFFICIENT_RESOURCES; // no pool left
       }
       org.ntsim.ke.KMutant m = kernel.objects.initializeMutant(InitialOwner, false, address);
       return insertObject(ntos.syncTypes.mutant, m, address, ObjectAttributes, DesiredAccess,
-          MutantHandle, () -> abandonOnDelete(m));
+          MutantHandle);
     });
-  }
-
-  /**
-   * ExpDeleteMutant: a mutant deleted while owned (its last handle closed by a thread that still
-   * owns it) is released as abandoned, so that it leaves its owner's list.
-   */
-  private void abandonOnDelete(org.ntsim.ke.KMutant m) {
-    if (m.owner() != null) {
-      kernel.objects.releaseMutant(m, org.ntsim.ke.KMutant.MUTANT_INCREMENT, true, new int[1]);
-    }
   }
 
   /**
@@ -495,13 +484,13 @@ public final class Ntdll {
         return NtStatus.STATUS_ACCESS_VIOLATION;
       }
       long address = ntos.ob.allocateObjectBody(ntos.syncTypes.semaphore,
-          org.ntsim.ex.SyncObjectTypes.KSEMAPHORE_SIZE, named(ObjectAttributes));
+          org.ntsim.ex.sync.SyncObjectTypes.KSEMAPHORE_SIZE, named(ObjectAttributes));
       if (address == 0) {
         return NtStatus.STATUS_INSUFFICIENT_RESOURCES; // no pool left
       }
       org.ntsim.ke.KSemaphore s = new org.ntsim.ke.KSemaphore(InitialCount, MaximumCount, address);
       return insertObject(ntos.syncTypes.semaphore, s, address, ObjectAttributes, DesiredAccess,
-          SemaphoreHandle, null);
+          SemaphoreHandle);
     });
   }
 
@@ -518,7 +507,7 @@ public final class Ntdll {
         return NtStatus.STATUS_ACCESS_VIOLATION;
       }
       return this.<org.ntsim.ke.KSemaphore>withObject(SemaphoreHandle,
-          org.ntsim.ex.SyncObjectTypes.SEMAPHORE_MODIFY_STATE, ntos.syncTypes.semaphore, s -> {
+          org.ntsim.ex.sync.SyncObjectTypes.SEMAPHORE_MODIFY_STATE, ntos.syncTypes.semaphore, s -> {
             if (kernel.objects.wouldExceedLimit(s, ReleaseCount)) {
               return NtStatus.STATUS_SEMAPHORE_LIMIT_EXCEEDED;
             }
@@ -543,14 +532,14 @@ public final class Ntdll {
         return NtStatus.STATUS_ACCESS_VIOLATION;
       }
       long address = ntos.ob.allocateObjectBody(ntos.syncTypes.timer,
-          org.ntsim.ex.SyncObjectTypes.ETIMER_SIZE, named(ObjectAttributes));
+          org.ntsim.ex.sync.SyncObjectTypes.ETIMER_SIZE, named(ObjectAttributes));
       if (address == 0) {
         return NtStatus.STATUS_INSUFFICIENT_RESOURCES; // no pool left
       }
-      org.ntsim.ex.ETimer t = new org.ntsim.ex.ETimer(TimerType == NotificationTimer, address);
+      org.ntsim.ex.sync.ETimer t = new org.ntsim.ex.sync.ETimer(TimerType == NotificationTimer, address);
       t.dpc = kernel.initializeDpc("nt!ExpTimerDpcRoutine", this::timerDpc, t, address + 0x58);
       return insertObject(ntos.syncTypes.timer, t, address, ObjectAttributes, DesiredAccess,
-          TimerHandle, () -> cancel(t));
+          TimerHandle);
     });
   }
 
@@ -559,7 +548,7 @@ public final class Ntdll {
    * with the expiry time (100 ns units) as its argument, unless it is still queued.
    */
   private void timerDpc(org.ntsim.ke.Kdpc dpc, Object context, Object a1, Object a2) {
-    org.ntsim.ex.ETimer t = (org.ntsim.ex.ETimer) context;
+    org.ntsim.ex.sync.ETimer t = (org.ntsim.ex.sync.ETimer) context;
     if (t.apc != null && !t.apc.isInserted()) {
       long now100ns = ntos.machine.activeCpu().clockNs() / 100;
       kernel.objects.insertQueueApc(t.apc, now100ns, null, 0);
@@ -567,7 +556,7 @@ public final class Ntdll {
   }
 
   /** KeCancelTimer, with the timer's DPC and APC withdrawn: ETimer.cancel. */
-  private boolean cancel(org.ntsim.ex.ETimer t) {
+  private boolean cancel(org.ntsim.ex.sync.ETimer t) {
     return t.cancel(kernel);
   }
 
@@ -588,8 +577,8 @@ public final class Ntdll {
       if (badOptional(PreviousState)) {
         return NtStatus.STATUS_ACCESS_VIOLATION;
       }
-      return this.<org.ntsim.ex.ETimer>withObject(TimerHandle,
-          org.ntsim.ex.SyncObjectTypes.TIMER_MODIFY_STATE, ntos.syncTypes.timer, t -> {
+      return this.<org.ntsim.ex.sync.ETimer>withObject(TimerHandle,
+          org.ntsim.ex.sync.SyncObjectTypes.TIMER_MODIFY_STATE, ntos.syncTypes.timer, t -> {
             boolean previous = t.timer.signalState() != 0;
             cancel(t);
             if (TimerApcRoutine != null) {
@@ -618,8 +607,8 @@ public final class Ntdll {
       if (badOptional(CurrentState)) {
         return NtStatus.STATUS_ACCESS_VIOLATION;
       }
-      return this.<org.ntsim.ex.ETimer>withObject(TimerHandle,
-          org.ntsim.ex.SyncObjectTypes.TIMER_MODIFY_STATE, ntos.syncTypes.timer, t -> {
+      return this.<org.ntsim.ex.sync.ETimer>withObject(TimerHandle,
+          org.ntsim.ex.sync.SyncObjectTypes.TIMER_MODIFY_STATE, ntos.syncTypes.timer, t -> {
             cancel(t);
             if (CurrentState != null) {
               CurrentState[0] = t.timer.signalState() != 0;
@@ -744,14 +733,14 @@ public final class Ntdll {
     int granted = handle == NtCurrentThread || handle == NtCurrentProcess ? -1
         : currentProcess().handleTable().access(handle);
     if (h.type == types.event) {
-      if ((granted & org.ntsim.ex.SyncObjectTypes.EVENT_MODIFY_STATE) == 0) {
+      if ((granted & org.ntsim.ex.sync.SyncObjectTypes.EVENT_MODIFY_STATE) == 0) {
         return NtStatus.STATUS_ACCESS_DENIED;
       }
       kernel.setEvent((KEvent) h.body, KEvent.EVENT_INCREMENT);
       return NtStatus.STATUS_SUCCESS;
     }
     if (h.type == types.semaphore) {
-      if ((granted & org.ntsim.ex.SyncObjectTypes.SEMAPHORE_MODIFY_STATE) == 0) {
+      if ((granted & org.ntsim.ex.sync.SyncObjectTypes.SEMAPHORE_MODIFY_STATE) == 0) {
         return NtStatus.STATUS_ACCESS_DENIED;
       }
       org.ntsim.ke.KSemaphore s = (org.ntsim.ke.KSemaphore) h.body;

@@ -21,7 +21,7 @@ public final class Ntos {
   public final Pool pool;
   public final ObjectManager ob;
   /** The event, mutant, semaphore and timer object types. */
-  public final org.ntsim.ex.SyncObjectTypes syncTypes = new org.ntsim.ex.SyncObjectTypes();
+  public final org.ntsim.ex.sync.SyncObjectTypes syncTypes;
   public final org.ntsim.mm.MemoryManager mm;
   public final ProcessManager ps;
   public final Kernel32 kernel32;
@@ -30,6 +30,7 @@ public final class Ntos {
   public Ntos(MachineConfig config) {
     this.machine = new Machine(config);
     this.kernel = new Kernel(machine);
+    this.syncTypes = new org.ntsim.ex.sync.SyncObjectTypes(kernel);
     this.pool = new Pool(kernel);
     this.ob = new ObjectManager(pool);
     this.mm = new org.ntsim.mm.MemoryManager(kernel, pool);
