@@ -132,8 +132,9 @@ public final class ObjectManager {
               SymbolicLink.parse(this, link, type, rest)));
 
   private final Pool pool;
-  private final NameLookup names = new NameLookup(this);
-  private final ObjectHandles handles = new ObjectHandles(this);
+  final NameLookup names = new NameLookup(this);
+  final ObjectHandles handles = new ObjectHandles(this);
+  private final ObjectInsertion insertion = new ObjectInsertion(this);
   private final ObjectDirectory root;
   private final ObjectDirectory objectTypes;
   private final ObjectDirectory baseNamedObjects;
@@ -386,7 +387,7 @@ public final class ObjectManager {
   }
 
   /** ObpInsertDirectoryEntry; the entry references the directory (not the object). */
-  private void enterName(ObjectDirectory directory, String component, ObjectHeader object) {
+  void enterName(ObjectDirectory directory, String component, ObjectHeader object) {
     directory.insert(component, object);
     reference(directory.header());
   }
@@ -509,94 +510,14 @@ public final class ObjectManager {
 
   /**
    * ObInsertObject: gives the creator of {@code object} (made by {@link #createObject}) a handle
-   * in {@code table} (the current process's), or in the kernel table when a kernel-mode caller
-   * asks for OBJ_KERNEL_HANDLE, entering the object under {@code attributes}' name if it has one.
-   * Consumes the creator's reference: on failure, and when an existing object is opened instead,
-   * the new object is dereferenced (and so deleted).
-   *
-   * <p>A null or empty name makes an unnamed object (its RootDirectory is then ignored; a null
-   * name with a RootDirectory is STATUS_OBJECT_NAME_INVALID). An existing name gives
-   * STATUS_OBJECT_TYPE_MISMATCH if the object there is of another type (Vista's result),
-   * STATUS_OBJECT_NAME_COLLISION without OBJ_OPENIF, and with it a handle to the existing object
-   * and STATUS_OBJECT_NAME_EXISTS, after the access check of an open.
+   * in {@code table} (the current process's; the kernel table for a kernel-mode caller's
+   * OBJ_KERNEL_HANDLE), entering the object under {@code attributes}' name if it has one, or
+   * opening the object already there with OBJ_OPENIF (STATUS_OBJECT_NAME_EXISTS). Consumes the
+   * creator's reference. The statuses are {@link ObjectInsertion#insertObject}'s.
    */
   public HandleResult insertObject(HandleTable table, ObjectHeader object,
       ObjectAttributes attributes, int desiredAccess, int previousMode) {
-    int status = checkInsert(attributes, desiredAccess);
-    if (status != NtStatus.STATUS_SUCCESS) {
-      dereference(object);
-      return HandleResult.failed(status);
-    }
-    int handleAttributes = attributes == null ? 0
-        : ObjectHandles.sanitize(attributes.Attributes(), previousMode);
-    String name = attributes == null ? null : attributes.ObjectName();
-    if (name != null && !name.isEmpty()) {
-      NameLookup.Result r = names.lookup(table, attributes, object.type, true,
-          new NameLookup.Request(desiredAccess, previousMode, null));
-      if (!r.ok()) {
-        dereference(object);
-        return HandleResult.failed(r.status());
-      }
-      if (r.object() != null) {
-        HandleResult result = openExisting(table, object, r.object(), handleAttributes,
-            desiredAccess, previousMode);
-        if (r.referenced()) {
-          dereference(r.object());
-        }
-        return result;
-      }
-      if (r.directory() == objectTypes) { // the kernel's: only ObCreateObjectType enters names
-        dereference(object);
-        return HandleResult.failed(NtStatus.STATUS_ACCESS_DENIED);
-      }
-      enterName(r.directory(), r.component(), object);
-    }
-    HandleResult result = handles.createHandle(OpenReason.ObCreateHandle, table, object,
-        grantedOnCreate(object.type, desiredAccess), handleAttributes, previousMode);
-    dereference(object);
-    return result;
-  }
-
-  private static int checkInsert(ObjectAttributes attributes, int desiredAccess) {
-    if (attributes != null) {
-      if ((attributes.Attributes() & ~ObjectAttributes.OBJ_VALID_ATTRIBUTES) != 0) {
-        return NtStatus.STATUS_INVALID_PARAMETER;
-      }
-      if (attributes.ObjectName() == null && attributes.RootDirectory() != 0) {
-        return ObStatus.STATUS_OBJECT_NAME_INVALID;
-      }
-      if (attributes.has(ObjectAttributes.OBJ_PERMANENT)) {
-        return ObStatus.STATUS_PRIVILEGE_NOT_HELD;
-      }
-    }
-    if ((desiredAccess & ACCESS_SYSTEM_SECURITY) != 0) {
-      return ObStatus.STATUS_PRIVILEGE_NOT_HELD;
-    }
-    return NtStatus.STATUS_SUCCESS;
-  }
-
-  /** The OBJ_OPENIF half of ObInsertObject: the name was taken by {@code existing}. */
-  private HandleResult openExisting(HandleTable table, ObjectHeader object,
-      ObjectHeader existing, int handleAttributes, int desiredAccess, int previousMode) {
-    HandleResult result;
-    if (existing.type != object.type) {
-      result = HandleResult.failed(NtStatus.STATUS_OBJECT_TYPE_MISMATCH);
-    } else if ((handleAttributes & ObjectAttributes.OBJ_OPENIF) == 0) {
-      result = HandleResult.failed(ObStatus.STATUS_OBJECT_NAME_COLLISION);
-    } else {
-      Grant grant = accessCheck(existing.type, desiredAccess);
-      if (grant.ok()) {
-        result = handles.createHandle(OpenReason.ObOpenHandle, table, existing, grant.access(),
-            handleAttributes, previousMode);
-        if (result.ok()) {
-          result = new HandleResult(ObStatus.STATUS_OBJECT_NAME_EXISTS, result.handle());
-        }
-      } else {
-        result = HandleResult.failed(grant.status());
-      }
-    }
-    dereference(object);
-    return result;
+    return insertion.insertObject(table, object, attributes, desiredAccess, previousMode);
   }
 
   /** ObOpenObjectByName from user mode: see the form with a previous mode. */
@@ -606,35 +527,15 @@ public final class ObjectManager {
   }
 
   /**
-   * ObOpenObjectByName: a handle in {@code table} (or, for a kernel-mode caller's
-   * OBJ_KERNEL_HANDLE, the kernel table) to the object {@code attributes} names, which must be
-   * of {@code type} (null: any), granted {@code desiredAccess} by {@link #accessCheck}. A parse
-   * procedure on the way is given {@code parseContext}. A null name is
-   * STATUS_OBJECT_NAME_INVALID with a RootDirectory, else STATUS_OBJECT_PATH_SYNTAX_BAD; null
-   * attributes are STATUS_INVALID_PARAMETER.
+   * ObOpenObjectByName: a handle in {@code table} (the kernel table for a kernel-mode caller's
+   * OBJ_KERNEL_HANDLE) to the object {@code attributes} names, of {@code type} (null: any),
+   * granted {@code desiredAccess} by {@link #accessCheck}; a parse procedure on the way is given
+   * {@code parseContext}. The statuses are {@link ObjectInsertion#openObjectByName}'s.
    */
   public HandleResult openObjectByName(HandleTable table, ObjectAttributes attributes,
       ObjectType type, int desiredAccess, int previousMode, Object parseContext) {
-    if (attributes == null
-        || (attributes.Attributes() & ~ObjectAttributes.OBJ_VALID_ATTRIBUTES) != 0) {
-      return HandleResult.failed(NtStatus.STATUS_INVALID_PARAMETER);
-    }
-    if (attributes.ObjectName() == null) {
-      return HandleResult.failed(attributes.RootDirectory() != 0
-          ? ObStatus.STATUS_OBJECT_NAME_INVALID : ObStatus.STATUS_OBJECT_PATH_SYNTAX_BAD);
-    }
-    NameLookup.Result r = names.lookup(table, attributes, type, false,
-        new NameLookup.Request(desiredAccess, previousMode, parseContext));
-    if (!r.ok()) {
-      return HandleResult.failed(r.status());
-    }
-    HandleResult result = open(table, r.object(),
-        ObjectHandles.sanitize(attributes.Attributes(), previousMode), desiredAccess,
-        previousMode);
-    if (r.referenced()) {
-      dereference(r.object());
-    }
-    return result;
+    return insertion.openObjectByName(table, attributes, type, desiredAccess, previousMode,
+        parseContext);
   }
 
   /** ObOpenObjectByPointer from user mode: see the form with a previous mode. */
@@ -646,26 +547,13 @@ public final class ObjectManager {
 
   /**
    * ObOpenObjectByPointer, as NtOpenProcess and NtOpenThread use it: a handle in {@code table}
-   * (or the kernel table, for a kernel-mode caller's OBJ_KERNEL_HANDLE) to {@code object}, which
+   * (the kernel table for a kernel-mode caller's OBJ_KERNEL_HANDLE) to {@code object}, which
    * must be of {@code type} (null: any), granted {@code desiredAccess} by {@link #accessCheck}.
    */
   public HandleResult openObjectByPointer(HandleTable table, ObjectHeader object,
       int handleAttributes, int desiredAccess, ObjectType type, int previousMode) {
-    if (type != null && object.type != type) {
-      return HandleResult.failed(NtStatus.STATUS_OBJECT_TYPE_MISMATCH);
-    }
-    return open(table, object, ObjectHandles.sanitize(handleAttributes, previousMode),
-        desiredAccess, previousMode);
-  }
-
-  private HandleResult open(HandleTable table, ObjectHeader object, int handleAttributes,
-      int desiredAccess, int previousMode) {
-    Grant grant = accessCheck(object.type, desiredAccess);
-    if (!grant.ok()) {
-      return HandleResult.failed(grant.status());
-    }
-    return handles.createHandle(OpenReason.ObOpenHandle, table, object, grant.access(),
-        handleAttributes, previousMode);
+    return insertion.openObjectByPointer(table, object, handleAttributes, desiredAccess, type,
+        previousMode);
   }
 
   // ------------------------------------------------------------------ access

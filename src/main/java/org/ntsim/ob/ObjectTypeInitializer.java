@@ -30,7 +30,7 @@ public final class ObjectTypeInitializer {
   TypeProcedures.QueryName queryNameProcedure;
   TypeProcedures.OkayToClose okayToCloseProcedure;
 
-  /** A type whose handles are granted at most {@code validAccessMask}, mapped by {@code mapping}. */
+  /** A type granting at most {@code validAccessMask}, generic rights mapped by {@code mapping}. */
   public ObjectTypeInitializer(GenericMapping mapping, int validAccessMask) {
     this.genericMapping = mapping;
     this.validAccessMask = validAccessMask;

@@ -108,7 +108,7 @@ public final class TypeProcedures {
     AssignSecurityDescriptor
   }
 
-  /** OB_SECURITY_METHOD (the descriptor itself is left out: ntsim has none). Returns an NTSTATUS. */
+  /** OB_SECURITY_METHOD, without the descriptor (ntsim has none). Returns an NTSTATUS. */
   @FunctionalInterface
   public interface Security {
     int security(Object object, SecurityOperationCode operationCode, int securityInformation,
