@@ -1,7 +1,7 @@
 package org.ntsim.init;
 
 import org.ntsim.ex.Pool;
-import org.ntsim.ex.SyncObjectTypes;
+import org.ntsim.ex.sync.SyncObjectTypes;
 import org.ntsim.ex.sync.SyncServices;
 import org.ntsim.hal.Machine;
 import org.ntsim.hal.MachineConfig;
@@ -45,7 +45,7 @@ public final class Boot {
     MemoryManager mm = new MemoryManager(kernel, pool); // MmInitSystem(0)
     ObjectManager ob = new ObjectManager(pool); // ObInitSystem
     ProcessManager ps = new ProcessManager(kernel, ob, mm); // PsInitSystem(0)
-    SyncObjectTypes syncTypes = new SyncObjectTypes();
+    SyncObjectTypes syncTypes = new SyncObjectTypes(kernel); // ExInitSystem(1): ExpEventInitialization, ...
 
     // The service table's bindings: every component registers its services.
     KeServices keServices = new KeServices(kernel);

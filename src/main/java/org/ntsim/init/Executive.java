@@ -1,7 +1,7 @@
 package org.ntsim.init;
 
 import org.ntsim.ex.Pool;
-import org.ntsim.ex.SyncObjectTypes;
+import org.ntsim.ex.sync.SyncObjectTypes;
 import org.ntsim.hal.Machine;
 import org.ntsim.ke.Kernel;
 import org.ntsim.mm.MemoryManager;

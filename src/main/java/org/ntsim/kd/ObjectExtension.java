@@ -10,7 +10,7 @@ import org.ntsim.ke.KQueue;
 import org.ntsim.ke.KSemaphore;
 import org.ntsim.ke.KThread;
 import org.ntsim.ke.WaitBlock;
-import org.ntsim.ex.ETimer;
+import org.ntsim.ex.sync.ETimer;
 import org.ntsim.ob.HandleTable;
 import org.ntsim.ob.ObjectDirectory;
 import org.ntsim.ob.ObjectHeader;

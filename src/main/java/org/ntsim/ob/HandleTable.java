@@ -3,6 +3,7 @@ package org.ntsim.ob;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.ntsim.ke.KProcess;
 
 /**
  * HANDLE_TABLE: a process's handles. Handle values are multiples of four starting at 4; a closed
@@ -15,12 +16,16 @@ import java.util.List;
  * run down (the process's handles closed at its exit) the table takes no new handles.
  *
  * <p>A value with either of its two low bits set (the tag bits callers may use) names the same
- * entry as the value without them, as in NT.
+ * entry as the value without them, as in NT. Values here are the table's own: the System
+ * process's table is also the kernel handle table (ObpKernelHandleTable), whose handles the
+ * object manager hands out with KERNEL_HANDLE_MASK set and strips before it comes here
+ * ({@link ObjectManager#KERNEL_HANDLE_MASK}).
  *
- * <p>Left out: the three-level table layout, protect-from-close,
- * and kernel handles (the System process's table with the top bit set).
+ * <p>Left out: the three-level table layout and protect-from-close.
  */
 public final class HandleTable {
+  /** The process the table belongs to (QuotaProcess), whom type procedures are told of; or null. */
+  private KProcess process;
   private ObjectHeader[] objects = new ObjectHeader[16];
   private int[] access = new int[16];
   private int[] attributes = new int[16];
@@ -29,6 +34,23 @@ public final class HandleTable {
   private int highWater = 1; // slot 0 is never used: handle 0 is NULL
   private int count;
   private boolean rundown;
+
+  /** A table that belongs to no process (the type procedures are told of none). */
+  public HandleTable() {}
+
+  /** ExCreateHandleTable: {@code process}'s table. */
+  public HandleTable(KProcess process) {
+    this.process = process;
+  }
+
+  /** The process the table belongs to, or null. */
+  public KProcess process() {
+    return process;
+  }
+
+  void setProcess(KProcess owner) {
+    process = owner;
+  }
 
   /** ExCreateHandle: an entry with no attributes; returns its handle value. */
   long insert(ObjectHeader header, int grantedAccess) {
@@ -97,6 +119,17 @@ public final class HandleTable {
       return -1;
     }
     return (int) slot;
+  }
+
+  /** How many of the table's handles refer to {@code header} (a handle count database entry). */
+  long countOf(ObjectHeader header) {
+    long n = 0;
+    for (int s = 1; s < highWater; s++) {
+      if (objects[s] == header) {
+        n++;
+      }
+    }
+    return n;
   }
 
   void markRundown() {

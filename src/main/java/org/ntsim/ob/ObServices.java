@@ -82,17 +82,31 @@ public final class ObServices {
       ob.reference(h);
       return new ObjectManager.Reference(NtStatus.STATUS_SUCCESS, h);
     }
-    return ob.referenceByHandle(processes.currentHandleTable(), handle, desiredAccess, type);
+    return ob.referenceByHandle(processes.currentHandleTable(), handle, desiredAccess, type,
+        previousMode);
   }
 
-  /** The access a handle of the current process grants (every right for a pseudo handle). */
-  int grantedAccess(long handle) {
-    return handle == NtCurrentThread || handle == NtCurrentProcess ? -1
-        : processes.currentHandleTable().access(handle);
+  /**
+   * The access a handle grants a caller in {@code previousMode} (every right for a pseudo
+   * handle; a kernel handle's for a kernel-mode caller).
+   */
+  int grantedAccess(int previousMode, long handle) {
+    if (handle == NtCurrentThread || handle == NtCurrentProcess) {
+      return -1;
+    }
+    HandleTable table = processes.currentHandleTable();
+    if (previousMode == Kernel.KERNEL_MODE && ObjectManager.isKernelHandle(handle)) {
+      return ob.kernelHandleTable().access(handle ^ ObjectManager.KERNEL_HANDLE_MASK);
+    }
+    return table.access(handle);
   }
 
-  /** The handle table an object created or opened by the caller gets its handle in. */
-  public HandleTable handleTableFor(int previousMode) {
+  /**
+   * The current process's handle table: where a handle a service makes goes (ObInsertObject and
+   * ObOpenObjectBy* put it in the kernel table instead for a kernel-mode caller that asks for
+   * OBJ_KERNEL_HANDLE).
+   */
+  public HandleTable currentHandleTable() {
     return processes.currentHandleTable();
   }
 
@@ -103,7 +117,7 @@ public final class ObServices {
     if (handle == NtCurrentThread || handle == NtCurrentProcess) {
       return NtStatus.STATUS_SUCCESS;
     }
-    return ob.close(processes.currentHandleTable(), handle);
+    return ob.close(processes.currentHandleTable(), handle, previousMode);
   }
 
   /** ZwClose. */
@@ -118,12 +132,15 @@ public final class ObServices {
 
   // ------------------------------------------------------------------ waits
 
-  /** The dispatcher object a body waits on (an ETIMER waits on its KTIMER), or null. */
-  public static DispatcherObject waitObject(Object body) {
-    if (body instanceof DispatcherObject d) {
+  /**
+   * The dispatcher object a wait on {@code h} waits on: its body, or the one its type names
+   * (an ETIMER waits on its KTIMER); null for an object nothing can wait on.
+   */
+  public static DispatcherObject waitObject(ObjectHeader h) {
+    if (h.body instanceof DispatcherObject d) {
       return d;
     }
-    return body instanceof org.ntsim.ex.ETimer t ? t.timer : null;
+    return h.type.defaultObject != null ? h.type.defaultObject.apply(h.body) : null;
   }
 
   /**
@@ -156,7 +173,7 @@ public final class ObServices {
       return ref.status();
     }
     try {
-      DispatcherObject object = waitObject(ref.header().body);
+      DispatcherObject object = waitObject(ref.header());
       if (object == null) {
         return NtStatus.STATUS_OBJECT_TYPE_MISMATCH;
       }
@@ -219,7 +236,7 @@ public final class ObServices {
           return ref.status();
         }
         held[referenced++] = ref.header();
-        objects[i] = waitObject(ref.header().body);
+        objects[i] = waitObject(ref.header());
         if (objects[i] == null) {
           return NtStatus.STATUS_OBJECT_TYPE_MISMATCH;
         }
@@ -274,12 +291,12 @@ public final class ObServices {
         return wait.status();
       }
       try {
-        DispatcherObject target = waitObject(wait.header().body);
+        DispatcherObject target = waitObject(wait.header());
         if (target == null) {
           return NtStatus.STATUS_OBJECT_TYPE_MISMATCH;
         }
         kernel.setWaitNext(); // signal and wait as one step: nobody runs in between
-        int status = signalObject(signalHandle, signal.header());
+        int status = signalObject(previousMode, signalHandle, signal.header());
         if (status != NtStatus.STATUS_SUCCESS) {
           kernel.clearWaitNext();
           return status;
@@ -294,8 +311,8 @@ public final class ObServices {
     }
   }
 
-  private int signalObject(long handle, ObjectHeader h) {
-    int granted = grantedAccess(handle);
+  private int signalObject(int previousMode, long handle, ObjectHeader h) {
+    int granted = grantedAccess(previousMode, handle);
     if (h.body instanceof KEvent e) {
       if ((granted & MODIFY_STATE) == 0) {
         return NtStatus.STATUS_ACCESS_DENIED;
@@ -368,7 +385,8 @@ public final class ObServices {
       ObjectManager.HandleResult r = ob.duplicateObject(processes.handleTableOf(sourceProcess),
           sourceHandle, targetTable, desiredAccess, handleAttributes, options,
           handle -> handle == NtCurrentProcess ? sourceHeader
-              : handle == NtCurrentThread ? processes.currentThreadHeader() : null);
+              : handle == NtCurrentThread ? processes.currentThreadHeader() : null,
+          previousMode);
       if (targetHandle != null) {
         targetHandle[0] = r.handle();
       }
@@ -393,10 +411,10 @@ public final class ObServices {
       return probe;
     }
     directoryHandle[0] = 0;
-    ObjectManager.HandleResult r = ob.insertObject(handleTableFor(previousMode),
+    ObjectManager.HandleResult r = ob.insertObject(currentHandleTable(),
         ob.createDirectoryObject(attributes != null && attributes.ObjectName() != null
             && !attributes.ObjectName().isEmpty()),
-        attributes, desiredAccess);
+        attributes, desiredAccess, previousMode);
     directoryHandle[0] = r.handle();
     return r.status();
   }
@@ -421,8 +439,8 @@ public final class ObServices {
       return probe;
     }
     directoryHandle[0] = 0;
-    ObjectManager.HandleResult r = ob.openObjectByName(handleTableFor(previousMode), attributes,
-        ob.directoryType, desiredAccess);
+    ObjectManager.HandleResult r = ob.openObjectByName(currentHandleTable(), attributes,
+        ob.directoryType, desiredAccess, previousMode, null);
     directoryHandle[0] = r.handle();
     return r.status();
   }

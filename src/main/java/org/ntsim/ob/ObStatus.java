@@ -23,6 +23,10 @@ public final class ObStatus {
   /** An absolute name without its leading backslash, or a relative one with it. */
   public static final int STATUS_OBJECT_PATH_SYNTAX_BAD = 0xC000003B;
   public static final int STATUS_PRIVILEGE_NOT_HELD = NtStatus.STATUS_PRIVILEGE_NOT_HELD;
+  /** A parse procedure replaced the name: look it up again from the root. */
+  public static final int STATUS_REPARSE = 0x00000104;
+  /** The type's OkayToClose procedure refused to let the handle be closed. */
+  public static final int STATUS_HANDLE_NOT_CLOSABLE = 0xC0000235;
 
   private ObStatus() {}
 }

@@ -22,7 +22,7 @@ import java.util.TreeMap;
  * <p>Left out: DIRECTORY_QUERY enumeration (NtQueryDirectoryObject), shadow directories, and
  * RtlUpcaseUnicodeChar's exact table (Java's per-character case folding stands in).
  */
-public final class ObjectDirectory {
+public final class ObjectDirectory extends ObjectBody {
   private static final Comparator<String> ORDER =
       String.CASE_INSENSITIVE_ORDER.thenComparing(Comparator.naturalOrder());
 
@@ -30,11 +30,9 @@ public final class ObjectDirectory {
 
   private final TreeMap<String, Entry> entries = new TreeMap<>(ORDER);
   private long insertions; // sequence numbers: which of several case variants came last
-  ObjectHeader header; // this directory's own object header
-
   /** The directory's own object header. */
   public ObjectHeader header() {
-    return header;
+    return objectHeader;
   }
 
   /** ObpLookupDirectoryEntry: the object entered as {@code component}, or null. */

@@ -7,7 +7,8 @@ package org.ntsim.ob;
  *
  * <p>Invariants: pointerCount counts every reference, handles included (NT's convention), so
  * pointerCount >= handleCount >= 0; when pointerCount reaches zero the type's delete procedure
- * runs once and the header is dead. A temporary (not permanent) named object is in its
+ * runs once and the header is dead. The body reaches its header through
+ * {@link ObjectManager#headerOf(Object)}. A temporary (not permanent) named object is in its
  * directory exactly while handleCount > 0; the directory entry is not a reference to the object,
  * but it is one to the directory.
  *
@@ -33,7 +34,6 @@ public final class ObjectHeader {
   /** OBJ_PERMANENT: the name stays when the last handle closes. */
   boolean permanent;
   boolean deleted;
-  Runnable deleteProcedure;
   /** The pool allocation holding the object (as the pool returned it), or 0 for none. */
   long poolBlock;
 

@@ -8,7 +8,10 @@ import org.ntsim.ex.Pool;
 import org.ntsim.ex.PoolTag;
 import org.ntsim.ex.PoolType;
 import org.ntsim.ke.DispatcherObject;
+import org.ntsim.ke.KProcess;
+import org.ntsim.ke.Kernel;
 import org.ntsim.ke.NtStatus;
+import org.ntsim.ob.TypeProcedures.OpenReason;
 
 /**
  * The object manager (Ob): object types, object headers and reference counts, handle tables,
@@ -17,7 +20,16 @@ import org.ntsim.ke.NtStatus;
  * <p>Models:
  * <ul>
  *   <li>ObCreateObjectType and \ObjectTypes; ObCreateObject (a header with the creator's
- *       reference); ObReferenceObject / ObDereferenceObject with deletion at the last reference;
+ *       reference, reachable from the body: {@link #headerOf}); ObReferenceObject /
+ *       ObDereferenceObject with deletion at the last reference, through the type's Delete
+ *       procedure;
+ *   <li>the type procedures of OBJECT_TYPE_INITIALIZER ({@link TypeProcedures}), called where NT
+ *       calls them: Open when a handle is made, OkayToClose and Close when one is closed, Delete
+ *       at the last dereference, Parse when a name lookup reaches an object of the type;
+ *   <li>previous mode and kernel handles: each routine that takes a handle or makes one has a
+ *       form with the caller's previous mode (ke's {@code Kernel.KERNEL_MODE} or
+ *       {@code USER_MODE}); the older forms mean a user-mode caller. The kernel handle table
+ *       (ObpKernelHandleTable) is the System process's table ({@link ObjectHandles});
  *   <li>the namespace: \ (root), \ObjectTypes, \BaseNamedObjects with its Global and Local links,
  *       \Device, \Driver, with directories and symbolic links ({@link NameLookup});
  *   <li>ObInsertObject (a new object, named or not, gets its creator's handle; an existing name
@@ -38,8 +50,8 @@ import org.ntsim.ke.NtStatus;
  * <p>Left out: security descriptors (every object behaves as if it had the default DACL of a
  * single user, see {@link #accessCheck}), sessions (\Sessions\N\BaseNamedObjects: the Local link
  * leads to the global directory, as in session 0), OBJ_EXCLUSIVE, OBJ_OPENLINK, permanent
- * objects made by callers (no caller holds SeCreatePermanentPrivilege), quotas, handle
- * inheritance into child processes (OBJ_INHERIT is recorded only), and kernel handles.
+ * objects made by callers (no caller holds SeCreatePermanentPrivilege), quotas, and handle
+ * inheritance into child processes (OBJ_INHERIT is recorded only).
  */
 public final class ObjectManager {
   public static final int SYNCHRONIZE = AccessMask.SYNCHRONIZE;
@@ -54,12 +66,13 @@ public final class ObjectManager {
   public static final String BASE_NAMED_OBJECTS = "\\BaseNamedObjects";
 
   /**
-   * ObpValidateDesiredAccess: bits no type ever grants (21-23, 26-27) and MAXIMUM_ALLOWED,
-   * refused when a duplicate asks for new access.
+   * KERNEL_HANDLE_MASK: the bit that marks a kernel handle on x86 (0x80000000), as the handle
+   * value is kept here, sign-extended to a {@code long}.
    */
-  private static final int INVALID_DUPLICATE_ACCESS = 0x0EE00000;
-  /** Handle attributes a handle entry keeps. */
-  private static final int HANDLE_ATTRIBUTES = ObjectAttributes.OBJ_INHERIT;
+  public static final long KERNEL_HANDLE_MASK = (int) 0x80000000;
+  /** The pseudo handles NtCurrentProcess() and NtCurrentThread(), which are no kernel handles. */
+  public static final long NT_CURRENT_PROCESS = -1;
+  public static final long NT_CURRENT_THREAD = -2;
 
   private static final int OBJECT_DIRECTORY_SIZE = 0xA8;
   private static final int OBJECT_SYMBOLIC_LINK_SIZE = 0x20;
@@ -108,21 +121,20 @@ public final class ObjectManager {
     ObjectHeader resolve(long handle);
   }
 
-  private static final Reference INVALID = new Reference(NtStatus.STATUS_INVALID_HANDLE, null);
-  private static final Reference MISMATCH =
-      new Reference(NtStatus.STATUS_OBJECT_TYPE_MISMATCH, null);
-  private static final Reference DENIED = new Reference(NtStatus.STATUS_ACCESS_DENIED, null);
-
   public final ObjectType typeType = new ObjectType("Type", GenericMapping.OBJECT_TYPE,
       AccessMask.OBJECT_TYPE_ALL_ACCESS, false, PoolType.NonPagedPool, PoolTag.of("ObjT"));
   public final ObjectType directoryType = new ObjectType("Directory", GenericMapping.DIRECTORY,
       AccessMask.DIRECTORY_ALL_ACCESS, true, PoolType.PagedPool, ObjectType.keyOf("Directory"));
   public final ObjectType symbolicLinkType = new ObjectType("SymbolicLink",
-      GenericMapping.SYMBOLIC_LINK, AccessMask.SYMBOLIC_LINK_ALL_ACCESS, true,
-      PoolType.PagedPool, ObjectType.keyOf("SymbolicLink"));
+      new ObjectTypeInitializer(GenericMapping.SYMBOLIC_LINK, AccessMask.SYMBOLIC_LINK_ALL_ACCESS)
+          .caseInsensitive(true).poolType(PoolType.PagedPool)
+          .parseProcedure((link, type, access, mode, attributes, complete, rest, context) ->
+              SymbolicLink.parse(this, link, type, rest)));
 
   private final Pool pool;
-  private final NameLookup names = new NameLookup(this);
+  final NameLookup names = new NameLookup(this);
+  final ObjectHandles handles = new ObjectHandles(this);
+  private final ObjectInsertion insertion = new ObjectInsertion(this);
   private final ObjectDirectory root;
   private final ObjectDirectory objectTypes;
   private final ObjectDirectory baseNamedObjects;
@@ -134,14 +146,12 @@ public final class ObjectManager {
   public ObjectManager(Pool pool) {
     this.pool = pool;
     root = new ObjectDirectory();
-    root.header = allocate(directoryType, root,
-        allocateObjectBody(directoryType, OBJECT_DIRECTORY_SIZE, true), null);
-    root.header.name = ROOT_NAME;
-    root.header.permanent = true;
+    allocate(directoryType, root, allocateObjectBody(directoryType, OBJECT_DIRECTORY_SIZE, true));
+    root.header().name = ROOT_NAME;
+    root.header().permanent = true;
     objectTypes = new ObjectDirectory();
-    objectTypes.header = allocate(directoryType, objectTypes,
-        allocateObjectBody(directoryType, OBJECT_DIRECTORY_SIZE, true), null);
-    enterPermanent(root, "ObjectTypes", objectTypes.header);
+    enterPermanent(root, "ObjectTypes", allocate(directoryType, objectTypes,
+        allocateObjectBody(directoryType, OBJECT_DIRECTORY_SIZE, true)));
     registerType(typeType);
     registerType(directoryType);
     registerType(symbolicLinkType);
@@ -154,10 +164,20 @@ public final class ObjectManager {
 
   // ------------------------------------------------------------------ types and objects
 
-  /** ObCreateObjectType: a type, entered in \ObjectTypes. */
+  /** ObCreateObjectType: a type without procedures, entered in \ObjectTypes. */
   public ObjectType createObjectType(String name, GenericMapping mapping, int validAccessMask,
       boolean caseInsensitive) {
-    ObjectType type = new ObjectType(name, mapping, validAccessMask, caseInsensitive);
+    return createObjectType(name, new ObjectTypeInitializer(mapping, validAccessMask)
+        .caseInsensitive(caseInsensitive));
+  }
+
+  /**
+   * ObCreateObjectType: a type as {@code initializer} describes it, entered in \ObjectTypes now.
+   * (A component that wants its type's pool block taken only when its first object is made
+   * constructs the {@link ObjectType} itself; {@link #createObject} enters it then.)
+   */
+  public ObjectType createObjectType(String name, ObjectTypeInitializer initializer) {
+    ObjectType type = new ObjectType(name, initializer);
     registerType(type);
     return type;
   }
@@ -175,8 +195,7 @@ public final class ObjectManager {
       }
       return;
     }
-    ObjectHeader h = allocate(typeType, type, allocateObjectBody(typeType, OBJECT_TYPE_SIZE, true),
-        null);
+    ObjectHeader h = allocate(typeType, type, allocateObjectBody(typeType, OBJECT_TYPE_SIZE, true));
     enterPermanent(objectTypes, type.name, h);
   }
 
@@ -201,26 +220,30 @@ public final class ObjectManager {
   }
 
   /**
-   * ObCreateObject: a header with one pointer reference held by the creator. A body placed by
-   * {@link #allocateObjectBody} goes back to the pool with the object; one whose address came
-   * from elsewhere (a static address) does not.
+   * ObCreateObject: a header with one pointer reference held by the creator, reachable from
+   * {@code body} ({@link #headerOf}), which must be an {@link ObjectBody} or a dispatcher object.
+   * A body placed by {@link #allocateObjectBody} goes back to the pool with the object; one whose
+   * address came from elsewhere (a static address) does not. The type's Delete procedure runs
+   * when the last reference goes.
    */
-  public ObjectHeader createObject(ObjectType type, Object body, long bodyAddress,
-      Runnable deleteProcedure) {
-    registerType(type);
-    ObjectHeader h = allocate(type, body, bodyAddress, deleteProcedure);
-    if (body instanceof DispatcherObject d) {
-      d.objectHeader = h;
+  public ObjectHeader createObject(ObjectType type, Object body, long bodyAddress) {
+    if (!(body instanceof ObjectBody) && !(body instanceof DispatcherObject)) {
+      throw new IllegalArgumentException("an object body is an ObjectBody or a dispatcher"
+          + " object, not a " + body.getClass().getName());
     }
-    return h;
+    registerType(type);
+    return allocate(type, body, bodyAddress);
   }
 
-  private ObjectHeader allocate(ObjectType type, Object body, long bodyAddress,
-      Runnable deleteProcedure) {
+  private ObjectHeader allocate(ObjectType type, Object body, long bodyAddress) {
     ObjectHeader h = new ObjectHeader(type, body, bodyAddress);
     h.pointerCount = 1;
-    h.deleteProcedure = deleteProcedure;
     h.poolBlock = objectBlock(type, bodyAddress);
+    if (body instanceof ObjectBody b) {
+      b.objectHeader = h;
+    } else if (body instanceof DispatcherObject d) {
+      d.objectHeader = h;
+    }
     type.objectCreated();
     return h;
   }
@@ -250,13 +273,18 @@ public final class ObjectManager {
    */
   public ObjectHeader createDirectoryObject(boolean named) {
     ObjectDirectory directory = new ObjectDirectory();
-    directory.header = createObject(directoryType, directory,
-        allocateObjectBody(directoryType, OBJECT_DIRECTORY_SIZE, named), null);
-    return directory.header;
+    return createObject(directoryType, directory,
+        allocateObjectBody(directoryType, OBJECT_DIRECTORY_SIZE, named));
   }
 
-  /** The header of a body created through this manager, or null. */
+  /**
+   * OBJECT_TO_OBJECT_HEADER: the header of a body created through this manager, or null. The one
+   * way from a body to its header, for both kinds of body ({@link ObjectBody}).
+   */
   public static ObjectHeader headerOf(Object body) {
+    if (body instanceof ObjectBody b) {
+      return b.objectHeader;
+    }
     if (body instanceof DispatcherObject d && d.objectHeader instanceof ObjectHeader h) {
       return h;
     }
@@ -271,7 +299,10 @@ public final class ObjectManager {
     h.pointerCount++;
   }
 
-  /** ObDereferenceObject: the last reference deletes the object and frees its pool block. */
+  /**
+   * ObDereferenceObject: the last reference deletes the object (ObpRemoveObjectRoutine): its name
+   * goes if it still has one, the type's Delete procedure runs, and its pool block is freed.
+   */
   public void dereference(ObjectHeader h) {
     if (h.pointerCount <= 0) {
       throw new IllegalStateException("dereference of a " + h.type.name + " with no references");
@@ -282,8 +313,8 @@ public final class ObjectManager {
       }
       h.deleted = true;
       h.type.objectDeleted();
-      if (h.deleteProcedure != null) {
-        h.deleteProcedure.run();
+      if (h.type.deleteProcedure != null) {
+        h.type.deleteProcedure.delete(h.body);
       }
       if (h.poolBlock != 0) {
         pool.freePoolWithTag(h.poolBlock, objectTag(h.type));
@@ -313,22 +344,39 @@ public final class ObjectManager {
    * path names (links followed, names compared case-insensitively), or null.
    */
   public ObjectHeader lookupPath(String absolutePath) {
-    NameLookup.Result r = names.lookup(new HandleTable(),
-        ObjectAttributes.named(absolutePath, ObjectAttributes.OBJ_CASE_INSENSITIVE), null, false);
-    return r.ok() ? r.object() : null;
+    NameLookup.Result r = names.lookup(handles.kernelTable,
+        ObjectAttributes.named(absolutePath, ObjectAttributes.OBJ_CASE_INSENSITIVE), null, false,
+        new NameLookup.Request(0, Kernel.KERNEL_MODE, null));
+    if (!r.ok()) {
+      return null;
+    }
+    if (r.referenced()) {
+      dereference(r.object());
+    }
+    return r.object();
+  }
+
+  /**
+   * ObQueryNameString: the object's full name, from its type's QueryName procedure when it has
+   * one, else its path in the namespace; null when it has none.
+   */
+  public String queryNameString(ObjectHeader h, int mode) {
+    if (h.type.queryNameProcedure != null) {
+      return h.type.queryNameProcedure.queryName(h.body, h.name != null, mode);
+    }
+    return h.fullName();
   }
 
   private ObjectDirectory permanentDirectory(ObjectDirectory parent, String name) {
     ObjectDirectory directory = new ObjectDirectory();
-    directory.header = allocate(directoryType, directory,
-        allocateObjectBody(directoryType, OBJECT_DIRECTORY_SIZE, true), null);
-    enterPermanent(parent, name, directory.header);
+    enterPermanent(parent, name, allocate(directoryType, directory,
+        allocateObjectBody(directoryType, OBJECT_DIRECTORY_SIZE, true)));
     return directory;
   }
 
   private void permanentLink(ObjectDirectory parent, String name, String target) {
     ObjectHeader link = allocate(symbolicLinkType, new SymbolicLink(target),
-        allocateObjectBody(symbolicLinkType, OBJECT_SYMBOLIC_LINK_SIZE, true), null);
+        allocateObjectBody(symbolicLinkType, OBJECT_SYMBOLIC_LINK_SIZE, true));
     enterPermanent(parent, name, link);
   }
 
@@ -339,19 +387,54 @@ public final class ObjectManager {
   }
 
   /** ObpInsertDirectoryEntry; the entry references the directory (not the object). */
-  private void enterName(ObjectDirectory directory, String component, ObjectHeader object) {
+  void enterName(ObjectDirectory directory, String component, ObjectHeader object) {
     directory.insert(component, object);
-    reference(directory.header);
+    reference(directory.header());
   }
 
   /** ObpDeleteNameCheck: the name leaves its directory, which loses the entry's reference. */
-  private void deleteName(ObjectHeader h) {
+  void deleteName(ObjectHeader h) {
     ObjectDirectory directory = h.directory;
     directory.remove(h);
-    dereference(directory.header);
+    dereference(directory.header());
   }
 
   // ------------------------------------------------------------------ handles
+
+  /**
+   * ObInitProcess for the System process: its handle table is the kernel handle table
+   * (ObpKernelHandleTable) that ObInitSystem made, which now belongs to {@code systemProcess}.
+   */
+  public HandleTable initSystemProcessHandleTable(KProcess systemProcess) {
+    handles.kernelTable.setProcess(systemProcess);
+    return handles.kernelTable;
+  }
+
+  /** ObpKernelHandleTable: the System process's table, where kernel handles live. */
+  public HandleTable kernelHandleTable() {
+    return handles.kernelTable;
+  }
+
+  /** Whether {@code handle} is a kernel handle's value (pseudo handles are not). */
+  public static boolean isKernelHandle(long handle) {
+    return ObjectHandles.isKernelHandle(handle, Kernel.KERNEL_MODE);
+  }
+
+  /**
+   * ObSanitizeHandleAttributes: a caller's handle attributes as the object manager takes them;
+   * OBJ_KERNEL_HANDLE is dropped unless {@code previousMode} is kernel mode.
+   */
+  public static int sanitizeHandleAttributes(int attributes, int previousMode) {
+    return ObjectHandles.sanitize(attributes, previousMode);
+  }
+
+  /**
+   * The entry {@code handle} names for a caller in {@code previousMode} whose process's table is
+   * {@code table} (a kernel handle: the kernel table, for a kernel-mode caller), or null.
+   */
+  public ObjectHeader handleEntry(HandleTable table, long handle, int previousMode) {
+    return handles.entry(table, handle, previousMode);
+  }
 
   /**
    * ObOpenObjectByPointer from kernel mode, as the creator of a thread or process gets its
@@ -362,60 +445,51 @@ public final class ObjectManager {
     return insertHandle(table, h, access, 0);
   }
 
-  /** {@link #insertHandle(HandleTable, ObjectHeader, int)} with handle attributes (OBJ_INHERIT). */
+  /**
+   * {@link #insertHandle(HandleTable, ObjectHeader, int)} with handle attributes (OBJ_INHERIT;
+   * OBJ_KERNEL_HANDLE puts it in the kernel table). 0 when the type's Open procedure refuses.
+   */
   public long insertHandle(HandleTable table, ObjectHeader h, int access, int handleAttributes) {
     int granted = h.type.genericMapping.map(access) & h.type.validAccessMask;
-    return createHandle(table, h, granted, handleAttributes);
-  }
-
-  /** ObpCreateHandle: the entry, with a new reference and a handle count for the object. */
-  private long createHandle(HandleTable table, ObjectHeader h, int grantedAccess,
-      int handleAttributes) {
-    countHandle(h);
-    return table.insert(h, grantedAccess, handleAttributes & HANDLE_ATTRIBUTES);
-  }
-
-  /** ObpIncrementHandleCount: the reference and the count a handle holds, before its entry. */
-  private void countHandle(ObjectHeader h) {
-    reference(h);
-    h.handleCount++;
-    h.type.handleOpened();
+    return handles.createHandle(OpenReason.ObOpenHandle, table, h, granted, handleAttributes,
+        Kernel.KERNEL_MODE).handle();
   }
 
   /**
-   * ObReferenceObjectByHandle: checks that {@code handle} is open in {@code table}, is of
-   * {@code type} (null: any) and grants every bit of {@code desiredAccess}; takes a reference
-   * that the caller must drop with {@link #dereference(ObjectHeader)}.
+   * ObReferenceObjectByHandle from user mode: checks that {@code handle} is open in
+   * {@code table}, is of {@code type} (null: any) and grants every bit of {@code desiredAccess};
+   * takes a reference that the caller must drop with {@link #dereference(ObjectHeader)}.
    */
   public Reference referenceByHandle(HandleTable table, long handle, int desiredAccess,
       ObjectType type) {
-    ObjectHeader h = table.lookup(handle);
-    if (h == null) {
-      return INVALID;
-    }
-    if (type != null && h.type != type) {
-      return MISMATCH;
-    }
-    if ((table.grantedAccess(handle) & desiredAccess) != desiredAccess) {
-      return DENIED;
-    }
-    h.pointerCount++;
-    return new Reference(NtStatus.STATUS_SUCCESS, h);
+    return handles.referenceByHandle(table, handle, desiredAccess, type, Kernel.USER_MODE);
   }
 
-  /** NtClose: removes the handle and drops its reference; a last handle may take the name. */
+  /**
+   * ObReferenceObjectByHandle with the caller's {@code previousMode}: as
+   * {@link #referenceByHandle(HandleTable, long, int, ObjectType)}, where {@code table} is the
+   * current process's; a kernel handle is looked up in the kernel table for a kernel-mode caller
+   * and is STATUS_INVALID_HANDLE for a user-mode one. Pseudo handles are the caller's to resolve.
+   */
+  public Reference referenceByHandle(HandleTable table, long handle, int desiredAccess,
+      ObjectType type, int previousMode) {
+    return handles.referenceByHandle(table, handle, desiredAccess, type, previousMode);
+  }
+
+  /**
+   * NtClose from user mode: the type's OkayToClose may refuse (STATUS_HANDLE_NOT_CLOSABLE);
+   * else removes the handle and drops its reference; a last handle may take the name.
+   */
   public int close(HandleTable table, long handle) {
-    ObjectHeader h = table.remove(handle);
-    if (h == null) {
-      return NtStatus.STATUS_INVALID_HANDLE;
-    }
-    h.handleCount--;
-    h.type.handleClosed();
-    if (h.handleCount == 0 && !h.permanent && h.directory != null) {
-      deleteName(h);
-    }
-    dereference(h);
-    return NtStatus.STATUS_SUCCESS;
+    return handles.close(table, handle, Kernel.USER_MODE);
+  }
+
+  /**
+   * ObCloseHandle with the caller's {@code previousMode}: a kernel handle closes in the kernel
+   * table for a kernel-mode caller; from user mode it is STATUS_INVALID_HANDLE.
+   */
+  public int close(HandleTable table, long handle, int previousMode) {
+    return handles.close(table, handle, previousMode);
   }
 
   /**
@@ -423,137 +497,63 @@ public final class ObjectManager {
    * takes no more.
    */
   public void closeAll(HandleTable table) {
-    for (long handle : table.handles()) {
-      close(table, handle);
-    }
-    table.markRundown();
+    handles.closeAll(table);
   }
 
   // ------------------------------------------------------------------ names
 
-  /**
-   * ObInsertObject: gives the creator of {@code object} (made by {@link #createObject}) a handle
-   * in {@code table}, entering the object under {@code attributes}' name if it has one. Consumes
-   * the creator's reference: on failure, and when an existing object is opened instead, the new
-   * object is dereferenced (and so deleted).
-   *
-   * <p>A null or empty name makes an unnamed object (its RootDirectory is then ignored; a null
-   * name with a RootDirectory is STATUS_OBJECT_NAME_INVALID). An existing name gives
-   * STATUS_OBJECT_TYPE_MISMATCH if the object there is of another type (Vista's result),
-   * STATUS_OBJECT_NAME_COLLISION without OBJ_OPENIF, and with it a handle to the existing object
-   * and STATUS_OBJECT_NAME_EXISTS, after the access check of an open.
-   */
+  /** ObInsertObject from user mode: see the form with a previous mode. */
   public HandleResult insertObject(HandleTable table, ObjectHeader object,
       ObjectAttributes attributes, int desiredAccess) {
-    int status = checkInsert(attributes, desiredAccess);
-    if (status != NtStatus.STATUS_SUCCESS) {
-      dereference(object);
-      return HandleResult.failed(status);
-    }
-    int handleAttributes = attributes == null ? 0 : attributes.Attributes();
-    String name = attributes == null ? null : attributes.ObjectName();
-    if (name != null && !name.isEmpty()) {
-      NameLookup.Result r = names.lookup(table, attributes, object.type, true);
-      if (!r.ok()) {
-        dereference(object);
-        return HandleResult.failed(r.status());
-      }
-      if (r.object() != null) {
-        return openExisting(table, object, r.object(), attributes, desiredAccess);
-      }
-      if (r.directory() == objectTypes) { // the kernel's: only ObCreateObjectType enters names
-        dereference(object);
-        return HandleResult.failed(NtStatus.STATUS_ACCESS_DENIED);
-      }
-      enterName(r.directory(), r.component(), object);
-    }
-    long handle = createHandle(table, object, grantedOnCreate(object.type, desiredAccess),
-        handleAttributes);
-    dereference(object);
-    return new HandleResult(NtStatus.STATUS_SUCCESS, handle);
-  }
-
-  private static int checkInsert(ObjectAttributes attributes, int desiredAccess) {
-    if (attributes != null) {
-      if ((attributes.Attributes() & ~ObjectAttributes.OBJ_VALID_ATTRIBUTES) != 0) {
-        return NtStatus.STATUS_INVALID_PARAMETER;
-      }
-      if (attributes.ObjectName() == null && attributes.RootDirectory() != 0) {
-        return ObStatus.STATUS_OBJECT_NAME_INVALID;
-      }
-      if (attributes.has(ObjectAttributes.OBJ_PERMANENT)) {
-        return ObStatus.STATUS_PRIVILEGE_NOT_HELD;
-      }
-    }
-    if ((desiredAccess & ACCESS_SYSTEM_SECURITY) != 0) {
-      return ObStatus.STATUS_PRIVILEGE_NOT_HELD;
-    }
-    return NtStatus.STATUS_SUCCESS;
-  }
-
-  /** The OBJ_OPENIF half of ObInsertObject: the name was taken by {@code existing}. */
-  private HandleResult openExisting(HandleTable table, ObjectHeader object,
-      ObjectHeader existing, ObjectAttributes attributes, int desiredAccess) {
-    HandleResult result;
-    if (existing.type != object.type) {
-      result = HandleResult.failed(NtStatus.STATUS_OBJECT_TYPE_MISMATCH);
-    } else if (!attributes.has(ObjectAttributes.OBJ_OPENIF)) {
-      result = HandleResult.failed(ObStatus.STATUS_OBJECT_NAME_COLLISION);
-    } else {
-      Grant grant = accessCheck(existing.type, desiredAccess);
-      result = grant.ok()
-          ? new HandleResult(ObStatus.STATUS_OBJECT_NAME_EXISTS,
-              createHandle(table, existing, grant.access(), attributes.Attributes()))
-          : HandleResult.failed(grant.status());
-    }
-    dereference(object);
-    return result;
+    return insertObject(table, object, attributes, desiredAccess, Kernel.USER_MODE);
   }
 
   /**
-   * ObOpenObjectByName: a handle in {@code table} to the object {@code attributes} names, which
-   * must be of {@code type} (null: any), granted {@code desiredAccess} by {@link #accessCheck}.
-   * A null name is STATUS_OBJECT_NAME_INVALID with a RootDirectory, else
-   * STATUS_OBJECT_PATH_SYNTAX_BAD; null attributes are STATUS_INVALID_PARAMETER.
+   * ObInsertObject: gives the creator of {@code object} (made by {@link #createObject}) a handle
+   * in {@code table} (the current process's; the kernel table for a kernel-mode caller's
+   * OBJ_KERNEL_HANDLE), entering the object under {@code attributes}' name if it has one, or
+   * opening the object already there with OBJ_OPENIF (STATUS_OBJECT_NAME_EXISTS). Consumes the
+   * creator's reference. The statuses are {@link ObjectInsertion#insertObject}'s.
    */
+  public HandleResult insertObject(HandleTable table, ObjectHeader object,
+      ObjectAttributes attributes, int desiredAccess, int previousMode) {
+    return insertion.insertObject(table, object, attributes, desiredAccess, previousMode);
+  }
+
+  /** ObOpenObjectByName from user mode: see the form with a previous mode. */
   public HandleResult openObjectByName(HandleTable table, ObjectAttributes attributes,
       ObjectType type, int desiredAccess) {
-    if (attributes == null
-        || (attributes.Attributes() & ~ObjectAttributes.OBJ_VALID_ATTRIBUTES) != 0) {
-      return HandleResult.failed(NtStatus.STATUS_INVALID_PARAMETER);
-    }
-    if (attributes.ObjectName() == null) {
-      return HandleResult.failed(attributes.RootDirectory() != 0
-          ? ObStatus.STATUS_OBJECT_NAME_INVALID : ObStatus.STATUS_OBJECT_PATH_SYNTAX_BAD);
-    }
-    NameLookup.Result r = names.lookup(table, attributes, type, false);
-    if (!r.ok()) {
-      return HandleResult.failed(r.status());
-    }
-    return open(table, r.object(), attributes.Attributes(), desiredAccess);
+    return openObjectByName(table, attributes, type, desiredAccess, Kernel.USER_MODE, null);
   }
 
   /**
-   * ObOpenObjectByPointer from user mode, as NtOpenProcess and NtOpenThread use it: a handle in
-   * {@code table} to {@code object}, which must be of {@code type} (null: any), granted
-   * {@code desiredAccess} by {@link #accessCheck}.
+   * ObOpenObjectByName: a handle in {@code table} (the kernel table for a kernel-mode caller's
+   * OBJ_KERNEL_HANDLE) to the object {@code attributes} names, of {@code type} (null: any),
+   * granted {@code desiredAccess} by {@link #accessCheck}; a parse procedure on the way is given
+   * {@code parseContext}. The statuses are {@link ObjectInsertion#openObjectByName}'s.
    */
-  public HandleResult openObjectByPointer(HandleTable table, ObjectHeader object,
-      int handleAttributes, int desiredAccess, ObjectType type) {
-    if (type != null && object.type != type) {
-      return HandleResult.failed(NtStatus.STATUS_OBJECT_TYPE_MISMATCH);
-    }
-    return open(table, object, handleAttributes, desiredAccess);
+  public HandleResult openObjectByName(HandleTable table, ObjectAttributes attributes,
+      ObjectType type, int desiredAccess, int previousMode, Object parseContext) {
+    return insertion.openObjectByName(table, attributes, type, desiredAccess, previousMode,
+        parseContext);
   }
 
-  private HandleResult open(HandleTable table, ObjectHeader object, int handleAttributes,
-      int desiredAccess) {
-    Grant grant = accessCheck(object.type, desiredAccess);
-    if (!grant.ok()) {
-      return HandleResult.failed(grant.status());
-    }
-    return new HandleResult(NtStatus.STATUS_SUCCESS,
-        createHandle(table, object, grant.access(), handleAttributes));
+  /** ObOpenObjectByPointer from user mode: see the form with a previous mode. */
+  public HandleResult openObjectByPointer(HandleTable table, ObjectHeader object,
+      int handleAttributes, int desiredAccess, ObjectType type) {
+    return openObjectByPointer(table, object, handleAttributes, desiredAccess, type,
+        Kernel.USER_MODE);
+  }
+
+  /**
+   * ObOpenObjectByPointer, as NtOpenProcess and NtOpenThread use it: a handle in {@code table}
+   * (the kernel table for a kernel-mode caller's OBJ_KERNEL_HANDLE) to {@code object}, which
+   * must be of {@code type} (null: any), granted {@code desiredAccess} by {@link #accessCheck}.
+   */
+  public HandleResult openObjectByPointer(HandleTable table, ObjectHeader object,
+      int handleAttributes, int desiredAccess, ObjectType type, int previousMode) {
+    return insertion.openObjectByPointer(table, object, handleAttributes, desiredAccess, type,
+        previousMode);
   }
 
   // ------------------------------------------------------------------ access
@@ -597,9 +597,18 @@ public final class ObjectManager {
 
   // ------------------------------------------------------------------ duplication
 
+  /** ObDuplicateObject from user mode: see the form with a previous mode. */
+  public HandleResult duplicateObject(HandleTable sourceTable, long sourceHandle,
+      HandleTable targetTable, int desiredAccess, int handleAttributes, int options,
+      PseudoHandles pseudo) {
+    return duplicateObject(sourceTable, sourceHandle, targetTable, desiredAccess,
+        handleAttributes, options, pseudo, Kernel.USER_MODE);
+  }
+
   /**
    * ObDuplicateObject: a handle in {@code targetTable} to the object {@code sourceHandle} refers
-   * to in {@code sourceTable} (pseudo handles resolved by {@code pseudo}, with full access).
+   * to in {@code sourceTable} (pseudo handles resolved by {@code pseudo}, with full access; a
+   * kernel handle, for a kernel-mode caller, in the kernel table).
    *
    * <p>As the Windows Research Kernel has it: unless DUPLICATE_SAME_ACCESS, a desired access
    * with reserved bits or MAXIMUM_ALLOWED is STATUS_ACCESS_DENIED before anything else; a bad
@@ -609,59 +618,15 @@ public final class ObjectManager {
    * desired access mapped and kept within the valid mask; more than the source had is checked
    * like an open. DUPLICATE_CLOSE_SOURCE closes the source before the new handle is made, so
    * that the new handle reuses its value in the same table, and even when that check fails.
+   * The new handle goes in the target process's table; when that is the kernel table (the
+   * target is the System process) and a kernel-mode caller asked for OBJ_KERNEL_HANDLE, its
+   * value carries KERNEL_HANDLE_MASK.
    */
   public HandleResult duplicateObject(HandleTable sourceTable, long sourceHandle,
       HandleTable targetTable, int desiredAccess, int handleAttributes, int options,
-      PseudoHandles pseudo) {
-    boolean sameAccess = (options & DUPLICATE_SAME_ACCESS) != 0;
-    if (!sameAccess && (desiredAccess & INVALID_DUPLICATE_ACCESS) != 0) {
-      return HandleResult.failed(NtStatus.STATUS_ACCESS_DENIED);
-    }
-    if (sourceTable.isRundown()) {
-      return HandleResult.failed(NtStatus.STATUS_PROCESS_IS_TERMINATING);
-    }
-    boolean pseudoHandle = sourceHandle < 0;
-    ObjectHeader object = pseudoHandle ? (pseudo == null ? null : pseudo.resolve(sourceHandle))
-        : sourceTable.lookup(sourceHandle);
-    if (object == null) {
-      return HandleResult.failed(NtStatus.STATUS_INVALID_HANDLE);
-    }
-    int sourceAccess = pseudoHandle ? object.type.allAccess
-        : sourceTable.grantedAccess(sourceHandle);
-    int sourceAttributes = pseudoHandle ? 0 : sourceTable.attributes(sourceHandle);
-    reference(object);
-    try {
-      int status = NtStatus.STATUS_SUCCESS;
-      int targetAccess = 0;
-      if (targetTable == null) {
-        status = (options & DUPLICATE_CLOSE_SOURCE) != 0 ? NtStatus.STATUS_SUCCESS
-            : NtStatus.STATUS_INVALID_PARAMETER;
-      } else if (targetTable.isRundown()) {
-        status = NtStatus.STATUS_PROCESS_IS_TERMINATING;
-      } else {
-        int desired = object.type.genericMapping.map(sameAccess ? sourceAccess : desiredAccess);
-        targetAccess = desired & (object.type.validAccessMask | ACCESS_SYSTEM_SECURITY);
-        if ((targetAccess & ~sourceAccess) != 0) {
-          status = accessCheck(object.type, targetAccess).status();
-        }
-      }
-      boolean counted = status == NtStatus.STATUS_SUCCESS && targetTable != null;
-      if (counted) {
-        countHandle(object); // before the source closes, so the count never passes zero
-      }
-      if ((options & DUPLICATE_CLOSE_SOURCE) != 0) {
-        close(sourceTable, sourceHandle);
-      }
-      if (!counted) {
-        return HandleResult.failed(status);
-      }
-      int attributes = (options & DUPLICATE_SAME_ATTRIBUTES) != 0 ? sourceAttributes
-          : handleAttributes;
-      return new HandleResult(NtStatus.STATUS_SUCCESS,
-          targetTable.insert(object, targetAccess, attributes & HANDLE_ATTRIBUTES));
-    } finally {
-      dereference(object);
-    }
+      PseudoHandles pseudo, int previousMode) {
+    return handles.duplicateObject(sourceTable, sourceHandle, targetTable, desiredAccess,
+        ObjectHandles.sanitize(handleAttributes, previousMode), options, pseudo, previousMode);
   }
 
   // ------------------------------------------------------------------ checks
@@ -676,10 +641,19 @@ public final class ObjectManager {
   }
 
   /**
-   * Checks every handle in {@code tables} (which must be every table in use) against its
-   * object's counts; see {@link ObjectVerifier}.
+   * Checks every handle in {@code tables} (which must be every process's table in use) and in
+   * the kernel table against its object's counts; see {@link ObjectVerifier}.
    */
   public void verifyHandleCounts(Iterable<HandleTable> tables) {
-    ObjectVerifier.handleCounts(tables);
+    java.util.List<HandleTable> all = new java.util.ArrayList<>();
+    boolean kernelTableListed = false;
+    for (HandleTable table : tables) {
+      all.add(table);
+      kernelTableListed |= table == handles.kernelTable;
+    }
+    if (!kernelTableListed) {
+      all.add(handles.kernelTable);
+    }
+    ObjectVerifier.handleCounts(all);
   }
 }

@@ -44,7 +44,7 @@ final class ObjectVerifier {
   static void namespace(ObjectDirectory directory) {
     for (ObjectHeader h : directory.objects()) {
       if (h.deleted || h.directory != directory) {
-        throw new IllegalStateException("stale entry " + h.name + " in " + directory.header);
+        throw new IllegalStateException("stale entry " + h.name + " in " + directory.header());
       }
       if (!h.permanent && h.handleCount == 0) {
         throw new IllegalStateException("temporary " + h + " has no handle");

@@ -18,7 +18,8 @@ public final class EProcess extends KProcess {
   int priorityClass;
   final String imageName;
   final long parentId;
-  final HandleTable handleTable = new HandleTable();
+  /** ObjectTable: its own, or for the System process the kernel handle table. */
+  HandleTable handleTable = new HandleTable(this);
   final List<EThread> threads = new ArrayList<>();
   int activeThreads;
   int exitStatus = PsConstants.STILL_ACTIVE;

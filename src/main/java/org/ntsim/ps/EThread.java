@@ -18,7 +18,7 @@ public final class EThread extends KThread {
   /** TEB LastErrorValue. */
   public int lastError;
   /** ActiveTimerListHead: the timers whose completion APC targets this thread. */
-  public final java.util.List<org.ntsim.ex.ETimer> activeTimers = new java.util.ArrayList<>();
+  public final java.util.List<org.ntsim.ex.sync.ETimer> activeTimers = new java.util.ArrayList<>();
   final String startSymbol;
   ObjectHeader header;
 

@@ -17,6 +17,7 @@ import org.ntsim.mm.MemoryManager;
 import org.ntsim.ob.ObjectHeader;
 import org.ntsim.ob.ObjectManager;
 import org.ntsim.ob.ObjectType;
+import org.ntsim.ob.ObjectTypeInitializer;
 
 /**
  * The process manager (Ps): creating and ending processes and threads, client IDs, and the
@@ -40,9 +41,12 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
   private static final int EPROCESS_SIZE = 0x270;
   private static final int ETHREAD_SIZE = 0x288;
 
-  public final ObjectType processType =
-      new ObjectType("Process", PsConstants.PROCESS_ALL_ACCESS);
-  public final ObjectType threadType = new ObjectType("Thread", PsConstants.THREAD_ALL_ACCESS);
+  public final ObjectType processType = new ObjectType("Process",
+      ObjectTypeInitializer.standard("Process", PsConstants.PROCESS_ALL_ACCESS)
+          .deleteProcedure(body -> deleteProcess((EProcess) body)));
+  public final ObjectType threadType = new ObjectType("Thread",
+      ObjectTypeInitializer.standard("Thread", PsConstants.THREAD_ALL_ACCESS)
+          .deleteProcedure(body -> deleteThread((EThread) body)));
 
   private final Kernel kernel;
   private final Machine machine;
@@ -188,7 +192,10 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
     p.addressSpace = systemProcess == null
         ? mm.initializeSystemAddressSpace(p, idleProcess)
         : mm.createProcessAddressSpace(p);
-    p.header = ob.createObject(processType, p, address, () -> deleteProcess(p));
+    if (systemProcess == null) {
+      p.handleTable = ob.initSystemProcessHandleTable(p); // the kernel handle table
+    }
+    p.header = ob.createObject(processType, p, address);
     activeProcesses.add(p);
     machine.tracer.nameProcess(p.uniqueProcess, imageName);
     machine.tracer.emit(machine.activeCpu().clockNs(), machine.activeCpu().index,
@@ -218,7 +225,7 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
     t.uniqueThread = cids.allocate(t);
     t.createTimeNs = machine.activeCpu().clockNs();
     t.priorityLevel = priorityLevel;
-    t.header = ob.createObject(threadType, t, address, () -> deleteThread(t));
+    t.header = ob.createObject(threadType, t, address);
     ob.reference(t.header); // the running thread's reference on itself
     ob.reference(process.header); // the thread's reference on its process
     process.threads.add(t);
@@ -344,7 +351,7 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
   private void exitThread(EThread t, int status) {
     kernel.setKernelMode(true);
     EProcess p = t.eprocess;
-    org.ntsim.ex.ETimer.rundown(kernel, t.activeTimers);
+    org.ntsim.ex.sync.ETimer.rundown(kernel, t.activeTimers);
     t.exitStatus = status;
     t.exitTimeNs = machine.activeCpu().clockNs();
     p.activeThreads--;
@@ -363,12 +370,14 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
     kernel.terminateCurrentThread(status);
   }
 
+  /** PspThreadDelete: the Thread type's delete procedure. */
   private void deleteThread(EThread t) {
     t.eprocess.threads.remove(t);
     cids.free(t.uniqueThread);
     ob.dereference(t.eprocess.header);
   }
 
+  /** PspProcessDelete: the Process type's delete procedure. */
   private void deleteProcess(EProcess p) {
     mm.deleteProcessAddressSpace(p.addressSpace);
     activeProcesses.remove(p);

@@ -481,16 +481,16 @@ public final class Kernel32 {
   // APCs run inside the service, before the last error is set, as on Windows.
 
   public static final int MAXIMUM_WAIT_OBJECTS = Ntdll.MAXIMUM_WAIT_OBJECTS;
-  public static final int EVENT_ALL_ACCESS = org.ntsim.ex.SyncObjectTypes.EVENT_ALL_ACCESS;
-  public static final int EVENT_MODIFY_STATE = org.ntsim.ex.SyncObjectTypes.EVENT_MODIFY_STATE;
-  public static final int MUTEX_ALL_ACCESS = org.ntsim.ex.SyncObjectTypes.MUTANT_ALL_ACCESS;
+  public static final int EVENT_ALL_ACCESS = org.ntsim.ex.sync.SyncObjectTypes.EVENT_ALL_ACCESS;
+  public static final int EVENT_MODIFY_STATE = org.ntsim.ex.sync.SyncObjectTypes.EVENT_MODIFY_STATE;
+  public static final int MUTEX_ALL_ACCESS = org.ntsim.ex.sync.SyncObjectTypes.MUTANT_ALL_ACCESS;
   public static final int SEMAPHORE_ALL_ACCESS =
-      org.ntsim.ex.SyncObjectTypes.SEMAPHORE_ALL_ACCESS;
+      org.ntsim.ex.sync.SyncObjectTypes.SEMAPHORE_ALL_ACCESS;
   public static final int SEMAPHORE_MODIFY_STATE =
-      org.ntsim.ex.SyncObjectTypes.SEMAPHORE_MODIFY_STATE;
-  public static final int TIMER_ALL_ACCESS = org.ntsim.ex.SyncObjectTypes.TIMER_ALL_ACCESS;
-  public static final int TIMER_MODIFY_STATE = org.ntsim.ex.SyncObjectTypes.TIMER_MODIFY_STATE;
-  public static final int TIMER_QUERY_STATE = org.ntsim.ex.SyncObjectTypes.TIMER_QUERY_STATE;
+      org.ntsim.ex.sync.SyncObjectTypes.SEMAPHORE_MODIFY_STATE;
+  public static final int TIMER_ALL_ACCESS = org.ntsim.ex.sync.SyncObjectTypes.TIMER_ALL_ACCESS;
+  public static final int TIMER_MODIFY_STATE = org.ntsim.ex.sync.SyncObjectTypes.TIMER_MODIFY_STATE;
+  public static final int TIMER_QUERY_STATE = org.ntsim.ex.sync.SyncObjectTypes.TIMER_QUERY_STATE;
   public static final int SYNCHRONIZE = org.ntsim.ob.ObjectManager.SYNCHRONIZE;
 
   /** BOOL result of a native call; a bad out-pointer (ERROR_NOACCESS) is raised instead. */

@@ -238,13 +238,6 @@ public final class Ntdll {
     }
   }
 
-  /** The dispatcher object a handle's body waits on (an ETIMER waits on its KTIMER), or null. */
-  static DispatcherObject waitObject(Object body) {
-    if (body instanceof DispatcherObject d) {
-      return d;
-    }
-    return body instanceof org.ntsim.ex.ETimer t ? t.timer : null;
-  }
 
   /**
    * An NT timeout (100 ns units; negative relative, positive absolute system time, which counts

@@ -25,7 +25,7 @@ public final class Ntos {
   public final Pool pool;
   public final ObjectManager ob;
   /** The event, mutant, semaphore and timer object types. */
-  public final org.ntsim.ex.SyncObjectTypes syncTypes;
+  public final org.ntsim.ex.sync.SyncObjectTypes syncTypes;
   public final org.ntsim.mm.MemoryManager mm;
   public final ProcessManager ps;
   /** The kernel's system services (NtYieldExecution, NtDelayExecution, NtTestAlert). */

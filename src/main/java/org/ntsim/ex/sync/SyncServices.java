@@ -3,8 +3,6 @@ package org.ntsim.ex.sync;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
-import org.ntsim.ex.ETimer;
-import org.ntsim.ex.SyncObjectTypes;
 import org.ntsim.ke.KEvent;
 import org.ntsim.ke.KMutant;
 import org.ntsim.ke.KSemaphore;
@@ -116,14 +114,13 @@ public final class SyncServices {
    * type). When an existing object is opened the new one is deleted.
    */
   private int insertObject(int previousMode, ObjectType type, Object body, long address,
-      ObjectAttributes attributes, int desiredAccess, long[] handleOut,
-      Runnable deleteProcedure) {
-    ObjectHeader h = ob.createObject(type, body, address, deleteProcedure);
+      ObjectAttributes attributes, int desiredAccess, long[] handleOut) {
+    ObjectHeader h = ob.createObject(type, body, address);
     if (body instanceof ETimer t) {
       t.timer.objectHeader = h;
     }
-    ObjectManager.HandleResult r = ob.insertObject(obServices.handleTableFor(previousMode), h,
-        attributes, desiredAccess);
+    ObjectManager.HandleResult r = ob.insertObject(obServices.currentHandleTable(), h,
+        attributes, desiredAccess, previousMode);
     if (r.ok()) {
       handleOut[0] = r.handle();
     }
@@ -147,8 +144,8 @@ public final class SyncServices {
     if (probe != NtStatus.STATUS_SUCCESS) {
       return probe;
     }
-    ObjectManager.HandleResult r = ob.openObjectByName(obServices.handleTableFor(previousMode),
-        attributes, type, desiredAccess);
+    ObjectManager.HandleResult r = ob.openObjectByName(obServices.currentHandleTable(),
+        attributes, type, desiredAccess, previousMode, null);
     if (r.ok()) {
       handleOut[0] = r.handle();
     }
@@ -199,7 +196,7 @@ public final class SyncServices {
     }
     KEvent e = new KEvent(eventType == NotificationEvent, initialState, address);
     return insertObject(previousMode, types.event, e, address, attributes, desiredAccess,
-        eventHandle, null);
+        eventHandle);
   }
 
   /** ZwCreateEvent. */
@@ -272,18 +269,9 @@ public final class SyncServices {
     }
     KMutant m = kernel.objects.initializeMutant(initialOwner, false, address);
     return insertObject(previousMode, types.mutant, m, address, attributes, desiredAccess,
-        mutantHandle, () -> abandonOnDelete(m));
+        mutantHandle);
   }
 
-  /**
-   * ExpDeleteMutant: a mutant deleted while owned (its last handle closed by a thread that still
-   * owns it) is released as abandoned, so that it leaves its owner's list.
-   */
-  private void abandonOnDelete(KMutant m) {
-    if (m.owner() != null) {
-      kernel.objects.releaseMutant(m, KMutant.MUTANT_INCREMENT, true, new int[1]);
-    }
-  }
 
   /**
    * NtReleaseMutant: no access right is needed (only the owner may release).
@@ -333,7 +321,7 @@ public final class SyncServices {
     }
     KSemaphore s = new KSemaphore(initialCount, maximumCount, address);
     return insertObject(previousMode, types.semaphore, s, address, attributes, desiredAccess,
-        semaphoreHandle, null);
+        semaphoreHandle);
   }
 
   /**
@@ -389,7 +377,7 @@ public final class SyncServices {
     ETimer t = new ETimer(timerType == NotificationTimer, address);
     t.dpc = kernel.initializeDpc("nt!ExpTimerDpcRoutine", this::timerDpc, t, address + 0x58);
     return insertObject(previousMode, types.timer, t, address, attributes, desiredAccess,
-        timerHandle, () -> t.cancel(kernel));
+        timerHandle);
   }
 
   /**

@@ -1,10 +1,11 @@
-package org.ntsim.ex;
+package org.ntsim.ex.sync;
 
 import java.util.List;
 import org.ntsim.ke.KTimer;
 import org.ntsim.ke.Kernel;
 import org.ntsim.ke.Kapc;
 import org.ntsim.ke.Kdpc;
+import org.ntsim.ob.ObjectBody;
 
 /**
  * ETIMER: the executive's timer object around a KTIMER (what NtCreateTimer makes and a waitable
@@ -20,9 +21,13 @@ import org.ntsim.ke.Kdpc;
  * its list, as SetWaitableTimer documents ("if the thread that set the timer terminates and
  * there is an associated completion routine, the timer is canceled").
  *
+ * <p>Not a dispatcher object itself (its KTIMER is), so its object header hangs off
+ * {@link ObjectBody}. Deleting the object cancels the timer (ExpDeleteTimer, the Timer type's
+ * delete procedure, {@link SyncObjectTypes}).
+ *
  * <p>Left out: wake timers.
  */
-public final class ETimer {
+public final class ETimer extends ObjectBody {
   public final KTimer timer;
   public final long address;
   /** ExpTimerDpcRoutine's DPC: set by the native layer, which owns the APC routine. */
