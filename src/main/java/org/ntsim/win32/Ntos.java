@@ -28,6 +28,8 @@ public final class Ntos {
   public final org.ntsim.ke.KeServices keServices;
   /** The object manager's system services (NtClose, the waits on handles, directories). */
   public final org.ntsim.ob.ObServices obServices;
+  /** The process manager's system services (threads, processes, their information classes). */
+  public final org.ntsim.ps.PsServices psServices;
   public final Kernel32 kernel32;
   public final Ntdll ntdll;
 
@@ -40,6 +42,7 @@ public final class Ntos {
     this.ps = new ProcessManager(kernel, ob, mm);
     this.keServices = new org.ntsim.ke.KeServices(kernel);
     this.obServices = new org.ntsim.ob.ObServices(ob, kernel, ps, ps.processType);
+    this.psServices = new org.ntsim.ps.PsServices(ps, obServices, pool);
     this.ntdll = new Ntdll(this);
     this.kernel32 = new Kernel32(this);
     ps.boot();
