@@ -50,7 +50,6 @@ public final class PsQueryServices {
     this.out = new OutParameter(kernel);
   }
 
-
   /**
    * NtQueryInformationThread: ThreadBasicInformation only (a {@link ThreadBasicInformation} of
    * {@code threadInformationLength} 28), else STATUS_INVALID_INFO_CLASS; another length is
@@ -102,7 +101,8 @@ public final class PsQueryServices {
   /**
    * NtSetInformationThread, with THREAD_SET_INFORMATION or THREAD_SET_LIMITED_INFORMATION, for
    * three classes, each a 4-byte block: ThreadBasePriority ({@code int[]}: a THREAD_PRIORITY_*
-   * level; -7..-3 and 3..6 only in the real-time class, else STATUS_INVALID_PARAMETER);
+   * level, saturating at 15 and -15 where NT's service takes 16 and -16; -7..-3 and 3..6 only in
+   * the real-time class, else STATUS_INVALID_PARAMETER);
    * ThreadAffinityMask ({@code long[]}: a non-empty subset of the process's affinity, all ones
    * standing for the process's; STATUS_INVALID_PARAMETER otherwise; the previous mask is written
    * back into the block, which NT's service does not do, so that SetThreadAffinityMask stays one

@@ -44,7 +44,7 @@ public final class Kernel32 {
   public static final int THREAD_PRIORITY_TIME_CRITICAL = 15;
   public static final int THREAD_PRIORITY_ERROR_RETURN = 0x7FFFFFFF;
   /** SetThreadIdealProcessor's "query only" value on x86. */
-  public static final int MAXIMUM_PROCESSORS = 32;
+  public static final int MAXIMUM_PROCESSORS = PsQueryServices.MAXIMUM_PROCESSORS;
 
   public static final int IDLE_PRIORITY_CLASS = PsConstants.IDLE_PRIORITY_CLASS;
   public static final int BELOW_NORMAL_PRIORITY_CLASS = PsConstants.BELOW_NORMAL_PRIORITY_CLASS;
@@ -152,6 +152,8 @@ public final class Kernel32 {
       flags = -1; // no flags NtCreateThreadEx knows: STATUS_INVALID_PARAMETER
     }
     long[] handle = new long[1];
+    // The thread's CLIENT_ID goes where lpThreadId can take it: nowhere for NULL, and a buffer
+    // the service's probe refuses for a pointer Windows could not write through.
     ClientId[] clientId = lpThreadId == null ? null
         : new ClientId[Math.min(lpThreadId.length, 1)];
     int status = nt.NtCreateThreadEx(handle, PsConstants.THREAD_ALL_ACCESS, null,
@@ -163,8 +165,9 @@ public final class Kernel32 {
     if (!NtStatus.isSuccess(status)) {
       return fail(WinError.fromNtStatus(status), 0L);
     }
-    writeOut(lpThreadId, clientId == null ? 0 : (int) clientId[0].UniqueThread(), "lpThreadId",
-        true);
+    if (lpThreadId != null) {
+      lpThreadId[0] = (int) clientId[0].UniqueThread();
+    }
     return handle[0];
   }
 
