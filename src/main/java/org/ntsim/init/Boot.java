@@ -11,6 +11,7 @@ import org.ntsim.mm.MemoryManager;
 import org.ntsim.ob.ObServices;
 import org.ntsim.ob.ObjectManager;
 import org.ntsim.ps.ProcessManager;
+import org.ntsim.ps.PsServices;
 
 /**
  * System initialisation, in NT's two phases, in one place (KiSystemStartup, then
@@ -52,7 +53,9 @@ public final class Boot {
     ObServices obServices = new ObServices(ob, kernel, ps, ps.processType);
     SyncServices syncServices = new SyncServices(kernel, ob, obServices, syncTypes,
         () -> ps.currentThread().activeTimers);
-    SystemServices services = new SystemServices(kernel, keServices, obServices, syncServices);
+    PsServices psServices = new PsServices(ps, obServices, pool);
+    SystemServices services = new SystemServices(kernel, keServices, obServices, syncServices,
+        psServices);
 
     ps.createInitialProcesses(); // PsInitSystem(0): Idle, then System
 

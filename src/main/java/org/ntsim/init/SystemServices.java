@@ -4,6 +4,7 @@ import org.ntsim.ex.sync.SyncServices;
 import org.ntsim.ke.KeServices;
 import org.ntsim.ke.Kernel;
 import org.ntsim.ob.ObServices;
+import org.ntsim.ps.PsServices;
 
 /**
  * The service dispatcher's bindings (what KiServiceTable's entries point to): every component's
@@ -20,12 +21,16 @@ public final class SystemServices {
   public final ObServices ob;
   /** The executive's synchronisation objects: events, mutants, semaphores, timers. */
   public final SyncServices sync;
+  /** The process manager's: threads, processes, their information classes. */
+  public final PsServices ps;
 
-  SystemServices(Kernel kernel, KeServices ke, ObServices ob, SyncServices sync) {
+  SystemServices(Kernel kernel, KeServices ke, ObServices ob, SyncServices sync,
+      PsServices ps) {
     this.kernel = kernel;
     this.ke = ke;
     this.ob = ob;
     this.sync = sync;
+    this.ps = ps;
   }
 
   /**

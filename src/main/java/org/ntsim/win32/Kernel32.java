@@ -1,13 +1,18 @@
 package org.ntsim.win32;
 
 import org.ntsim.ke.GuestException;
-import org.ntsim.ke.Kernel;
 import org.ntsim.ke.NtStatus;
-import org.ntsim.ob.ObjectManager.Reference;
+import org.ntsim.ps.ClientId;
 import org.ntsim.ps.EProcess;
-import org.ntsim.ps.EThread;
+import org.ntsim.ps.ProcessBasicInformation;
+import org.ntsim.ps.ProcessInfoClass;
 import org.ntsim.ps.ProcessManager;
+import org.ntsim.ps.ProcessPriorityClass;
 import org.ntsim.ps.PsConstants;
+import org.ntsim.ps.PsQueryServices;
+import org.ntsim.ps.PsServices;
+import org.ntsim.ps.ThreadBasicInformation;
+import org.ntsim.ps.ThreadInfoClass;
 
 /**
  * The Kernel32 facade guests call, with Win32's names, parameter order and results: BOOL is
@@ -39,7 +44,7 @@ public final class Kernel32 {
   public static final int THREAD_PRIORITY_TIME_CRITICAL = 15;
   public static final int THREAD_PRIORITY_ERROR_RETURN = 0x7FFFFFFF;
   /** SetThreadIdealProcessor's "query only" value on x86. */
-  public static final int MAXIMUM_PROCESSORS = 32;
+  public static final int MAXIMUM_PROCESSORS = PsQueryServices.MAXIMUM_PROCESSORS;
 
   public static final int IDLE_PRIORITY_CLASS = PsConstants.IDLE_PRIORITY_CLASS;
   public static final int BELOW_NORMAL_PRIORITY_CLASS = PsConstants.BELOW_NORMAL_PRIORITY_CLASS;
@@ -50,25 +55,21 @@ public final class Kernel32 {
 
   private final Ntos ntos;
   private final Ntdll nt;
-  private final Kernel kernel;
-  private final ProcessManager ps;
 
   Kernel32(Ntos ntos) {
     this.ntos = ntos;
     this.nt = ntos.ntdll;
-    this.kernel = ntos.kernel;
-    this.ps = ntos.ps;
   }
 
   // ------------------------------------------------------------------ helpers
 
   private <T> T fail(int win32Error, T result) {
-    nt.currentThread().lastError = win32Error;
+    nt.RtlSetLastWin32Error(win32Error);
     return result;
   }
 
   private boolean failStatus(int status) {
-    nt.currentThread().lastError = WinError.fromNtStatus(status);
+    nt.RtlSetLastWin32Error(WinError.fromNtStatus(status));
     return false;
   }
 
@@ -94,19 +95,19 @@ public final class Kernel32 {
 
   /** Spends {@code instructions} guest instructions of user-mode CPU time. */
   void compute(long instructions) {
-    kernel.spendGuestInstructions(instructions);
+    nt.compute(instructions);
   }
 
   // ------------------------------------------------------------------ identity
 
   /** GetCurrentThreadId. */
   public int GetCurrentThreadId() {
-    return (int) nt.currentThread().tid();
+    return (int) nt.currentThreadId();
   }
 
   /** GetCurrentProcessId. */
   public int GetCurrentProcessId() {
-    return (int) nt.currentProcess().pid();
+    return (int) nt.currentProcessId();
   }
 
   /** GetCurrentThread: the pseudo handle -2. */
@@ -121,17 +122,17 @@ public final class Kernel32 {
 
   /** GetCurrentProcessorNumber. */
   public int GetCurrentProcessorNumber() {
-    return ntos.machine.activeCpu().index;
+    return nt.RtlGetCurrentProcessorNumber();
   }
 
   /** GetLastError. */
   public int GetLastError() {
-    return nt.currentThread().lastError;
+    return nt.RtlGetLastWin32Error();
   }
 
   /** SetLastError. */
   public void SetLastError(int dwErrCode) {
-    nt.currentThread().lastError = dwErrCode;
+    nt.RtlSetLastWin32Error(dwErrCode);
   }
 
   // ------------------------------------------------------------------ threads
@@ -140,69 +141,39 @@ public final class Kernel32 {
    * CreateThread: a thread of the calling process at the process's base priority, running
    * {@code lpStartAddress(lpParameter)}; its return value is the thread's exit code. With
    * CREATE_SUSPENDED it starts with a suspend count of 1 and runs after ResumeThread. Returns a
-   * handle with THREAD_ALL_ACCESS, or 0 with the last error set.
+   * handle with THREAD_ALL_ACCESS, or 0 with the last error set (ERROR_INVALID_PARAMETER for
+   * another creation flag).
    */
   public long CreateThread(Object lpThreadAttributes, long dwStackSize, ThreadProc lpStartAddress,
       long lpParameter, int dwCreationFlags, int[] lpThreadId) {
-    nt.enter();
-    try {
-      if ((dwCreationFlags & ~(STACK_SIZE_PARAM_IS_A_RESERVATION | CREATE_SUSPENDED)) != 0) {
-        return fail(WinError.ERROR_INVALID_PARAMETER, 0L);
-      }
-      EProcess process = nt.currentProcess();
-      if (process.isExiting()) {
-        return fail(WinError.fromNtStatus(NtStatus.STATUS_PROCESS_IS_TERMINATING), 0L);
-      }
-      if (lpThreadId != null && lpThreadId.length < 1) {
-        accessViolation("lpThreadId");
-      }
-      // As PspCreateThread does, no normal kernel APC (a suspension, then an exit) may stop the
-      // creator between the new thread's creation and its handle: the creator's reference would
-      // never be dropped. The new thread may run at once and preempt the creator meanwhile.
-      kernel.objects.enterCriticalRegion();
-      try {
-        return createThread(process, lpStartAddress, lpParameter, dwCreationFlags, lpThreadId);
-      } finally {
-        kernel.objects.leaveCriticalRegion();
-      }
-    } finally {
-      nt.leave();
+    int flags = (dwCreationFlags & CREATE_SUSPENDED) != 0
+        ? PsServices.THREAD_CREATE_FLAGS_CREATE_SUSPENDED : 0;
+    if ((dwCreationFlags & ~(STACK_SIZE_PARAM_IS_A_RESERVATION | CREATE_SUSPENDED)) != 0) {
+      flags = -1; // no flags NtCreateThreadEx knows: STATUS_INVALID_PARAMETER
     }
-  }
-
-  /** PspCreateThread, in CreateThread's critical region: the thread, started, and its handle. */
-  private long createThread(EProcess process, ThreadProc lpStartAddress, long lpParameter,
-      int dwCreationFlags, int[] lpThreadId) {
-    EThread t = ps.createThread(process, null, process.imageName() + "!ThreadProc",
-        process.basePriority(), 0, false, () -> {
-          if (lpStartAddress == null) {
-            throw new GuestException(NtStatus.STATUS_ACCESS_VIOLATION,
-                "thread start address is NULL");
-          }
-          return lpStartAddress.run(lpParameter);
-        }, true);
-    if (t == null) {
-      return fail(WinError.fromNtStatus(NtStatus.STATUS_INSUFFICIENT_RESOURCES), 0L);
+    long[] handle = new long[1];
+    // The thread's CLIENT_ID goes where lpThreadId can take it: nowhere for NULL, and a buffer
+    // the service's probe refuses for a pointer Windows could not write through.
+    ClientId[] clientId = lpThreadId == null ? null
+        : new ClientId[Math.min(lpThreadId.length, 1)];
+    int status = nt.NtCreateThreadEx(handle, PsConstants.THREAD_ALL_ACCESS, null,
+        Ntdll.NtCurrentProcess, lpStartAddress == null ? null : lpStartAddress::run, lpParameter,
+        flags, 0, 0, 0, clientId);
+    if (status == NtStatus.STATUS_ACCESS_VIOLATION) {
+      accessViolation("lpThreadId");
     }
-    if ((dwCreationFlags & CREATE_SUSPENDED) != 0) {
-      kernel.objects.suspendThread(t); // its suspend APC runs before its start routine
+    if (!NtStatus.isSuccess(status)) {
+      return fail(WinError.fromNtStatus(status), 0L);
     }
-    ps.startThread(t);
-    long handle = ntos.ob.insertHandle(process.handleTable(), t.header(),
-        PsConstants.THREAD_ALL_ACCESS);
-    ntos.ob.dereference(t.header());
-    writeOut(lpThreadId, (int) t.tid(), "lpThreadId", true);
-    return handle;
+    if (lpThreadId != null) {
+      lpThreadId[0] = (int) clientId[0].UniqueThread();
+    }
+    return handle[0];
   }
 
   /** ExitThread: ends the calling thread with {@code dwExitCode}; does not return. */
   public void ExitThread(int dwExitCode) {
-    nt.enter();
-    try {
-      ps.exitCurrentThread(dwExitCode);
-    } finally {
-      nt.leave();
-    }
+    nt.NtTerminateThread(Ntdll.NtCurrentThread, dwExitCode);
   }
 
   /** ExitProcess: ends every thread of the calling process, the caller last; does not return. */
@@ -221,48 +192,26 @@ public final class Kernel32 {
 
   /** GetExitCodeThread: STILL_ACTIVE (259) while the thread runs. */
   public boolean GetExitCodeThread(long hThread, int[] lpExitCode) {
-    nt.enter();
-    try {
-      Reference ref = queryReference(hThread, PsConstants.THREAD_QUERY_INFORMATION,
-          PsConstants.THREAD_QUERY_LIMITED_INFORMATION, true);
-      if (!ref.ok()) {
-        return failStatus(ref.status());
-      }
-      EThread t = ref.body();
-      ntos.ob.dereference(ref.header());
-      writeOut(lpExitCode, t.exitStatus(), "lpExitCode", false);
-      return true;
-    } finally {
-      nt.leave();
+    ThreadBasicInformation info = new ThreadBasicInformation();
+    int status = nt.NtQueryInformationThread(hThread, ThreadInfoClass.ThreadBasicInformation,
+        info, ThreadBasicInformation.SIZE, null);
+    if (status != NtStatus.STATUS_SUCCESS) {
+      return failStatus(status);
     }
+    writeOut(lpExitCode, info.ExitStatus, "lpExitCode", false);
+    return true;
   }
 
   /** GetExitCodeProcess: STILL_ACTIVE (259) while the process runs. */
   public boolean GetExitCodeProcess(long hProcess, int[] lpExitCode) {
-    nt.enter();
-    try {
-      Reference ref = queryReference(hProcess, PsConstants.PROCESS_QUERY_INFORMATION,
-          PsConstants.PROCESS_QUERY_LIMITED_INFORMATION, false);
-      if (!ref.ok()) {
-        return failStatus(ref.status());
-      }
-      EProcess p = ref.body();
-      ntos.ob.dereference(ref.header());
-      writeOut(lpExitCode, p.exitStatus(), "lpExitCode", false);
-      return true;
-    } finally {
-      nt.leave();
+    ProcessBasicInformation info = new ProcessBasicInformation();
+    int status = nt.NtQueryInformationProcess(hProcess, ProcessInfoClass.ProcessBasicInformation,
+        info, ProcessBasicInformation.SIZE, null);
+    if (status != NtStatus.STATUS_SUCCESS) {
+      return failStatus(status);
     }
-  }
-
-  /** A reference to a thread or process handle granting either of two access rights. */
-  private Reference queryReference(long handle, int access, int limitedAccess, boolean thread) {
-    var type = thread ? ps.threadType : ps.processType;
-    Reference ref = nt.reference(handle, access, type);
-    if (ref.status() == NtStatus.STATUS_ACCESS_DENIED) {
-      ref = nt.reference(handle, limitedAccess, type);
-    }
-    return ref;
+    writeOut(lpExitCode, info.ExitStatus, "lpExitCode", false);
+    return true;
   }
 
   /** Sleep: Sleep(0) yields to any other thread ready on this processor; INFINITE never returns. */
@@ -294,94 +243,42 @@ public final class Kernel32 {
    * the real-time class); needs THREAD_SET_INFORMATION or THREAD_SET_LIMITED_INFORMATION.
    */
   public boolean SetThreadPriority(long hThread, int nPriority) {
-    nt.enter();
-    try {
-      Reference ref = setReference(hThread);
-      if (!ref.ok()) {
-        return failStatus(ref.status());
-      }
-      EThread t = ref.body();
-      ntos.ob.dereference(ref.header());
-      if (!validPriorityLevel(t.process(), nPriority)) {
-        return fail(WinError.ERROR_INVALID_PARAMETER, false);
-      }
-      ps.setThreadPriorityLevel(t, nPriority);
-      return true;
-    } finally {
-      nt.leave();
-    }
-  }
-
-  private Reference setReference(long hThread) {
-    Reference ref = nt.reference(hThread, PsConstants.THREAD_SET_INFORMATION, ps.threadType);
-    if (ref.status() == NtStatus.STATUS_ACCESS_DENIED) {
-      ref = nt.reference(hThread, PsConstants.THREAD_SET_LIMITED_INFORMATION, ps.threadType);
-    }
-    return ref;
-  }
-
-  private static boolean validPriorityLevel(EProcess p, int level) {
-    if (level == THREAD_PRIORITY_IDLE || level == THREAD_PRIORITY_TIME_CRITICAL
-        || (level >= -2 && level <= 2)) {
-      return true;
-    }
-    return p.priorityClass() == REALTIME_PRIORITY_CLASS && level >= -7 && level <= 6;
+    int status = nt.NtSetInformationThread(hThread, ThreadInfoClass.ThreadBasePriority,
+        new int[] {nPriority}, PsQueryServices.ULONG_SIZE);
+    return status == NtStatus.STATUS_SUCCESS || failStatus(status);
   }
 
   /** GetThreadPriority: the thread's level, or THREAD_PRIORITY_ERROR_RETURN. */
   public int GetThreadPriority(long hThread) {
-    nt.enter();
-    try {
-      Reference ref = queryReference(hThread, PsConstants.THREAD_QUERY_INFORMATION,
-          PsConstants.THREAD_QUERY_LIMITED_INFORMATION, true);
-      if (!ref.ok()) {
-        failStatus(ref.status());
-        return THREAD_PRIORITY_ERROR_RETURN;
-      }
-      EThread t = ref.body();
-      ntos.ob.dereference(ref.header());
-      return t.priorityLevel();
-    } finally {
-      nt.leave();
+    ThreadBasicInformation info = new ThreadBasicInformation();
+    int status = nt.NtQueryInformationThread(hThread, ThreadInfoClass.ThreadBasicInformation,
+        info, ThreadBasicInformation.SIZE, null);
+    if (status != NtStatus.STATUS_SUCCESS) {
+      failStatus(status);
+      return THREAD_PRIORITY_ERROR_RETURN;
     }
+    return info.BasePriority;
   }
 
   /** SetPriorityClass: needs PROCESS_SET_INFORMATION; the class's threads move with it. */
   public boolean SetPriorityClass(long hProcess, int dwPriorityClass) {
-    nt.enter();
-    try {
-      Reference ref = nt.reference(hProcess, PsConstants.PROCESS_SET_INFORMATION, ps.processType);
-      if (!ref.ok()) {
-        return failStatus(ref.status());
-      }
-      EProcess p = ref.body();
-      ntos.ob.dereference(ref.header());
-      if (PsConstants.basePriorityOfClass(dwPriorityClass) < 0) {
-        return fail(WinError.ERROR_INVALID_PARAMETER, false);
-      }
-      ps.setPriorityClass(p, dwPriorityClass);
-      return true;
-    } finally {
-      nt.leave();
-    }
+    ProcessPriorityClass info = new ProcessPriorityClass();
+    info.PriorityClass = ProcessPriorityClass.ofFlag(dwPriorityClass);
+    int status = nt.NtSetInformationProcess(hProcess, ProcessInfoClass.ProcessPriorityClass, info,
+        ProcessPriorityClass.SIZE);
+    return status == NtStatus.STATUS_SUCCESS || failStatus(status);
   }
 
   /** GetPriorityClass: the class flag, or 0 on failure. */
   public int GetPriorityClass(long hProcess) {
-    nt.enter();
-    try {
-      Reference ref = queryReference(hProcess, PsConstants.PROCESS_QUERY_INFORMATION,
-          PsConstants.PROCESS_QUERY_LIMITED_INFORMATION, false);
-      if (!ref.ok()) {
-        failStatus(ref.status());
-        return 0;
-      }
-      EProcess p = ref.body();
-      ntos.ob.dereference(ref.header());
-      return p.priorityClass();
-    } finally {
-      nt.leave();
+    ProcessPriorityClass info = new ProcessPriorityClass();
+    int status = nt.NtQueryInformationProcess(hProcess, ProcessInfoClass.ProcessPriorityClass,
+        info, ProcessPriorityClass.SIZE, null);
+    if (status != NtStatus.STATUS_SUCCESS) {
+      failStatus(status);
+      return 0;
     }
+    return ProcessPriorityClass.flagOf(info.PriorityClass);
   }
 
   /**
@@ -390,32 +287,14 @@ public final class Kernel32 {
    * ERROR_INVALID_PARAMETER.
    */
   public long SetThreadAffinityMask(long hThread, long dwThreadAffinityMask) {
-    nt.enter();
-    try {
-      Reference ref = setReference(hThread);
-      if (!ref.ok()) {
-        failStatus(ref.status());
-        return 0;
-      }
-      EThread t = ref.body();
-      ntos.ob.dereference(ref.header());
-      long processMask = t.process().affinity();
-      long mask = isAllOnes(dwThreadAffinityMask) ? processMask : dwThreadAffinityMask;
-      if (mask == 0 || (mask & ~processMask) != 0) {
-        return fail(WinError.ERROR_INVALID_PARAMETER, 0L);
-      }
-      return kernel.setAffinityThread(t, mask);
-    } finally {
-      nt.leave();
+    long[] mask = {dwThreadAffinityMask};
+    int status = nt.NtSetInformationThread(hThread, ThreadInfoClass.ThreadAffinityMask, mask,
+        PsQueryServices.ULONG_SIZE);
+    if (status != NtStatus.STATUS_SUCCESS) {
+      failStatus(status);
+      return 0;
     }
-  }
-
-  /**
-   * ~(DWORD_PTR)0, which ntdll takes from Vista on as "every processor of the process" (Wine's
-   * test_thread_processor records it; the documentation is silent). DWORD_PTR is 32 bits on x86.
-   */
-  private boolean isAllOnes(long mask) {
-    return mask == -1L || (mask == 0xFFFF_FFFFL && kernel.processorCount() <= 32);
+    return mask[0]; // the previous mask
   }
 
   /**
@@ -423,25 +302,13 @@ public final class Kernel32 {
    * queries; a processor that does not exist fails with (DWORD)-1 and ERROR_INVALID_PARAMETER.
    */
   public int SetThreadIdealProcessor(long hThread, int dwIdealProcessor) {
-    nt.enter();
-    try {
-      Reference ref = setReference(hThread);
-      if (!ref.ok()) {
-        failStatus(ref.status());
-        return -1;
-      }
-      EThread t = ref.body();
-      ntos.ob.dereference(ref.header());
-      if (dwIdealProcessor == MAXIMUM_PROCESSORS) {
-        return t.idealProcessor();
-      }
-      if (dwIdealProcessor < 0 || dwIdealProcessor >= kernel.processorCount()) {
-        return fail(WinError.ERROR_INVALID_PARAMETER, -1);
-      }
-      return kernel.setIdealProcessor(t, dwIdealProcessor);
-    } finally {
-      nt.leave();
+    int status = nt.NtSetInformationThread(hThread, ThreadInfoClass.ThreadIdealProcessor,
+        new int[] {dwIdealProcessor}, PsQueryServices.ULONG_SIZE);
+    if (!NtStatus.isSuccess(status)) {
+      failStatus(status);
+      return -1;
     }
+    return status; // NT's service returns the previous ideal processor as its status
   }
 
   // ------------------------------------------------------------------ waits and handles
@@ -720,8 +587,7 @@ public final class Kernel32 {
    */
   public boolean TerminateProcess(long hProcess, int uExitCode) {
     if (hProcess == 0) {
-      nt.enter();
-      nt.leave();
+      nt.trapWithoutService();
       return fail(WinError.ERROR_INVALID_HANDLE, false);
     }
     return ok(nt.NtTerminateProcess(hProcess, uExitCode));

@@ -7,8 +7,10 @@ import org.ntsim.ke.NtStatus;
 import org.ntsim.ke.WaitReason;
 import org.ntsim.ob.ObjectManager;
 import org.ntsim.ob.ObjectManager.Reference;
+import org.ntsim.ps.ClientId;
 import org.ntsim.ps.EProcess;
 import org.ntsim.ps.EThread;
+import org.ntsim.ps.PsServices;
 
 /**
  * The native API (ntdll's system-call stubs) that the Win32 facade is built on. Calls return
@@ -25,6 +27,7 @@ public final class Ntdll {
   private final org.ntsim.ke.KeServices ke;
   private final org.ntsim.ob.ObServices ob;
   private final org.ntsim.ex.sync.SyncServices sync;
+  private final PsServices ps;
 
   Ntdll(Ntos ntos) {
     this.ntos = ntos;
@@ -32,6 +35,7 @@ public final class Ntdll {
     this.ke = ntos.keServices;
     this.ob = ntos.obServices;
     this.sync = ntos.syncServices;
+    this.ps = ntos.psServices;
   }
 
   // ------------------------------------------------------------------ system-call frame
@@ -122,53 +126,131 @@ public final class Ntdll {
     }
   }
 
-
-  /** NtTerminateThread. A null handle (0) or NtCurrentThread ends the caller. */
+  /** NtTerminateThread: see PsServices.NtTerminateThread. */
   public int NtTerminateThread(long handle, int exitStatus) {
-    enter();
+    enter(PsServices.NT_TERMINATE_THREAD);
     try {
-      if (handle == 0 || handle == NtCurrentThread) {
-        ntos.ps.exitCurrentThread(exitStatus);
-      }
-      Reference ref = reference(handle, org.ntsim.ps.PsConstants.THREAD_TERMINATE,
-          ntos.ps.threadType);
-      if (!ref.ok()) {
-        return ref.status();
-      }
-      try {
-        ntos.ps.terminateThread(ref.body(), exitStatus);
-        return NtStatus.STATUS_SUCCESS;
-      } finally {
-        ntos.ob.dereference(ref.header());
-      }
+      return ps.NtTerminateThread(Kernel.USER_MODE, handle, exitStatus);
+    } finally {
+      leave();
+    }
+  }
+
+  /** NtTerminateProcess: see PsServices.NtTerminateProcess. */
+  public int NtTerminateProcess(long handle, int exitStatus) {
+    enter(PsServices.NT_TERMINATE_PROCESS);
+    try {
+      return ps.NtTerminateProcess(Kernel.USER_MODE, handle, exitStatus);
     } finally {
       leave();
     }
   }
 
   /**
-   * NtTerminateProcess. NtCurrentProcess ends the caller's process, the caller last; another
-   * process that is already ending or has ended is STATUS_PROCESS_IS_TERMINATING (so
-   * TerminateProcess fails with ERROR_ACCESS_DENIED, as Microsoft documents).
+   * A trap that reaches no service: the cost of a system call and the checks on the way out.
+   * Kernel32's TerminateProcess(NULL) makes one (Windows' fails without a trap), so that a guest
+   * looping on it still spends time.
    */
-  public int NtTerminateProcess(long handle, int exitStatus) {
+  void trapWithoutService() {
     enter();
+    leave();
+  }
+
+  // ------------------------------------------------------------------ threads and processes
+
+  /** NtCreateThreadEx: see PsServices.NtCreateThreadEx. */
+  public int NtCreateThreadEx(long[] ThreadHandle, int DesiredAccess,
+      org.ntsim.ob.ObjectAttributes ObjectAttributes, long ProcessHandle,
+      org.ntsim.ps.UserThreadStartRoutine StartRoutine, long Argument, int CreateFlags,
+      long ZeroBits, long StackSize, long MaximumStackSize, ClientId[] ClientId) {
+    enter(PsServices.NT_CREATE_THREAD_EX);
     try {
-      Reference ref = reference(handle == 0 ? NtCurrentProcess : handle,
-          org.ntsim.ps.PsConstants.PROCESS_TERMINATE, ntos.ps.processType);
-      if (!ref.ok()) {
-        return ref.status();
-      }
-      EProcess p = ref.body();
-      ntos.ob.dereference(ref.header());
-      if (p.isExiting() && p != currentProcess()) {
-        return NtStatus.STATUS_PROCESS_IS_TERMINATING; // already ending or ended
-      }
-      ntos.ps.terminateProcess(p, exitStatus);
-      return NtStatus.STATUS_SUCCESS;
+      return ps.NtCreateThreadEx(Kernel.USER_MODE, ThreadHandle, DesiredAccess, ObjectAttributes,
+          ProcessHandle, StartRoutine, Argument, CreateFlags, ZeroBits, StackSize,
+          MaximumStackSize, ClientId);
     } finally {
       leave();
     }
+  }
+
+  /** NtQueryInformationThread: see PsQueryServices.NtQueryInformationThread. */
+  public int NtQueryInformationThread(long ThreadHandle, int ThreadInformationClass,
+      Object ThreadInformation, int ThreadInformationLength, int[] ReturnLength) {
+    enter(org.ntsim.ps.PsQueryServices.NT_QUERY_INFORMATION_THREAD);
+    try {
+      return ps.query.NtQueryInformationThread(Kernel.USER_MODE, ThreadHandle,
+          ThreadInformationClass, ThreadInformation, ThreadInformationLength, ReturnLength);
+    } finally {
+      leave();
+    }
+  }
+
+  /** NtSetInformationThread: see PsQueryServices.NtSetInformationThread. */
+  public int NtSetInformationThread(long ThreadHandle, int ThreadInformationClass,
+      Object ThreadInformation, int ThreadInformationLength) {
+    enter(org.ntsim.ps.PsQueryServices.NT_SET_INFORMATION_THREAD);
+    try {
+      return ps.query.NtSetInformationThread(Kernel.USER_MODE, ThreadHandle,
+          ThreadInformationClass, ThreadInformation, ThreadInformationLength);
+    } finally {
+      leave();
+    }
+  }
+
+  /** NtQueryInformationProcess: see PsQueryServices.NtQueryInformationProcess. */
+  public int NtQueryInformationProcess(long ProcessHandle, int ProcessInformationClass,
+      Object ProcessInformation, int ProcessInformationLength, int[] ReturnLength) {
+    enter(org.ntsim.ps.PsQueryServices.NT_QUERY_INFORMATION_PROCESS);
+    try {
+      return ps.query.NtQueryInformationProcess(Kernel.USER_MODE, ProcessHandle,
+          ProcessInformationClass, ProcessInformation, ProcessInformationLength, ReturnLength);
+    } finally {
+      leave();
+    }
+  }
+
+  /** NtSetInformationProcess: see PsQueryServices.NtSetInformationProcess. */
+  public int NtSetInformationProcess(long ProcessHandle, int ProcessInformationClass,
+      Object ProcessInformation, int ProcessInformationLength) {
+    enter(org.ntsim.ps.PsQueryServices.NT_SET_INFORMATION_PROCESS);
+    try {
+      return ps.query.NtSetInformationProcess(Kernel.USER_MODE, ProcessHandle,
+          ProcessInformationClass, ProcessInformation, ProcessInformationLength);
+    } finally {
+      leave();
+    }
+  }
+
+  // ------------------------------------------------------------------ the TEB: no system call
+
+  /** TEB.ClientId.UniqueThread of the calling thread. */
+  long currentThreadId() {
+    return currentThread().tid();
+  }
+
+  /** TEB.ClientId.UniqueProcess of the calling thread. */
+  long currentProcessId() {
+    return currentProcess().pid();
+  }
+
+  /** RtlGetLastWin32Error: TEB.LastErrorValue. */
+  int RtlGetLastWin32Error() {
+    return currentThread().lastError;
+  }
+
+  /** RtlSetLastWin32Error. */
+  void RtlSetLastWin32Error(int error) {
+    currentThread().lastError = error;
+  }
+
+  /** RtlGetCurrentProcessorNumber: the processor the caller runs on. */
+  int RtlGetCurrentProcessorNumber() {
+    return ntos.machine.activeCpu().index;
+  }
+
+  /** The guest's own instructions: {@code instructions} of user-mode CPU time, no trap. */
+  void compute(long instructions) {
+    kernel.spendGuestInstructions(instructions);
   }
 
   // ================================================================== dispatcher objects (issue 3)
@@ -467,39 +549,16 @@ public final class Ntdll {
 
   // ------------------------------------------------------------------ APCs, alerts, suspension
 
-  /**
-   * NtQueueApcThread (THREAD_SET_CONTEXT): queues a user-mode APC that runs
-   * {@code ApcRoutine(ApcArgument1, ApcArgument2, ApcArgument3)} when the thread next waits
-   * alertably (or calls NtTestAlert); STATUS_UNSUCCESSFUL if the thread has ended.
-   */
-  public int NtQueueApcThread(long ThreadHandle, PsApcRoutine ApcRoutine, long ApcArgument1,
-      long ApcArgument2, long ApcArgument3) {
-    return service(() -> this.<EThread>withObject(ThreadHandle,
-        org.ntsim.ps.PsConstants.THREAD_SET_CONTEXT, ntos.ps.threadType, t -> {
-          if (t.kprocess() == ntos.ps.systemProcess()) {
-            return NtStatus.STATUS_INVALID_HANDLE;
-          }
-          long address = ntos.pool.allocateNonPaged(0x30, "Apc ");
-          if (address == 0) {
-            return NtStatus.STATUS_NO_MEMORY; // no pool left for the KAPC
-          }
-          // KeInitializeApc makes an APC without a normal routine a special kernel APC: with a
-          // NULL routine nothing reaches user mode, and an alertable wait is not ended by it.
-          // Either way the kernel routine frees the KAPC on delivery (PspQueueApcSpecialApc).
-          org.ntsim.ke.Kapc apc = ApcRoutine == null
-              ? kernel.objects.initializeApc(t, "nt!PspQueueApcSpecialApc",
-                  a -> ntos.pool.freePool(a.address), null, null, Kernel.KERNEL_MODE, address)
-              : kernel.objects.initializeApc(t, "ntdll!KiUserApcDispatcher",
-                  a -> ntos.pool.freePool(a.address),
-                  (ctx, a2, a3) -> ApcRoutine.run(ApcArgument1, ApcArgument2, ApcArgument3),
-                  null, Kernel.USER_MODE, address);
-          apc.rundownRoutine = a -> ntos.pool.freePool(a.address); // queued at thread exit
-          if (kernel.objects.insertQueueApc(apc, null, null, 0)) {
-            return NtStatus.STATUS_SUCCESS;
-          }
-          ntos.pool.freePool(address);
-          return NtStatus.STATUS_UNSUCCESSFUL;
-        }));
+  /** NtQueueApcThread: see PsServices.NtQueueApcThread. */
+  public int NtQueueApcThread(long ThreadHandle, org.ntsim.ps.PsApcRoutine ApcRoutine,
+      long ApcArgument1, long ApcArgument2, long ApcArgument3) {
+    enter(PsServices.NT_QUEUE_APC_THREAD);
+    try {
+      return ps.NtQueueApcThread(Kernel.USER_MODE, ThreadHandle, ApcRoutine, ApcArgument1,
+          ApcArgument2, ApcArgument3);
+    } finally {
+      leave();
+    }
   }
 
   /** NtTestAlert: STATUS_ALERTED if the thread had been alerted (cleared), else STATUS_SUCCESS; queued user APCs run on the way out. */
@@ -512,55 +571,34 @@ public final class Ntdll {
     }
   }
 
-  /**
-   * NtAlertThread (THREAD_ALERT): ends the thread's alertable user-mode wait with STATUS_ALERTED,
-   * or leaves it alerted for its next one.
-   */
+  /** NtAlertThread: see PsServices.NtAlertThread. */
   public int NtAlertThread(long ThreadHandle) {
-    return service(() -> this.<EThread>withObject(ThreadHandle,
-        org.ntsim.ps.PsConstants.THREAD_ALERT, ntos.ps.threadType, t -> {
-          kernel.objects.alertThread(t);
-          return NtStatus.STATUS_SUCCESS;
-        }));
+    enter(PsServices.NT_ALERT_THREAD);
+    try {
+      return ps.NtAlertThread(Kernel.USER_MODE, ThreadHandle);
+    } finally {
+      leave();
+    }
   }
 
-  /**
-   * NtSuspendThread (THREAD_SUSPEND_RESUME): {@code PreviousSuspendCount} gets the count before;
-   * STATUS_SUSPEND_COUNT_EXCEEDED at MAXIMUM_SUSPEND_COUNT (127), STATUS_THREAD_IS_TERMINATING for
-   * a thread that has ended or is ending.
-   */
+  /** NtSuspendThread: see PsServices.NtSuspendThread. */
   public int NtSuspendThread(long ThreadHandle, int[] PreviousSuspendCount) {
-    return service(() -> {
-      if (badOptional(PreviousSuspendCount)) {
-        return NtStatus.STATUS_ACCESS_VIOLATION;
-      }
-      return this.<EThread>withObject(ThreadHandle,
-          org.ntsim.ps.PsConstants.THREAD_SUSPEND_RESUME, ntos.ps.threadType, t -> {
-            if (t.state() == org.ntsim.ke.ThreadState.TERMINATED || t.terminationRequested()) {
-              return NtStatus.STATUS_THREAD_IS_TERMINATING;
-            }
-            int previous = kernel.objects.suspendThread(t);
-            if (previous < 0) {
-              return NtStatus.STATUS_SUSPEND_COUNT_EXCEEDED;
-            }
-            put(PreviousSuspendCount, previous);
-            return NtStatus.STATUS_SUCCESS;
-          });
-    });
+    enter(PsServices.NT_SUSPEND_THREAD);
+    try {
+      return ps.NtSuspendThread(Kernel.USER_MODE, ThreadHandle, PreviousSuspendCount);
+    } finally {
+      leave();
+    }
   }
 
-  /** NtResumeThread (THREAD_SUSPEND_RESUME): the count before; the thread runs again at 0. */
+  /** NtResumeThread: see PsServices.NtResumeThread. */
   public int NtResumeThread(long ThreadHandle, int[] PreviousSuspendCount) {
-    return service(() -> {
-      if (badOptional(PreviousSuspendCount)) {
-        return NtStatus.STATUS_ACCESS_VIOLATION;
-      }
-      return this.<EThread>withObject(ThreadHandle,
-          org.ntsim.ps.PsConstants.THREAD_SUSPEND_RESUME, ntos.ps.threadType, t -> {
-            put(PreviousSuspendCount, kernel.objects.resumeThread(t));
-            return NtStatus.STATUS_SUCCESS;
-          });
-    });
+    enter(PsServices.NT_RESUME_THREAD);
+    try {
+      return ps.NtResumeThread(Kernel.USER_MODE, ThreadHandle, PreviousSuspendCount);
+    } finally {
+      leave();
+    }
   }
 
   // ================================================================== end of dispatcher objects
@@ -584,88 +622,30 @@ public final class Ntdll {
   }
 
 
-  /**
-   * NtOpenProcess: a handle to the process {@code ClientId} names (UniqueProcess, and, if given,
-   * UniqueThread, which must be one of its threads), or {@code ObjectAttributes}' name, not
-   * both (STATUS_INVALID_PARAMETER_MIX); OBJ_INHERIT from the attributes. An unknown process is
-   * STATUS_INVALID_PARAMETER (PsLookupProcessByProcessId; ERROR_INVALID_PARAMETER, as
-   * OpenProcess documents, also for the Idle process, ID 0, which has no client ID), a thread
-   * not in it STATUS_INVALID_CID. An exited process is opened while its object lives. The access
-   * check is ObjectManager.accessCheck's; besides, the System process refuses every user-mode
-   * opener (STATUS_ACCESS_DENIED, as OpenProcess documents: its DACL admits only LocalSystem).
-   */
+  /** NtOpenProcess: see PsServices.NtOpenProcess. */
   public int NtOpenProcess(long[] ProcessHandle, int DesiredAccess,
       org.ntsim.ob.ObjectAttributes ObjectAttributes, ClientId ClientId) {
-    enter();
+    enter(PsServices.NT_OPEN_PROCESS);
     try {
-      if (ProcessHandle == null || ProcessHandle.length < 1 || ObjectAttributes == null) {
-        return NtStatus.STATUS_ACCESS_VIOLATION;
-      }
-      ProcessHandle[0] = 0;
-      ObjectManager.HandleResult r = openClient(ObjectAttributes, ClientId, DesiredAccess, true);
-      ProcessHandle[0] = r.handle();
-      return r.status();
+      return ps.NtOpenProcess(Kernel.USER_MODE, ProcessHandle, DesiredAccess, ObjectAttributes,
+          ClientId);
     } finally {
       leave();
     }
   }
 
-  /**
-   * NtOpenThread: as NtOpenProcess, for the thread {@code ClientId} names (UniqueThread, and, if
-   * given, UniqueProcess, which must be its process): an unknown thread is
-   * STATUS_INVALID_PARAMETER (PsLookupThreadByThreadId), one not in the given process
-   * STATUS_INVALID_CID. Threads of the System process refuse user-mode openers like it.
-   */
+  /** NtOpenThread: see PsServices.NtOpenThread. */
   public int NtOpenThread(long[] ThreadHandle, int DesiredAccess,
       org.ntsim.ob.ObjectAttributes ObjectAttributes, ClientId ClientId) {
-    enter();
+    enter(PsServices.NT_OPEN_THREAD);
     try {
-      if (ThreadHandle == null || ThreadHandle.length < 1 || ObjectAttributes == null) {
-        return NtStatus.STATUS_ACCESS_VIOLATION;
-      }
-      ThreadHandle[0] = 0;
-      ObjectManager.HandleResult r = openClient(ObjectAttributes, ClientId, DesiredAccess, false);
-      ThreadHandle[0] = r.handle();
-      return r.status();
+      return ps.NtOpenThread(Kernel.USER_MODE, ThreadHandle, DesiredAccess, ObjectAttributes,
+          ClientId);
     } finally {
       leave();
     }
   }
 
-  private ObjectManager.HandleResult openClient(org.ntsim.ob.ObjectAttributes attributes,
-      ClientId cid, int desiredAccess, boolean process) {
-    org.ntsim.ob.ObjectType type = process ? ntos.ps.processType : ntos.ps.threadType;
-    org.ntsim.ob.HandleTable table = currentProcess().handleTable();
-    if ((attributes.ObjectName() != null) == (cid != null)) {
-      return new ObjectManager.HandleResult(org.ntsim.ob.ObStatus.STATUS_INVALID_PARAMETER_MIX,
-          0);
-    }
-    if (cid == null) {
-      return ntos.ob.openObjectByName(table, attributes, type, desiredAccess);
-    }
-    // PsLookupProcessThreadByCid when both IDs matter, else PsLookupProcessByProcessId or
-    // PsLookupThreadByThreadId, which fail with STATUS_INVALID_PARAMETER.
-    boolean byBoth = process ? cid.UniqueThread() != 0 : cid.UniqueProcess() != 0;
-    EThread thread = null;
-    EProcess owner;
-    if (byBoth || !process) {
-      thread = ntos.ps.lookupThread(cid.UniqueThread());
-      owner = thread == null ? null : thread.process();
-      if (byBoth && (owner == null || owner.pid() != cid.UniqueProcess())) {
-        return new ObjectManager.HandleResult(org.ntsim.ob.ObStatus.STATUS_INVALID_CID, 0);
-      }
-    } else {
-      owner = ntos.ps.lookupProcess(cid.UniqueProcess());
-    }
-    if (owner == null) {
-      return new ObjectManager.HandleResult(NtStatus.STATUS_INVALID_PARAMETER, 0);
-    }
-    if (owner == ntos.ps.systemProcess()) {
-      return new ObjectManager.HandleResult(NtStatus.STATUS_ACCESS_DENIED, 0);
-    }
-    return ntos.ob.openObjectByPointer(table, process ? owner.header() : thread.header(),
-        attributes.Attributes(), desiredAccess, type);
-  }
 
   /** NtCreateDirectoryObject: see ObServices.NtCreateDirectoryObject. */
   public int NtCreateDirectoryObject(long[] DirectoryHandle, int DesiredAccess,

@@ -34,6 +34,8 @@ public final class Ntos {
   public final org.ntsim.ob.ObServices obServices;
   /** The executive's services for events, mutants, semaphores and timers. */
   public final org.ntsim.ex.sync.SyncServices syncServices;
+  /** The process manager's system services (threads, processes, their information classes). */
+  public final org.ntsim.ps.PsServices psServices;
   public final Kernel32 kernel32;
   public final Ntdll ntdll;
 
@@ -50,6 +52,7 @@ public final class Ntos {
     this.keServices = services.ke;
     this.obServices = services.ob;
     this.syncServices = services.sync;
+    this.psServices = services.ps;
     this.ntdll = new Ntdll(this);
     this.kernel32 = new Kernel32(this);
   }

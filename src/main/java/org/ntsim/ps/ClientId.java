@@ -1,4 +1,4 @@
-package org.ntsim.win32;
+package org.ntsim.ps;
 
 /**
  * CLIENT_ID: a process ID and a thread ID, as NtOpenProcess and NtOpenThread take them (0 where
