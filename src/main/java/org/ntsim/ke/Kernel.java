@@ -14,7 +14,8 @@ import org.ntsim.trace.TraceKind;
 /**
  * The kernel (ntoskrnl's Ke layer): its exported routines and the processor blocks. Each mechanism
  * lives in a class of its own, as ReactOS keeps a file per mechanism: {@link Waits} (wait.c),
- * {@link Dpcs} (dpc.c), {@link Clock} (clock.c), {@link Timers} (timerobj.c),
+ * {@link Dpcs} (dpc.c), {@link Clock} (clock.c), {@link Timers} (timerobj.c), {@link Interrupts}
+ * (intobj.c),
  * {@link BalanceSetManager} (balmgr.c), {@link BugChecks} (bug.c), {@link ThreadControl}
  * (thrdobj.c), {@link Scheduler} (thrdschd.c), {@link Apcs} (apc.c), {@link KeObjects} (the other
  * dispatcher objects), and {@link SimulationPoints}, where a thread's coroutine gives the
@@ -55,6 +56,7 @@ public final class Kernel implements CpuDriver {
   final ThreadControl threads;
   final BalanceSetManager balanceSetManager;
   final BugChecks bugChecks;
+  final Interrupts interrupts;
   final SimulationPoints points;
   KThread runningCoroutine; // non-null while a thread's coroutine runs; set by SimulationPoints
   private long nextStaticAddress = 0x81F00000L;
@@ -77,11 +79,9 @@ public final class Kernel implements CpuDriver {
     this.clock = new Clock(this, timerTable, timers, dpcs);
     this.threads = new ThreadControl(this, scheduler);
     this.balanceSetManager = new BalanceSetManager(this, scheduler, threads);
+    this.interrupts = new Interrupts(this, clock); // the clock and IPI vectors of every IDT
     for (int i = 0; i < prcbs.length; i++) {
-      Cpu cpu = machine.cpu(i);
-      cpu.setHandler(Irql.CLOCK_LEVEL, clock::clockInterrupt);
-      cpu.setHandler(Irql.IPI_LEVEL, Kernel::ipiInterrupt);
-      cpu.setHandler(Irql.DISPATCH_LEVEL, dpcs::dispatchInterrupt);
+      machine.cpu(i).setHandler(Irql.DISPATCH_LEVEL, dpcs::dispatchInterrupt);
     }
     machine.attach(this);
   }
@@ -91,11 +91,6 @@ public final class Kernel implements CpuDriver {
     long a = nextStaticAddress;
     nextStaticAddress += (sizeBytes + 7) & ~7L;
     return a;
-  }
-
-  /** The IPI service routine (KiIpiServiceRoutine): its requests are for the dispatcher. */
-  private static void ipiInterrupt(Cpu cpu, int interruptedIrql) {
-    cpu.requestSoftwareInterrupt(Irql.DISPATCH_LEVEL);
   }
 
   // ================================================================== boot
@@ -465,7 +460,7 @@ public final class Kernel implements CpuDriver {
     return waits.delayExecution(waitMode, alertable, intervalNs);
   }
 
-  /** NtYieldExecution (SwitchToThread): false if no thread was ready (STATUS_NO_YIELD_PERFORMED). */
+  /** NtYieldExecution (SwitchToThread): false if none was ready (STATUS_NO_YIELD_PERFORMED). */
   public boolean yieldExecution() {
     return waits.yieldExecution(runningCoroutine != null ? runningCoroutine : currentThread());
   }
@@ -525,6 +520,32 @@ public final class Kernel implements CpuDriver {
   /** KeRemoveQueueDpc: returns whether it was queued. */
   public boolean removeQueueDpc(Kdpc dpc) {
     return dpcs.removeQueueDpc(dpc);
+  }
+
+  // ================================================================== interrupt objects
+
+  /** KeInitializeInterrupt: see {@link Interrupts#initializeInterrupt}; mode is KInterrupt's. */
+  public KInterrupt initializeInterrupt(String name, InterruptServiceRoutine serviceRoutine,
+      Object serviceContext, KSpinLock spinLock, int vector, int irql, int synchronizeIrql,
+      int mode, boolean shareVector, int processorNumber, long address) {
+    return interrupts.initializeInterrupt(name, serviceRoutine, serviceContext, spinLock, vector,
+        irql, synchronizeIrql, mode, shareVector, processorNumber, address);
+  }
+
+  /** KeConnectInterrupt: whether the object is now connected to its vector. */
+  public boolean connectInterrupt(KInterrupt interrupt) {
+    return interrupts.connectInterrupt(interrupt);
+  }
+
+  /** KeDisconnectInterrupt: whether the object was connected. */
+  public boolean disconnectInterrupt(KInterrupt interrupt) {
+    return interrupts.disconnectInterrupt(interrupt);
+  }
+
+  /** KeSynchronizeExecution: the routine's result, run at the interrupt's synchronize IRQL. */
+  public boolean synchronizeExecution(KInterrupt interrupt, SynchronizeRoutine routine,
+      Object synchronizeContext) {
+    return interrupts.synchronizeExecution(interrupt, routine, synchronizeContext);
   }
 
   // ================================================================== priority and affinity
