@@ -462,7 +462,7 @@ public final class Kernel implements CpuDriver {
 
   /** NtYieldExecution (SwitchToThread): false if none was ready (STATUS_NO_YIELD_PERFORMED). */
   public boolean yieldExecution() {
-    return waits.yieldExecution(runningCoroutine != null ? runningCoroutine : currentThread());
+    return waits.yieldToReady(runningCoroutine != null ? runningCoroutine : currentThread(), 1);
   }
 
   // ================================================================== events and timers

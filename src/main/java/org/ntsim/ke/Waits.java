@@ -286,14 +286,11 @@ final class Waits {
   }
 
   /**
-   * NtYieldExecution (SwitchToThread): gives the processor to a ready thread of this processor,
-   * of any priority. Returns false if none was ready (STATUS_NO_YIELD_PERFORMED).
+   * NtYieldExecution (SwitchToThread) with {@code lowPriority} 1, and Sleep(0): gives the
+   * processor to a ready thread of this processor of at least {@code lowPriority}. Returns false
+   * if none was ready (STATUS_NO_YIELD_PERFORMED).
    */
-  boolean yieldExecution(KThread self) {
-    return yieldToReady(self, 1);
-  }
-
-  private boolean yieldToReady(KThread self, int lowPriority) {
+  boolean yieldToReady(KThread self, int lowPriority) {
     KPrcb prcb = kernel.currentPrcb();
     if (prcb.nextThread == null && prcb.highestReadyPriority() < lowPriority) {
       return false;
