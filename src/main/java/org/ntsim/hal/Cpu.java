@@ -3,12 +3,20 @@ package org.ntsim.hal;
 import org.ntsim.trace.TraceKind;
 
 /**
- * One simulated processor: its own clock, its IRQL register, and its pending interrupt requests.
+ * One simulated processor: its own clock, its IRQL register, its interrupt dispatch table (IDT)
+ * and its pending interrupt requests.
  *
  * <p>Models: a pending request per IRQL with the earliest simulated time at which it may be taken
  * (an IPI sent by another CPU at its time t is taken here once this CPU's clock reaches t, which
  * keeps multi-CPU interleaving deterministic and bounded by the slice length). Requests at a level
  * are not counted, as on real interrupt controllers: two requests before service are one.
+ *
+ * <p>Hardware interrupts arrive on a vector (the local APIC's interrupt request register, 256
+ * bits), each with the IRQL its vector maps to; the level's request stands for every vector
+ * pending at it. When the level is taken, the highest due vector at it is dispatched through the
+ * IDT entry the kernel installed for it ({@link #setIdtEntry}); other vectors at the same level
+ * stay pending. The software levels (APC_LEVEL, DISPATCH_LEVEL) have no vector: their requests
+ * run the level's handler ({@link #setHandler}), as HalRequestSoftwareInterrupt does.
  *
  * <p>Invariants: {@code irql} is what the code now running on this CPU runs at; an interrupt is
  * delivered only at a level above it; time only moves forward, through {@link #advance(long)},
@@ -17,7 +25,8 @@ import org.ntsim.trace.TraceKind;
  * <p>Nesting: a handler that spends time at its level (the kernel's busy time at raised IRQL)
  * may deliver higher interrupts inside it; each delivery keeps its own return IRQL.
  *
- * <p>Left out: interrupt vectors within a level.
+ * <p>Left out: the APIC's task priority register (the IRQL masks by level, not by vector class),
+ * and end-of-interrupt: a vector is in service only while its handler runs.
  */
 public final class Cpu {
   public final int index;
@@ -30,6 +39,12 @@ public final class Cpu {
   private int pendingMask; // bit L set: an interrupt at IRQL L is requested
   private final long[] pendingAtNs = new long[Irql.LEVELS];
   private final InterruptHandler[] handlers = new InterruptHandler[Irql.LEVELS];
+  /** The interrupt dispatch table: what runs for each vector. */
+  private final InterruptHandler[] idt = new InterruptHandler[InterruptVectors.COUNT];
+  private final long[] pendingVectors = new long[InterruptVectors.COUNT / 64]; // the IRR's bits
+  private final long[] vectorAtNs = new long[InterruptVectors.COUNT];
+  private final int[] vectorIrql = new int[InterruptVectors.COUNT];
+  private int servicingVector = -1; // the vector whose IDT entry runs now, -1 if none
   private long sliceEndNs;
   private int returnIrql;
 
@@ -70,6 +85,71 @@ public final class Cpu {
     handlers[level] = handler;
   }
 
+  /** The IDT entry of {@code vector}: what runs when the CPU takes that vector. */
+  public void setIdtEntry(int vector, InterruptHandler handler) {
+    idt[vector] = handler;
+  }
+
+  public InterruptHandler idtEntry(int vector) {
+    return idt[vector];
+  }
+
+  /** The vector whose IDT entry is running now (the in-service vector), or -1. */
+  public int servicingVector() {
+    return servicingVector;
+  }
+
+  /**
+   * A hardware interrupt on {@code vector}, at {@code irql}, deliverable from simulated time
+   * {@code atNs} on (what an interrupt controller or another processor's IPI sends this CPU's
+   * local APIC). A vector already pending is not counted twice.
+   */
+  public void requestVector(int vector, int irql, long atNs) {
+    long bit = 1L << vector;
+    int word = vector >>> 6;
+    if ((pendingVectors[word] & bit) == 0 || atNs < vectorAtNs[vector]) {
+      vectorAtNs[vector] = atNs;
+    }
+    pendingVectors[word] |= bit;
+    vectorIrql[vector] = irql;
+    requestInterrupt(irql, atNs);
+  }
+
+  public boolean isVectorPending(int vector) {
+    return (pendingVectors[vector >>> 6] & (1L << vector)) != 0;
+  }
+
+  /**
+   * Takes the highest vector pending at {@code level} and due by now, and leaves the level
+   * requested for the vectors still pending at it; -1 if none is (a request without a vector).
+   */
+  private int takeVector(int level) {
+    int taken = -1;
+    long nextAtNs = Long.MAX_VALUE;
+    for (int word = pendingVectors.length - 1; word >= 0; word--) {
+      long bits = pendingVectors[word];
+      while (bits != 0) {
+        int v = (word << 6) + 63 - Long.numberOfLeadingZeros(bits);
+        bits &= ~(1L << v);
+        if (vectorIrql[v] != level) {
+          continue;
+        }
+        if (taken < 0 && vectorAtNs[v] <= clockNs) {
+          taken = v;
+        } else {
+          nextAtNs = Math.min(nextAtNs, vectorAtNs[v]);
+        }
+      }
+    }
+    if (taken >= 0) {
+      pendingVectors[taken >>> 6] &= ~(1L << taken);
+    }
+    if (nextAtNs != Long.MAX_VALUE) {
+      requestInterrupt(level, nextAtNs);
+    }
+    return taken;
+  }
+
   /** Requests an interrupt at {@code level}, deliverable from simulated time {@code atNs} on. */
   public void requestInterrupt(int level, long atNs) {
     int bit = 1 << level;
@@ -96,7 +176,7 @@ public final class Cpu {
   public void sendIpi(Cpu target, int reason) {
     advance(machine.cost.ipiSendNs);
     machine.tracer.emit(clockNs, index, TraceKind.IPI, index, target.index, reason);
-    target.requestInterrupt(Irql.IPI_LEVEL, clockNs);
+    target.requestVector(InterruptVectors.IPI_VECTOR, Irql.IPI_LEVEL, clockNs);
   }
 
   void noteIpiReceived() {
@@ -149,8 +229,13 @@ public final class Cpu {
 
   /**
    * Takes every interrupt that is due and above the IRQL, highest level first, each on the loop's
-   * stack at its own IRQL. A handler may change what runs next (a context switch sets the IRQL
-   * the CPU returns to with {@link #setReturnIrql(int)}).
+   * stack at its own IRQL: a hardware level through the IDT entry of its vector, a software level
+   * through the level's handler. A handler may change what runs next (a context switch sets the
+   * IRQL the CPU returns to with {@link #setReturnIrql(int)}).
+   *
+   * <p>The ISR trace event carries the vector of a device interrupt (IRQL 3 to 26); the HAL's own
+   * interrupts above them (profile, clock, IPI) carry 0, as they did before vectors existed, so
+   * that traces keep their digests.
    */
   public void deliverInterrupts() {
     int level;
@@ -162,18 +247,26 @@ public final class Cpu {
       irql = level;
       InterruptHandler h = handlers[level];
       if (level > Irql.DISPATCH_LEVEL) {
+        int vector = takeVector(level);
+        if (vector >= 0) {
+          h = idt[vector];
+        }
         interruptCount++;
         if (level == Irql.IPI_LEVEL) {
           noteIpiReceived();
         }
         int savedCategory = category;
+        int outerVector = servicingVector;
         category = TimeCategory.INTERRUPT;
-        machine.tracer.emit(clockNs, index, TraceKind.ISR_BEGIN, level, 0, interrupted);
+        servicingVector = vector;
+        long tracedVector = vector >= 0 && level <= Irql.DEVICE_LEVEL_HIGH ? vector : 0;
+        machine.tracer.emit(clockNs, index, TraceKind.ISR_BEGIN, level, tracedVector, interrupted);
         advance(machine.cost.interruptDispatchNs);
         if (h != null) {
           h.service(this, interrupted);
         }
         machine.tracer.emit(clockNs, index, TraceKind.ISR_END, level, 0, 0);
+        servicingVector = outerVector;
         category = savedCategory;
       } else if (h != null) {
         h.service(this, interrupted);

@@ -3,8 +3,8 @@ package org.ntsim.hal;
 import org.ntsim.trace.Tracer;
 
 /**
- * The simulated computer: CPUs, the event queue and the interval timer, driven by one loop on one
- * host thread.
+ * The simulated computer: CPUs, the event queue, the interrupt controller and the interval timer,
+ * driven by one loop on one host thread.
  *
  * <p>Models: time advances slice by slice. At the start of a slice every event due before its end
  * fires (events post timestamped interrupt requests to CPUs); then each CPU, in index order, runs
@@ -24,6 +24,9 @@ public final class Machine {
   public final EventQueue events = new EventQueue();
   public final CoroutineBackend backend;
   public final PhysicalMemory memory;
+  /** The interrupt controller every device's line goes through. */
+  public final IoApic ioApic;
+  public final IntervalTimer intervalTimer;
   private final Cpu[] cpus;
 
   private CpuDriver driver;
@@ -31,7 +34,6 @@ public final class Machine {
   private Cpu activeCpu;
   private boolean stopped;
   private String stopReason;
-  private long clockTicks;
 
   public Machine(MachineConfig config) {
     this.config = config.validate();
@@ -46,27 +48,28 @@ public final class Machine {
     }
     tracer.nameCpuCount(cpus.length);
     activeCpu = cpus[0];
+    this.ioApic = new IoApic(this);
+    this.intervalTimer = new IntervalTimer(this, config.clockIntervalNs);
+    ioApic.route(IntervalTimer.LINE, InterruptVectors.CLOCK_VECTOR, Irql.CLOCK_LEVEL,
+        allCpusMask());
+  }
+
+  /** Every processor's bit. */
+  public long allCpusMask() {
+    return cpus.length >= 64 ? -1L : (1L << cpus.length) - 1;
   }
 
   public void attach(CpuDriver driver) {
     this.driver = driver;
   }
 
-  /** Starts the interval timer: a CLOCK_LEVEL interrupt on every CPU each clock interval. */
+  /** Starts the interval timer: the clock vector on every CPU each clock interval. */
   public void startIntervalTimer() {
-    events.schedule(config.clockIntervalNs, this::clockFires);
-  }
-
-  private void clockFires(long atNs) {
-    clockTicks++;
-    for (Cpu cpu : cpus) {
-      cpu.requestInterrupt(Irql.CLOCK_LEVEL, atNs);
-    }
-    events.schedule(atNs + config.clockIntervalNs, this::clockFires);
+    intervalTimer.start();
   }
 
   public long clockTicks() {
-    return clockTicks;
+    return intervalTimer.ticks();
   }
 
   public int cpuCount() {

@@ -14,6 +14,7 @@ final class KdExtensions {
       ThreadExtension::register,
       ProcessExtension::register,
       ProcessorExtensions::register,
+      InterruptExtension::register,
       ObjectExtension::register,
       DispatcherExtensions::register,
       PoolExtensions::register,

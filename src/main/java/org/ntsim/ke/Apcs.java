@@ -40,7 +40,7 @@ final class Apcs {
       t.userApcHead = append(t.userApcHead, apc);
       if (t.state == ThreadState.WAITING && t.waitMode == Kernel.USER_MODE && t.alertable) {
         t.userApcPending = true;
-        kernel.unwaitThread(t, NtStatus.STATUS_USER_APC, increment);
+        kernel.waits.unwaitThread(t, NtStatus.STATUS_USER_APC, increment);
       }
     } else {
       if (apc.isSpecial()) {
@@ -59,7 +59,7 @@ final class Apcs {
       } else if (t.state == ThreadState.WAITING && t.waitIrql == Irql.PASSIVE_LEVEL
           && t.specialApcDisable == 0
           && (apc.isSpecial() || (t.kernelApcDisable == 0 && !t.kernelApcInProgress))) {
-        kernel.unwaitThread(t, NtStatus.STATUS_KERNEL_APC, increment);
+        kernel.waits.unwaitThread(t, NtStatus.STATUS_KERNEL_APC, increment);
       }
     }
     kernel.exitDispatcher();

@@ -19,6 +19,8 @@ public record BugCheck(int code, long p1, long p2, long p3, long p4, long timeNs
   public static final int BAD_POOL_CALLER = 0xC2;
   public static final int DRIVER_VERIFIER_DETECTED_VIOLATION = 0xC4;
   public static final int DRIVER_IRQL_NOT_LESS_OR_EQUAL = 0xD1;
+  public static final int SPIN_LOCK_ALREADY_OWNED = 0x0F;
+  public static final int HARDWARE_INTERRUPT_STORM = 0xF2;
 
   public static String name(int code) {
     return switch (code) {
@@ -33,6 +35,8 @@ public record BugCheck(int code, long p1, long p2, long p3, long p4, long timeNs
       case BAD_POOL_CALLER -> "BAD_POOL_CALLER";
       case DRIVER_VERIFIER_DETECTED_VIOLATION -> "DRIVER_VERIFIER_DETECTED_VIOLATION";
       case DRIVER_IRQL_NOT_LESS_OR_EQUAL -> "DRIVER_IRQL_NOT_LESS_OR_EQUAL";
+      case SPIN_LOCK_ALREADY_OWNED -> "SPIN_LOCK_ALREADY_OWNED";
+      case HARDWARE_INTERRUPT_STORM -> "HARDWARE_INTERRUPT_STORM";
       default -> String.format("BUGCODE_0x%X", code);
     };
   }

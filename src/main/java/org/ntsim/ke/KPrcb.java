@@ -49,6 +49,7 @@ public final class KPrcb {
   long idleTicks;
   long kernelTicks;
   long userTicks;
+  long unexpectedInterrupts; // interrupts on vectors nothing was connected to, dismissed
 
   KPrcb(int number, Cpu cpu) {
     this.number = number;
@@ -121,6 +122,11 @@ public final class KPrcb {
 
   public long userTicks() {
     return userTicks;
+  }
+
+  /** Interrupts taken on vectors with no interrupt object connected (KiUnexpectedInterrupt). */
+  public long unexpectedInterrupts() {
+    return unexpectedInterrupts;
   }
 
   /** The ready threads of priority {@code p}, head first. */

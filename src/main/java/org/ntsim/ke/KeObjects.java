@@ -61,7 +61,7 @@ public final class KeObjects {
           owner.kernelApcDisable--;
         }
       }
-      kernel.waitTest(m, increment);
+      kernel.waits.waitTest(m, increment);
     }
     kernel.exitDispatcher();
     if (!abandon && self.kernelApcDisable == 0) {
@@ -94,7 +94,7 @@ public final class KeObjects {
     int previous = s.signalState;
     s.signalState += adjustment;
     if (previous == 0) {
-      kernel.waitTest(s, increment);
+      kernel.waits.waitTest(s, increment);
     }
     kernel.exitDispatcher();
     return previous;
@@ -114,7 +114,7 @@ public final class KeObjects {
     int previous = e.signalState;
     if (previous == 0) {
       e.signalState = 1;
-      kernel.waitTest(e, increment);
+      kernel.waits.waitTest(e, increment);
     }
     e.signalState = 0;
     kernel.exitDispatcher();
@@ -144,7 +144,7 @@ public final class KeObjects {
     if (w != null && q.currentCount < q.maximumCount) {
       KThread waiter = w.thread;
       waiter.queueEntry = entry;
-      kernel.unwaitThread(waiter, NtStatus.STATUS_SUCCESS, 0);
+      kernel.waits.unwaitThread(waiter, NtStatus.STATUS_SUCCESS, 0);
     } else {
       if (atHead) {
         q.entries.addFirst(entry);
@@ -181,7 +181,7 @@ public final class KeObjects {
     long deadline = timeoutNs > 0 ? kernel.machine().activeCpu().clockNs() + timeoutNs
         : timeoutNs;
     while (true) { // each pass blocks; another follows only a kernel APC delivered meanwhile
-      int early = kernel.waitPreamble(self, waitMode, alertable);
+      int early = kernel.waits.waitPreamble(self, waitMode, alertable);
       if (early != NtStatus.STATUS_PENDING) {
         q.currentCount++;
         status[0] = early;
@@ -208,10 +208,10 @@ public final class KeObjects {
       b.linkAtHead(); // the last waiter is woken first
       self.waitBlockList = b;
       if (remaining > 0) {
-        b.nextWaitBlock = kernel.armTimeout(self, NtStatus.STATUS_TIMEOUT, deadline);
+        b.nextWaitBlock = kernel.waits.armTimeout(self, NtStatus.STATUS_TIMEOUT, deadline);
       }
       self.queueEntry = null;
-      int s = kernel.blockThread(self, 1, WaitReason.WR_QUEUE, waitMode, alertable);
+      int s = kernel.waits.blockThread(self, 1, WaitReason.WR_QUEUE, waitMode, alertable);
       if (s == NtStatus.STATUS_KERNEL_APC) {
         q.currentCount--; // unwaiting counted it active; it goes back to waiting
         continue;
@@ -233,7 +233,7 @@ public final class KeObjects {
     if (!q.entries.isEmpty() && q.currentCount < q.maximumCount && w != null) {
       q.signalState--;
       w.thread.queueEntry = q.entries.pollFirst();
-      kernel.unwaitThread(w.thread, NtStatus.STATUS_SUCCESS, 0);
+      kernel.waits.unwaitThread(w.thread, NtStatus.STATUS_SUCCESS, 0);
     }
   }
 
@@ -299,7 +299,7 @@ public final class KeObjects {
   public boolean alertThread(KThread t) {
     boolean was = t.alertedUser;
     if (t.state == ThreadState.WAITING && t.alertable && t.waitMode == Kernel.USER_MODE) {
-      kernel.unwaitThread(t, NtStatus.STATUS_ALERTED, 0);
+      kernel.waits.unwaitThread(t, NtStatus.STATUS_ALERTED, 0);
       kernel.exitDispatcher();
     } else {
       t.alertedUser = true;

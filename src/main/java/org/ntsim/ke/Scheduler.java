@@ -48,7 +48,7 @@ final class Scheduler {
   void readyThread(KThread t) {
     if (!t.kernelStackResident) {
       setState(t, ThreadState.TRANSITION);
-      kernel.queueForInswap(t);
+      kernel.balanceSetManager.queueForInswap(t);
       return;
     }
     setState(t, ThreadState.DEFERRED_READY);
@@ -255,7 +255,7 @@ final class Scheduler {
   void dispatchInterrupt(Cpu cpu, int interruptedIrql) {
     KPrcb prcb = kernel.prcb(cpu.index);
     if (prcb.dpcHead != null) {
-      retireDpcList(prcb);
+      kernel.dpcs.retireDpcList(prcb);
     }
     if (prcb.quantumEnd) {
       prcb.quantumEnd = false;
@@ -266,31 +266,6 @@ final class Scheduler {
         preemptions++;
       }
       preemptCurrent(prcb, interruptedIrql);
-    }
-  }
-
-  /** KiRetireDpcList: runs every queued DPC at DISPATCH_LEVEL, charged to DPC time. */
-  void retireDpcList(KPrcb prcb) {
-    Cpu cpu = prcb.cpu;
-    int savedCategory = cpu.category();
-    Kdpc dpc;
-    while ((dpc = prcb.dequeueDpc()) != null && !machine.stopped()) {
-      machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.DPC_BEGIN, dpc.address,
-          dpc.importance, prcb.dpcQueueDepth + 1L);
-      prcb.dpcRoutineActive = true;
-      prcb.activeDpc = dpc;
-      cpu.setCategory(TimeCategory.DPC);
-      kernel.spendAtRaisedIrql(machine.cost.dpcDispatchNs);
-      try {
-        dpc.routine.run(dpc, dpc.deferredContext, dpc.systemArgument1, dpc.systemArgument2);
-      } finally {
-        prcb.dpcRoutineActive = false;
-        prcb.activeDpc = null;
-        cpu.setCategory(savedCategory);
-      }
-      prcb.dpcCount++;
-      machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.DPC_END, dpc.address, 0, 0);
-      processDeferredReadyList();
     }
   }
 
@@ -347,7 +322,7 @@ final class Scheduler {
       if (t.idle) {
         idleLoop(prcb, sliceEndNs);
       } else {
-        kernel.resumeThread(t);
+        kernel.points.resumeThread(t);
       }
     }
   }
