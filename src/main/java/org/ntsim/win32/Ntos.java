@@ -28,6 +28,10 @@ public final class Ntos {
   public final org.ntsim.ke.KeServices keServices;
   /** The object manager's system services (NtClose, the waits on handles, directories). */
   public final org.ntsim.ob.ObServices obServices;
+  /** The memory manager's virtual-memory system services. */
+  public final org.ntsim.mm.VirtualMemoryServices vmServices;
+  /** NtQuerySystemInformation for the memory figures. */
+  public final org.ntsim.mm.MmSystemInformation mmSystemInformation;
   public final Kernel32 kernel32;
   public final Ntdll ntdll;
 
@@ -40,6 +44,9 @@ public final class Ntos {
     this.ps = new ProcessManager(kernel, ob, mm);
     this.keServices = new org.ntsim.ke.KeServices(kernel);
     this.obServices = new org.ntsim.ob.ObServices(ob, kernel, ps, ps.processType);
+    this.vmServices = new org.ntsim.mm.VirtualMemoryServices(kernel, mm, ob, obServices, ps,
+        ps.processType);
+    this.mmSystemInformation = new org.ntsim.mm.MmSystemInformation(kernel, mm, ps);
     this.ntdll = new Ntdll(this);
     this.kernel32 = new Kernel32(this);
     ps.boot();
