@@ -74,7 +74,7 @@ public final class VirtualMemoryServices {
 
   // ------------------------------------------------------------------ the process's address space
 
-  /** The address space of a process referenced by handle, and the reference to drop; or a status. */
+  /** A referenced process's address space and the reference to drop, or a failure status. */
   private record Space(int status, AddressSpace space, ObjectHeader header) {}
 
   /**

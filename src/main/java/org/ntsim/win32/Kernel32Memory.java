@@ -65,7 +65,8 @@ abstract class Kernel32Memory {
       int flProtect) {
     long[] base = {lpAddress};
     long[] size = {dwSize};
-    int status = ntdll.NtAllocateVirtualMemory(hProcess, base, 0, size, flAllocationType, flProtect);
+    int status = ntdll.NtAllocateVirtualMemory(hProcess, base, 0, size, flAllocationType,
+        flProtect);
     if (!NtStatus.isSuccess(status)) {
       return fail(WinError.fromNtStatus(status), 0L);
     }
@@ -94,7 +95,8 @@ abstract class Kernel32Memory {
    */
   public boolean VirtualProtect(long lpAddress, long dwSize, int flNewProtect,
       int[] lpflOldProtect) {
-    return VirtualProtectEx(Ntdll.NtCurrentProcess, lpAddress, dwSize, flNewProtect, lpflOldProtect);
+    return VirtualProtectEx(Ntdll.NtCurrentProcess, lpAddress, dwSize, flNewProtect,
+        lpflOldProtect);
   }
 
   /** VirtualProtectEx. */
