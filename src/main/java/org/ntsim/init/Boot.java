@@ -8,6 +8,8 @@ import org.ntsim.hal.MachineConfig;
 import org.ntsim.ke.KeServices;
 import org.ntsim.ke.Kernel;
 import org.ntsim.mm.MemoryManager;
+import org.ntsim.mm.MmSystemInformation;
+import org.ntsim.mm.VirtualMemoryServices;
 import org.ntsim.ob.ObServices;
 import org.ntsim.ob.ObjectManager;
 import org.ntsim.ps.ProcessManager;
@@ -54,8 +56,11 @@ public final class Boot {
     SyncServices syncServices = new SyncServices(kernel, ob, obServices, syncTypes,
         () -> ps.currentThread().activeTimers);
     PsServices psServices = new PsServices(ps, obServices, pool);
+    VirtualMemoryServices vmServices = new VirtualMemoryServices(kernel, mm, ob, obServices, ps,
+        ps.processType);
+    MmSystemInformation systemInformation = new MmSystemInformation(kernel, mm, ps);
     SystemServices services = new SystemServices(kernel, keServices, obServices, syncServices,
-        psServices);
+        psServices, vmServices, systemInformation);
 
     ps.createInitialProcesses(); // PsInitSystem(0): Idle, then System
 

@@ -3,6 +3,8 @@ package org.ntsim.init;
 import org.ntsim.ex.sync.SyncServices;
 import org.ntsim.ke.KeServices;
 import org.ntsim.ke.Kernel;
+import org.ntsim.mm.MmSystemInformation;
+import org.ntsim.mm.VirtualMemoryServices;
 import org.ntsim.ob.ObServices;
 import org.ntsim.ps.PsServices;
 
@@ -23,14 +25,20 @@ public final class SystemServices {
   public final SyncServices sync;
   /** The process manager's: threads, processes, their information classes. */
   public final PsServices ps;
+  /** The memory manager's: virtual memory, working sets. */
+  public final VirtualMemoryServices vm;
+  /** NtQuerySystemInformation (the memory figures). */
+  public final MmSystemInformation systemInformation;
 
   SystemServices(Kernel kernel, KeServices ke, ObServices ob, SyncServices sync,
-      PsServices ps) {
+      PsServices ps, VirtualMemoryServices vm, MmSystemInformation systemInformation) {
     this.kernel = kernel;
     this.ke = ke;
     this.ob = ob;
     this.sync = sync;
     this.ps = ps;
+    this.vm = vm;
+    this.systemInformation = systemInformation;
   }
 
   /**

@@ -13,7 +13,7 @@ import org.ntsim.ob.ObjectHeader;
  * <p>Invariants: exitStatus is STILL_ACTIVE (0x103) until the last thread has exited;
  * activeThreads counts threads that have been created and not yet exited.
  */
-public final class EProcess extends KProcess {
+public final class EProcess extends KProcess implements org.ntsim.mm.MmProcess {
   /** The Win32 PROCESS_* priority class flag. */
   int priorityClass;
   final String imageName;
@@ -92,6 +92,7 @@ public final class EProcess extends KProcess {
   }
 
   /** The memory manager's part: page directory, VADs, commit charge, working set counts. */
+  @Override
   public org.ntsim.mm.AddressSpace addressSpace() {
     return addressSpace;
   }

@@ -36,6 +36,10 @@ public final class Ntos {
   public final org.ntsim.ex.sync.SyncServices syncServices;
   /** The process manager's system services (threads, processes, their information classes). */
   public final org.ntsim.ps.PsServices psServices;
+  /** The memory manager's virtual-memory system services. */
+  public final org.ntsim.mm.VirtualMemoryServices vmServices;
+  /** NtQuerySystemInformation for the memory figures. */
+  public final org.ntsim.mm.MmSystemInformation mmSystemInformation;
   public final Kernel32 kernel32;
   public final Ntdll ntdll;
 
@@ -53,6 +57,8 @@ public final class Ntos {
     this.obServices = services.ob;
     this.syncServices = services.sync;
     this.psServices = services.ps;
+    this.vmServices = services.vm;
+    this.mmSystemInformation = services.systemInformation;
     this.ntdll = new Ntdll(this);
     this.kernel32 = new Kernel32(this);
   }
