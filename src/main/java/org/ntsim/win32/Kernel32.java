@@ -3,10 +3,8 @@ package org.ntsim.win32;
 import org.ntsim.ke.GuestException;
 import org.ntsim.ke.NtStatus;
 import org.ntsim.ps.ClientId;
-import org.ntsim.ps.EProcess;
 import org.ntsim.ps.ProcessBasicInformation;
 import org.ntsim.ps.ProcessInfoClass;
-import org.ntsim.ps.ProcessManager;
 import org.ntsim.ps.ProcessPriorityClass;
 import org.ntsim.ps.PsConstants;
 import org.ntsim.ps.PsQueryServices;
@@ -338,10 +336,6 @@ public final class Kernel32 extends Kernel32Memory {
     return status == NtStatus.STATUS_SUCCESS || failStatus(status);
   }
 
-  /** The process manager's view of a priority level, for labs that print it. */
-  public static int basePriorityFor(EProcess p, int level) {
-    return ProcessManager.basePriorityFor(p, level);
-  }
 
   // ================================================================== synchronisation (issue 3)
   // Events, mutexes, semaphores, waitable timers, multiple-object waits, APCs, suspension. Each
@@ -587,8 +581,7 @@ public final class Kernel32 extends Kernel32Memory {
    * caller's own process).
    */
   public boolean TerminateProcess(long hProcess, int uExitCode) {
-    if (hProcess == 0) {
-      nt.trapWithoutService();
+    if (hProcess == 0) { // kernel32 refuses NULL itself, without a system call
       return fail(WinError.ERROR_INVALID_HANDLE, false);
     }
     return ok(nt.NtTerminateProcess(hProcess, uExitCode));

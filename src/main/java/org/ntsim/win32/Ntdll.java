@@ -1,12 +1,6 @@
 package org.ntsim.win32;
 
-import org.ntsim.ke.DispatcherObject;
-import org.ntsim.ke.KEvent;
 import org.ntsim.ke.Kernel;
-import org.ntsim.ke.NtStatus;
-import org.ntsim.ke.WaitReason;
-import org.ntsim.ob.ObjectManager;
-import org.ntsim.ob.ObjectManager.Reference;
 import org.ntsim.ps.ClientId;
 import org.ntsim.ps.EProcess;
 import org.ntsim.ps.EThread;
@@ -24,6 +18,7 @@ public final class Ntdll extends NtdllMemory {
 
   private final Ntos ntos;
   private final Kernel kernel;
+  private final org.ntsim.init.SystemServices services;
   private final org.ntsim.ke.KeServices ke;
   private final org.ntsim.ob.ObServices ob;
   private final org.ntsim.ex.sync.SyncServices sync;
@@ -33,6 +28,7 @@ public final class Ntdll extends NtdllMemory {
     super(ntos);
     this.ntos = ntos;
     this.kernel = ntos.kernel;
+    this.services = ntos.services;
     this.ke = ntos.keServices;
     this.ob = ntos.obServices;
     this.sync = ntos.syncServices;
@@ -41,22 +37,17 @@ public final class Ntdll extends NtdllMemory {
 
   // ------------------------------------------------------------------ system-call frame
 
-  /** Kernel entry: the mode switch and the call's cost; a pending termination ends the thread. */
-  void enter() {
-    kernel.enterSystemService(-1);
-  }
-
   /**
    * The trap into KiSystemService with the service's number in EAX: the mode switch and the
    * call's cost; a pending termination ends the thread.
    */
   void enter(int service) {
-    kernel.enterSystemService(service);
+    services.trap(service);
   }
 
   /** Kernel exit: back to user mode; a termination requested meanwhile ends the thread now. */
   void leave() {
-    kernel.exitSystemService();
+    services.ret();
   }
 
   EThread currentThread() {
@@ -65,23 +56,6 @@ public final class Ntdll extends NtdllMemory {
 
   EProcess currentProcess() {
     return ntos.ps.currentProcess();
-  }
-
-  /**
-   * ObReferenceObjectByHandle in the current process, with the pseudo handles for the current
-   * process and thread (full access).
-   */
-  Reference reference(long handle, int desiredAccess, org.ntsim.ob.ObjectType type) {
-    if (handle == NtCurrentThread || handle == NtCurrentProcess) {
-      Object body = handle == NtCurrentThread ? currentThread() : currentProcess();
-      org.ntsim.ob.ObjectHeader h = ObjectManager.headerOf(body);
-      if (type != null && h.type != type) {
-        return new Reference(NtStatus.STATUS_OBJECT_TYPE_MISMATCH, null);
-      }
-      ntos.ob.reference(h);
-      return new Reference(NtStatus.STATUS_SUCCESS, h);
-    }
-    return ntos.ob.referenceByHandle(currentProcess().handleTable(), handle, desiredAccess, type);
   }
 
   // ------------------------------------------------------------------ calls
@@ -116,7 +90,6 @@ public final class Ntdll extends NtdllMemory {
     }
   }
 
-
   /** NtWaitForSingleObject: see ObServices.NtWaitForSingleObject. */
   public int NtWaitForSingleObject(long handle, boolean alertable, long timeout) {
     enter(org.ntsim.ob.ObServices.NT_WAIT_FOR_SINGLE_OBJECT);
@@ -145,16 +118,6 @@ public final class Ntdll extends NtdllMemory {
     } finally {
       leave();
     }
-  }
-
-  /**
-   * A trap that reaches no service: the cost of a system call and the checks on the way out.
-   * Kernel32's TerminateProcess(NULL) makes one (Windows' fails without a trap), so that a guest
-   * looping on it still spends time.
-   */
-  void trapWithoutService() {
-    enter();
-    leave();
   }
 
   // ------------------------------------------------------------------ threads and processes
@@ -273,72 +236,6 @@ public final class Ntdll extends NtdllMemory {
   public static final int GENERIC_ALL = 0x10000000;
   public static final int MAXIMUM_ALLOWED = 0x02000000;
 
-  /** PPS_APC_ROUTINE, the user-mode routine of NtQueueApcThread. */
-  @FunctionalInterface
-  public interface PsApcRoutine {
-    void run(long apcArgument1, long apcArgument2, long apcArgument3);
-  }
-
-  private interface ObjectCall<T> {
-    int run(T body);
-  }
-
-  /** A system service: enter, run, leave (user APCs made pending run on the way out). */
-  private int service(java.util.function.IntSupplier body) {
-    enter();
-    try {
-      return body.getAsInt();
-    } finally {
-      leave();
-    }
-  }
-
-  /** ObReferenceObjectByHandle, {@code call} on the body, then the reference dropped. */
-  private <T> int withObject(long handle, int access, org.ntsim.ob.ObjectType type,
-      ObjectCall<T> call) {
-    Reference ref = reference(handle, access, type);
-    if (!ref.ok()) {
-      return ref.status();
-    }
-    try {
-      return call.run(ref.body());
-    } finally {
-      ntos.ob.dereference(ref.header());
-    }
-  }
-
-  private static boolean badOptional(Object out) {
-    return out != null && java.lang.reflect.Array.getLength(out) < 1;
-  }
-
-  private static boolean badRequired(Object out) {
-    return out == null || java.lang.reflect.Array.getLength(out) < 1;
-  }
-
-  private static void put(int[] out, int value) {
-    if (out != null) {
-      out[0] = value;
-    }
-  }
-
-
-  /**
-   * An NT timeout (100 ns units; negative relative, positive absolute system time, which counts
-   * from boot here; {@code Long.MIN_VALUE} for a null pointer) as the kernel takes it: -1 for
-   * none, else relative nanoseconds (0 only tests).
-   */
-  long timeoutNs(long timeout) {
-    if (timeout == Long.MIN_VALUE) {
-      return -1;
-    }
-    if (timeout <= 0) {
-      return -timeout * 100;
-    }
-    return Math.max(0, timeout * 100 - ntos.machine.activeCpu().clockNs());
-  }
-
-
-
 
   /** NtOpenEvent: see SyncServices.NtOpenEvent. */
   public int NtOpenEvent(long[] EventHandle, int DesiredAccess,
@@ -428,7 +325,6 @@ public final class Ntdll extends NtdllMemory {
     }
   }
 
-
   // ------------------------------------------------------------------ mutants
 
   /** NtCreateMutant: see SyncServices.NtCreateMutant. */
@@ -442,7 +338,6 @@ public final class Ntdll extends NtdllMemory {
       leave();
     }
   }
-
 
   /** NtReleaseMutant: see SyncServices.NtReleaseMutant. */
   public int NtReleaseMutant(long MutantHandle, int[] PreviousCount) {
@@ -493,8 +388,6 @@ public final class Ntdll extends NtdllMemory {
     }
   }
 
-
-
   /** NtSetTimer: see SyncServices.NtSetTimer. */
   public int NtSetTimer(long TimerHandle, long DueTime, TimerApcProc TimerApcRoutine,
       long TimerContext, boolean ResumeTimer, int Period, boolean[] PreviousState) {
@@ -532,8 +425,6 @@ public final class Ntdll extends NtdllMemory {
     }
   }
 
-
-
   /** NtSignalAndWaitForSingleObject: see ObServices.NtSignalAndWaitForSingleObject. */
   public int NtSignalAndWaitForSingleObject(long SignalHandle, long WaitHandle, boolean Alertable,
       long Timeout) {
@@ -545,8 +436,6 @@ public final class Ntdll extends NtdllMemory {
       leave();
     }
   }
-
-
 
   // ------------------------------------------------------------------ APCs, alerts, suspension
 
@@ -622,7 +511,6 @@ public final class Ntdll extends NtdllMemory {
     }
   }
 
-
   /** NtOpenProcess: see PsServices.NtOpenProcess. */
   public int NtOpenProcess(long[] ProcessHandle, int DesiredAccess,
       org.ntsim.ob.ObjectAttributes ObjectAttributes, ClientId ClientId) {
@@ -646,7 +534,6 @@ public final class Ntdll extends NtdllMemory {
       leave();
     }
   }
-
 
   /** NtCreateDirectoryObject: see ObServices.NtCreateDirectoryObject. */
   public int NtCreateDirectoryObject(long[] DirectoryHandle, int DesiredAccess,

@@ -23,12 +23,12 @@ abstract class NtdllMemory {
   private static final int NT_QUERY_INFORMATION_PROCESS =
       ServiceTable.number("NtQueryInformationProcess");
 
-  private final Kernel kernel;
+  private final org.ntsim.init.SystemServices services;
   private final VirtualMemoryServices vm;
   private final MmSystemInformation systemInformation;
 
   NtdllMemory(Ntos ntos) {
-    this.kernel = ntos.kernel;
+    this.services = ntos.services;
     this.vm = ntos.vmServices;
     this.systemInformation = ntos.mmSystemInformation;
   }
@@ -36,36 +36,36 @@ abstract class NtdllMemory {
   /** NtAllocateVirtualMemory: see VirtualMemoryServices.NtAllocateVirtualMemory. */
   public int NtAllocateVirtualMemory(long ProcessHandle, long[] BaseAddress, long ZeroBits,
       long[] RegionSize, int AllocationType, int Protect) {
-    kernel.enterSystemService(VirtualMemoryServices.NT_ALLOCATE_VIRTUAL_MEMORY);
+    services.trap(VirtualMemoryServices.NT_ALLOCATE_VIRTUAL_MEMORY);
     try {
       return vm.NtAllocateVirtualMemory(Kernel.USER_MODE, ProcessHandle, BaseAddress, ZeroBits,
           RegionSize, AllocationType, Protect);
     } finally {
-      kernel.exitSystemService();
+      services.ret();
     }
   }
 
   /** NtFreeVirtualMemory: see VirtualMemoryServices.NtFreeVirtualMemory. */
   public int NtFreeVirtualMemory(long ProcessHandle, long[] BaseAddress, long[] RegionSize,
       int FreeType) {
-    kernel.enterSystemService(VirtualMemoryServices.NT_FREE_VIRTUAL_MEMORY);
+    services.trap(VirtualMemoryServices.NT_FREE_VIRTUAL_MEMORY);
     try {
       return vm.NtFreeVirtualMemory(Kernel.USER_MODE, ProcessHandle, BaseAddress, RegionSize,
           FreeType);
     } finally {
-      kernel.exitSystemService();
+      services.ret();
     }
   }
 
   /** NtProtectVirtualMemory: see VirtualMemoryServices.NtProtectVirtualMemory. */
   public int NtProtectVirtualMemory(long ProcessHandle, long[] BaseAddress, long[] RegionSize,
       int NewProtect, int[] OldProtect) {
-    kernel.enterSystemService(VirtualMemoryServices.NT_PROTECT_VIRTUAL_MEMORY);
+    services.trap(VirtualMemoryServices.NT_PROTECT_VIRTUAL_MEMORY);
     try {
       return vm.NtProtectVirtualMemory(Kernel.USER_MODE, ProcessHandle, BaseAddress, RegionSize,
           NewProtect, OldProtect);
     } finally {
-      kernel.exitSystemService();
+      services.ret();
     }
   }
 
@@ -73,82 +73,82 @@ abstract class NtdllMemory {
   public int NtQueryVirtualMemory(long ProcessHandle, long BaseAddress, int MemoryInformationClass,
       org.ntsim.mm.MemoryBasicInformation MemoryInformation, long MemoryInformationLength,
       long[] ReturnLength) {
-    kernel.enterSystemService(VirtualMemoryServices.NT_QUERY_VIRTUAL_MEMORY);
+    services.trap(VirtualMemoryServices.NT_QUERY_VIRTUAL_MEMORY);
     try {
       return vm.NtQueryVirtualMemory(Kernel.USER_MODE, ProcessHandle, BaseAddress,
           MemoryInformationClass, MemoryInformation, MemoryInformationLength, ReturnLength);
     } finally {
-      kernel.exitSystemService();
+      services.ret();
     }
   }
 
   /** NtLockVirtualMemory: see VirtualMemoryServices.NtLockVirtualMemory. */
   public int NtLockVirtualMemory(long ProcessHandle, long[] BaseAddress, long[] RegionSize,
       int MapType) {
-    kernel.enterSystemService(VirtualMemoryServices.NT_LOCK_VIRTUAL_MEMORY);
+    services.trap(VirtualMemoryServices.NT_LOCK_VIRTUAL_MEMORY);
     try {
       return vm.NtLockVirtualMemory(Kernel.USER_MODE, ProcessHandle, BaseAddress, RegionSize,
           MapType);
     } finally {
-      kernel.exitSystemService();
+      services.ret();
     }
   }
 
   /** NtUnlockVirtualMemory: see VirtualMemoryServices.NtUnlockVirtualMemory. */
   public int NtUnlockVirtualMemory(long ProcessHandle, long[] BaseAddress, long[] RegionSize,
       int MapType) {
-    kernel.enterSystemService(VirtualMemoryServices.NT_UNLOCK_VIRTUAL_MEMORY);
+    services.trap(VirtualMemoryServices.NT_UNLOCK_VIRTUAL_MEMORY);
     try {
       return vm.NtUnlockVirtualMemory(Kernel.USER_MODE, ProcessHandle, BaseAddress, RegionSize,
           MapType);
     } finally {
-      kernel.exitSystemService();
+      services.ret();
     }
   }
 
   /** NtReadVirtualMemory: see VirtualMemoryServices.NtReadVirtualMemory. */
   public int NtReadVirtualMemory(long ProcessHandle, long BaseAddress, long Buffer,
       long BufferSize, long[] NumberOfBytesRead) {
-    kernel.enterSystemService(VirtualMemoryServices.NT_READ_VIRTUAL_MEMORY);
+    services.trap(VirtualMemoryServices.NT_READ_VIRTUAL_MEMORY);
     try {
       return vm.NtReadVirtualMemory(Kernel.USER_MODE, ProcessHandle, BaseAddress, Buffer,
           BufferSize, NumberOfBytesRead);
     } finally {
-      kernel.exitSystemService();
+      services.ret();
     }
   }
 
   /** NtWriteVirtualMemory: see VirtualMemoryServices.NtWriteVirtualMemory. */
   public int NtWriteVirtualMemory(long ProcessHandle, long BaseAddress, long Buffer,
       long BufferSize, long[] NumberOfBytesWritten) {
-    kernel.enterSystemService(VirtualMemoryServices.NT_WRITE_VIRTUAL_MEMORY);
+    services.trap(VirtualMemoryServices.NT_WRITE_VIRTUAL_MEMORY);
     try {
       return vm.NtWriteVirtualMemory(Kernel.USER_MODE, ProcessHandle, BaseAddress, Buffer,
           BufferSize, NumberOfBytesWritten);
     } finally {
-      kernel.exitSystemService();
+      services.ret();
     }
   }
 
   /** NtGetWriteWatch: see VirtualMemoryServices.NtGetWriteWatch. */
   public int NtGetWriteWatch(long ProcessHandle, int Flags, long BaseAddress, long RegionSize,
       long[] UserAddressArray, long[] EntriesInUserAddressArray, int[] Granularity) {
-    kernel.enterSystemService(VirtualMemoryServices.NT_GET_WRITE_WATCH);
+    services.trap(VirtualMemoryServices.NT_GET_WRITE_WATCH);
     try {
       return vm.NtGetWriteWatch(Kernel.USER_MODE, ProcessHandle, Flags, BaseAddress, RegionSize,
           UserAddressArray, EntriesInUserAddressArray, Granularity);
     } finally {
-      kernel.exitSystemService();
+      services.ret();
     }
   }
 
   /** NtResetWriteWatch: see VirtualMemoryServices.NtResetWriteWatch. */
   public int NtResetWriteWatch(long ProcessHandle, long BaseAddress, long RegionSize) {
-    kernel.enterSystemService(VirtualMemoryServices.NT_RESET_WRITE_WATCH);
+    services.trap(VirtualMemoryServices.NT_RESET_WRITE_WATCH);
     try {
       return vm.NtResetWriteWatch(Kernel.USER_MODE, ProcessHandle, BaseAddress, RegionSize);
     } finally {
-      kernel.exitSystemService();
+      services.ret();
     }
   }
 
@@ -156,12 +156,12 @@ abstract class NtdllMemory {
   public int NtQuerySystemInformation(int SystemInformationClass,
       MmSystemInformation.PerformanceInformation SystemInformation,
       long SystemInformationLength, long[] ReturnLength) {
-    kernel.enterSystemService(MmSystemInformation.NT_QUERY_SYSTEM_INFORMATION);
+    services.trap(MmSystemInformation.NT_QUERY_SYSTEM_INFORMATION);
     try {
       return systemInformation.NtQuerySystemInformation(Kernel.USER_MODE, SystemInformationClass,
           SystemInformation, SystemInformationLength, ReturnLength);
     } finally {
-      kernel.exitSystemService();
+      services.ret();
     }
   }
 
@@ -171,32 +171,32 @@ abstract class NtdllMemory {
   /** NtSetInformationProcess(ProcessQuotaLimits): see MmAdjustWorkingSetSize; sizes in pages. */
   int setWorkingSetSize(long ProcessHandle, long minimumPages, long maximumPages,
       boolean hardMaximum) {
-    kernel.enterSystemService(NT_SET_INFORMATION_PROCESS);
+    services.trap(NT_SET_INFORMATION_PROCESS);
     try {
       return vm.MmAdjustWorkingSetSize(Kernel.USER_MODE, ProcessHandle, minimumPages,
           maximumPages, hardMaximum);
     } finally {
-      kernel.exitSystemService();
+      services.ret();
     }
   }
 
   /** NtQueryInformationProcess(ProcessQuotaLimits): see MmQueryWorkingSetInformation. */
   int queryWorkingSetSize(long ProcessHandle, long[] limits) {
-    kernel.enterSystemService(NT_QUERY_INFORMATION_PROCESS);
+    services.trap(NT_QUERY_INFORMATION_PROCESS);
     try {
       return vm.MmQueryWorkingSetInformation(Kernel.USER_MODE, ProcessHandle, limits);
     } finally {
-      kernel.exitSystemService();
+      services.ret();
     }
   }
 
   /** NtSetInformationProcess(ProcessQuotaLimits) with both limits -1: see MmEmptyWorkingSet. */
   int emptyWorkingSet(long ProcessHandle) {
-    kernel.enterSystemService(NT_SET_INFORMATION_PROCESS);
+    services.trap(NT_SET_INFORMATION_PROCESS);
     try {
       return vm.MmEmptyWorkingSet(Kernel.USER_MODE, ProcessHandle);
     } finally {
-      kernel.exitSystemService();
+      services.ret();
     }
   }
 }
