@@ -652,6 +652,8 @@ public final class Kernel implements CpuDriver {
       scheduler.runSlice(cpu, sliceEndNs);
     } catch (BugCheckException e) {
       // the machine has stopped; the console inspects it
+    } catch (KernelInternalError e) {
+      throw e; // already reported, with the seed and the events before it
     } catch (RuntimeException | Error e) {
       machine.stop("internal error: " + e);
       throw new KernelInternalError(machine, e);
