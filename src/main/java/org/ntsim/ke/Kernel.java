@@ -62,6 +62,9 @@ public final class Kernel implements CpuDriver {
   private long nextStaticAddress = 0x81F00000L;
   private final List<Runnable> invariantChecks = new ArrayList<>();
 
+  /** Whether the trace stores annotations (system service entry and exit): when recording. */
+  private final boolean annotating;
+
   public Kernel(Machine machine) {
     this.machine = machine;
     this.cost = machine.cost;
@@ -84,7 +87,8 @@ public final class Kernel implements CpuDriver {
       machine.cpu(i).setHandler(Irql.DISPATCH_LEVEL, dpcs::dispatchInterrupt);
     }
     machine.attach(this);
-    if (machine.tracer.isRecording()) {
+    this.annotating = machine.tracer.isRecording();
+    if (annotating) {
       machine.tracer.nameServices(ServiceTable.names());
     }
   }
@@ -343,8 +347,10 @@ public final class Kernel implements CpuDriver {
     self.previousMode = USER_MODE;
     self.service = service;
     Cpu cpu = machine.activeCpu();
-    machine.tracer.annotate(cpu.clockNs(), cpu.index, TraceKind.SERVICE, self.uniqueThread,
-        service, 1);
+    if (annotating) {
+      machine.tracer.annotate(cpu.clockNs(), cpu.index, TraceKind.SERVICE, self.uniqueThread,
+          service, 1);
+    }
     cpu.setCategory(TimeCategory.KERNEL);
     spendOnThread(cpu, cost.systemCallNs, null);
   }
@@ -359,8 +365,10 @@ public final class Kernel implements CpuDriver {
       checkRunningCoroutineIsCurrent(self);
     }
     Cpu cpu = machine.activeCpu();
-    machine.tracer.annotate(cpu.clockNs(), cpu.index, TraceKind.SERVICE, self.uniqueThread,
-        self.service, 0);
+    if (annotating) {
+      machine.tracer.annotate(cpu.clockNs(), cpu.index, TraceKind.SERVICE, self.uniqueThread,
+          self.service, 0);
+    }
     self.inKernel = false;
     self.service = -1;
     cpu.setCategory(TimeCategory.USER);
@@ -398,8 +406,10 @@ public final class Kernel implements CpuDriver {
     self.previousMode = KERNEL_MODE;
     self.service = service;
     Cpu cpu = machine.activeCpu();
-    machine.tracer.annotate(cpu.clockNs(), cpu.index, TraceKind.SERVICE, self.uniqueThread,
-        service, 2);
+    if (annotating) {
+      machine.tracer.annotate(cpu.clockNs(), cpu.index, TraceKind.SERVICE, self.uniqueThread,
+          service, 2);
+    }
     spendOnThread(cpu, cost.systemCallNs, null);
     return saved;
   }
@@ -411,8 +421,10 @@ public final class Kernel implements CpuDriver {
   public void exitKernelService(int saved) {
     KThread self = runningCoroutine;
     Cpu cpu = machine.activeCpu();
-    machine.tracer.annotate(cpu.clockNs(), cpu.index, TraceKind.SERVICE, self.uniqueThread,
-        self.service, 0);
+    if (annotating) {
+      machine.tracer.annotate(cpu.clockNs(), cpu.index, TraceKind.SERVICE, self.uniqueThread,
+          self.service, 0);
+    }
     self.previousMode = saved >>> 16;
     int service = saved & 0xFFFF;
     self.service = service == 0xFFFF ? -1 : service;
