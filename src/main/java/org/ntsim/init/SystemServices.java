@@ -46,11 +46,11 @@ public final class SystemServices {
    * UserMode, the call's cost; a termination requested before the call ends the thread here.
    */
   public void trap(int service) {
-    kernel.enterSystemService(service);
+    kernel.systemCalls().enterFromUserMode(service);
   }
 
   /** KiServiceExit to user mode: a termination ends the thread; user APCs are delivered. */
   public void ret() {
-    kernel.exitSystemService();
+    kernel.systemCalls().exitToUserMode();
   }
 }

@@ -25,12 +25,7 @@ public final class KeServices {
 
   /** ZwYieldExecution. */
   public int ZwYieldExecution() {
-    int saved = kernel.enterKernelService(NT_YIELD_EXECUTION);
-    try {
-      return NtYieldExecution(Kernel.KERNEL_MODE);
-    } finally {
-      kernel.exitKernelService(saved);
-    }
+    return kernel.systemCalls().zw(NT_YIELD_EXECUTION, mode -> NtYieldExecution(mode));
   }
 
   /**

@@ -62,8 +62,7 @@ public final class Kernel implements CpuDriver {
   private long nextStaticAddress = 0x81F00000L;
   private final List<Runnable> invariantChecks = new ArrayList<>();
 
-  /** Whether the trace stores annotations (system service entry and exit): when recording. */
-  private final boolean annotating;
+  private final SystemCalls systemCalls;
 
   public Kernel(Machine machine) {
     this.machine = machine;
@@ -87,10 +86,7 @@ public final class Kernel implements CpuDriver {
       machine.cpu(i).setHandler(Irql.DISPATCH_LEVEL, dpcs::dispatchInterrupt);
     }
     machine.attach(this);
-    this.annotating = machine.tracer.isRecording();
-    if (annotating) {
-      machine.tracer.nameServices(ServiceTable.names());
-    }
+    this.systemCalls = new SystemCalls(this);
   }
 
   /** An address in the kernel image's data, for objects NT allocates statically. */
@@ -283,7 +279,7 @@ public final class Kernel implements CpuDriver {
   }
 
   /** {@link SimulationPoints#spendOnThread}, for the system-service entry and guest compute. */
-  private void spendOnThread(Cpu cpu, long ns, KThread computing) {
+  void spendOnThread(Cpu cpu, long ns, KThread computing) {
     points.spendOnThread(cpu, ns, computing);
   }
 
@@ -323,111 +319,9 @@ public final class Kernel implements CpuDriver {
     machine.activeCpu().setCategory(kernel ? TimeCategory.KERNEL : TimeCategory.USER);
   }
 
-  /**
-   * KiSystemService's entry from user mode, on the calling thread's coroutine: a termination
-   * requested before the call ends the thread here; otherwise it enters kernel mode with
-   * PreviousMode UserMode, records the service it is in ({@code service}, its number in the
-   * {@link ServiceTable}), and is charged the call. Every system call of the guest facades passes
-   * here and through {@link #exitSystemService()}, so both read the thread straight from the
-   * running coroutine, which is the current thread of the active processor whenever guest or
-   * system-call code runs (the invariant check below holds it to that).
-   */
-  public void enterSystemService(int service) {
-    KThread self = runningCoroutine;
-    if (self == null) {
-      throw new IllegalStateException("a system call outside a guest thread");
-    }
-    if (Checks.INVARIANTS) {
-      checkRunningCoroutineIsCurrent(self);
-    }
-    if (self.terminationRequested) {
-      throw new ThreadExitSignal();
-    }
-    self.inKernel = true;
-    self.previousMode = USER_MODE;
-    self.service = service;
-    Cpu cpu = machine.activeCpu();
-    if (annotating) {
-      machine.tracer.annotate(cpu.clockNs(), cpu.index, TraceKind.SERVICE, self.uniqueThread,
-          service, 1);
-    }
-    cpu.setCategory(TimeCategory.KERNEL);
-    spendOnThread(cpu, cost.systemCallNs, null);
-  }
-
-  /**
-   * KiServiceExit to user mode: back to user mode; a termination requested during the call ends
-   * the thread now, and user APCs made deliverable run (KiDeliverApc for user mode).
-   */
-  public void exitSystemService() {
-    KThread self = runningCoroutine;
-    if (Checks.INVARIANTS) {
-      checkRunningCoroutineIsCurrent(self);
-    }
-    Cpu cpu = machine.activeCpu();
-    if (annotating) {
-      machine.tracer.annotate(cpu.clockNs(), cpu.index, TraceKind.SERVICE, self.uniqueThread,
-          self.service, 0);
-    }
-    self.inKernel = false;
-    self.service = -1;
-    cpu.setCategory(TimeCategory.USER);
-    if (self.terminationRequested) {
-      throw new ThreadExitSignal();
-    }
-    if (self.userApcPending) {
-      apcs.deliverUser(self);
-    }
-  }
-
-  /**
-   * KiSystemService entered from kernel mode, as a Zw* routine does: the service runs with
-   * PreviousMode KernelMode, so that it trusts its arguments and may use kernel handles. The
-   * caller is kernel code on a thread at PASSIVE_LEVEL or APC_LEVEL (a system thread, a driver in
-   * a thread's context, a service calling another). From an ISR or a DPC, or at DISPATCH_LEVEL or
-   * above, it is a bug check (IRQL_NOT_LESS_OR_EQUAL), as a system service there would be in NT.
-   * Guest code in user mode cannot reach the kernel's Zw* routines (they live at kernel
-   * addresses): it gets an access violation. Charged as a system call. Returns the caller's
-   * previous mode and service, for {@link #exitKernelService(int)}.
-   */
-  public int enterKernelService(int service) {
-    KThread self = runningCoroutine;
-    int irql = machine.activeCpu().irql();
-    if (self == null || irql > org.ntsim.hal.Irql.APC_LEVEL) {
-      bugCheckEx(BugCheck.IRQL_NOT_LESS_OR_EQUAL, 0, irql, 0, 0,
-          "system service " + ServiceTable.nameOf(service) + " called at IRQL " + irql
-              + (self == null ? " outside a thread" : ""));
-    }
-    if (!self.inKernel) {
-      throw new GuestException(NtStatus.STATUS_ACCESS_VIOLATION,
-          "user-mode code called the kernel routine " + ServiceTable.zwNameOf(service));
-    }
-    int saved = (self.previousMode << 16) | (self.service & 0xFFFF);
-    self.previousMode = KERNEL_MODE;
-    self.service = service;
-    Cpu cpu = machine.activeCpu();
-    if (annotating) {
-      machine.tracer.annotate(cpu.clockNs(), cpu.index, TraceKind.SERVICE, self.uniqueThread,
-          service, 2);
-    }
-    spendOnThread(cpu, cost.systemCallNs, null);
-    return saved;
-  }
-
-  /**
-   * KiServiceExit back to kernel mode: the caller's previous mode and service come back; no user
-   * APC is delivered and a pending termination waits for the thread's return to user mode.
-   */
-  public void exitKernelService(int saved) {
-    KThread self = runningCoroutine;
-    Cpu cpu = machine.activeCpu();
-    if (annotating) {
-      machine.tracer.annotate(cpu.clockNs(), cpu.index, TraceKind.SERVICE, self.uniqueThread,
-          self.service, 0);
-    }
-    self.previousMode = saved >>> 16;
-    int service = saved & 0xFFFF;
-    self.service = service == 0xFFFF ? -1 : service;
+  /** KiSystemService and KiServiceExit: the trap into a system service and the way back. */
+  public SystemCalls systemCalls() {
+    return systemCalls;
   }
 
   /**
@@ -454,7 +348,7 @@ public final class Kernel implements CpuDriver {
     }
   }
 
-  private void checkRunningCoroutineIsCurrent(KThread self) {
+  void checkRunningCoroutineIsCurrent(KThread self) {
     if (self != currentThread()) {
       throw new IllegalStateException("coroutine of " + self.name + " runs while "
           + currentThread().name + " is the current thread of processor "

@@ -93,12 +93,8 @@ public final class MmSystemInformation {
   public int ZwQuerySystemInformation(int systemInformationClass,
       PerformanceInformation systemInformation, long systemInformationLength,
       long[] returnLength) {
-    int saved = kernel.enterKernelService(NT_QUERY_SYSTEM_INFORMATION);
-    try {
-      return NtQuerySystemInformation(Kernel.KERNEL_MODE, systemInformationClass,
-          systemInformation, systemInformationLength, returnLength);
-    } finally {
-      kernel.exitKernelService(saved);
-    }
+    return kernel.systemCalls().zw(NT_QUERY_SYSTEM_INFORMATION,
+        mode -> NtQuerySystemInformation(mode, systemInformationClass, systemInformation,
+            systemInformationLength, returnLength));
   }
 }

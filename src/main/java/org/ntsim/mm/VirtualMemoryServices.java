@@ -134,13 +134,9 @@ public final class VirtualMemoryServices {
   /** ZwAllocateVirtualMemory. */
   public int ZwAllocateVirtualMemory(long processHandle, long[] baseAddress, long zeroBits,
       long[] regionSize, int allocationType, int protect) {
-    int saved = kernel.enterKernelService(NT_ALLOCATE_VIRTUAL_MEMORY);
-    try {
-      return NtAllocateVirtualMemory(Kernel.KERNEL_MODE, processHandle, baseAddress, zeroBits,
-          regionSize, allocationType, protect);
-    } finally {
-      kernel.exitKernelService(saved);
-    }
+    return kernel.systemCalls().zw(NT_ALLOCATE_VIRTUAL_MEMORY,
+        mode -> NtAllocateVirtualMemory(mode, processHandle, baseAddress, zeroBits, regionSize,
+            allocationType, protect));
   }
 
   /**
@@ -170,13 +166,8 @@ public final class VirtualMemoryServices {
   /** ZwFreeVirtualMemory. */
   public int ZwFreeVirtualMemory(long processHandle, long[] baseAddress, long[] regionSize,
       int freeType) {
-    int saved = kernel.enterKernelService(NT_FREE_VIRTUAL_MEMORY);
-    try {
-      return NtFreeVirtualMemory(Kernel.KERNEL_MODE, processHandle, baseAddress, regionSize,
-          freeType);
-    } finally {
-      kernel.exitKernelService(saved);
-    }
+    return kernel.systemCalls().zw(NT_FREE_VIRTUAL_MEMORY,
+        mode -> NtFreeVirtualMemory(mode, processHandle, baseAddress, regionSize, freeType));
   }
 
   /**
@@ -254,13 +245,9 @@ public final class VirtualMemoryServices {
   public int ZwQueryVirtualMemory(long processHandle, long baseAddress,
       int memoryInformationClass, MemoryBasicInformation memoryInformation,
       long memoryInformationLength, long[] returnLength) {
-    int saved = kernel.enterKernelService(NT_QUERY_VIRTUAL_MEMORY);
-    try {
-      return NtQueryVirtualMemory(Kernel.KERNEL_MODE, processHandle, baseAddress,
-          memoryInformationClass, memoryInformation, memoryInformationLength, returnLength);
-    } finally {
-      kernel.exitKernelService(saved);
-    }
+    return kernel.systemCalls().zw(NT_QUERY_VIRTUAL_MEMORY,
+        mode -> NtQueryVirtualMemory(mode, processHandle, baseAddress, memoryInformationClass,
+            memoryInformation, memoryInformationLength, returnLength));
   }
 
   // ------------------------------------------------------------------ lock, unlock

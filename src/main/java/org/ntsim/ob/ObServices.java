@@ -122,12 +122,7 @@ public final class ObServices {
 
   /** ZwClose. */
   public int ZwClose(long handle) {
-    int saved = kernel.enterKernelService(NT_CLOSE);
-    try {
-      return NtClose(Kernel.KERNEL_MODE, handle);
-    } finally {
-      kernel.exitKernelService(saved);
-    }
+    return kernel.systemCalls().zw(NT_CLOSE, mode -> NtClose(mode, handle));
   }
 
   // ------------------------------------------------------------------ waits
@@ -156,12 +151,8 @@ public final class ObServices {
 
   /** ZwWaitForSingleObject. */
   public int ZwWaitForSingleObject(long handle, boolean alertable, long timeout) {
-    int saved = kernel.enterKernelService(NT_WAIT_FOR_SINGLE_OBJECT);
-    try {
-      return NtWaitForSingleObject(Kernel.KERNEL_MODE, handle, alertable, timeout);
-    } finally {
-      kernel.exitKernelService(saved);
-    }
+    return kernel.systemCalls().zw(NT_WAIT_FOR_SINGLE_OBJECT,
+        mode -> NtWaitForSingleObject(mode, handle, alertable, timeout));
   }
 
   /** The wait behind NtWaitForSingleObject, with a timeout in nanoseconds (< 0 infinite). */
@@ -201,13 +192,8 @@ public final class ObServices {
   /** ZwWaitForMultipleObjects. */
   public int ZwWaitForMultipleObjects(int count, long[] handles, int waitType, boolean alertable,
       long timeout) {
-    int saved = kernel.enterKernelService(NT_WAIT_FOR_MULTIPLE_OBJECTS);
-    try {
-      return NtWaitForMultipleObjects(Kernel.KERNEL_MODE, count, handles, waitType, alertable,
-          timeout);
-    } finally {
-      kernel.exitKernelService(saved);
-    }
+    return kernel.systemCalls().zw(NT_WAIT_FOR_MULTIPLE_OBJECTS,
+        mode -> NtWaitForMultipleObjects(mode, count, handles, waitType, alertable, timeout));
   }
 
   /** The wait behind NtWaitForMultipleObjects, with a timeout in nanoseconds (< 0 infinite). */
@@ -422,13 +408,8 @@ public final class ObServices {
   /** ZwCreateDirectoryObject. */
   public int ZwCreateDirectoryObject(long[] directoryHandle, int desiredAccess,
       ObjectAttributes attributes) {
-    int saved = kernel.enterKernelService(NT_CREATE_DIRECTORY_OBJECT);
-    try {
-      return NtCreateDirectoryObject(Kernel.KERNEL_MODE, directoryHandle, desiredAccess,
-          attributes);
-    } finally {
-      kernel.exitKernelService(saved);
-    }
+    return kernel.systemCalls().zw(NT_CREATE_DIRECTORY_OBJECT,
+        mode -> NtCreateDirectoryObject(mode, directoryHandle, desiredAccess, attributes));
   }
 
   /** NtOpenDirectoryObject: ObOpenObjectByName for a Directory. */
@@ -448,12 +429,7 @@ public final class ObServices {
   /** ZwOpenDirectoryObject. */
   public int ZwOpenDirectoryObject(long[] directoryHandle, int desiredAccess,
       ObjectAttributes attributes) {
-    int saved = kernel.enterKernelService(NT_OPEN_DIRECTORY_OBJECT);
-    try {
-      return NtOpenDirectoryObject(Kernel.KERNEL_MODE, directoryHandle, desiredAccess,
-          attributes);
-    } finally {
-      kernel.exitKernelService(saved);
-    }
+    return kernel.systemCalls().zw(NT_OPEN_DIRECTORY_OBJECT,
+        mode -> NtOpenDirectoryObject(mode, directoryHandle, desiredAccess, attributes));
   }
 }

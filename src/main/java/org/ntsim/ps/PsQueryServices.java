@@ -89,13 +89,9 @@ public final class PsQueryServices {
   /** ZwQueryInformationThread. */
   public int ZwQueryInformationThread(long threadHandle, int threadInformationClass,
       Object threadInformation, int threadInformationLength, int[] returnLength) {
-    int saved = kernel.enterKernelService(NT_QUERY_INFORMATION_THREAD);
-    try {
-      return NtQueryInformationThread(Kernel.KERNEL_MODE, threadHandle, threadInformationClass,
-          threadInformation, threadInformationLength, returnLength);
-    } finally {
-      kernel.exitKernelService(saved);
-    }
+    return kernel.systemCalls().zw(NT_QUERY_INFORMATION_THREAD,
+        mode -> NtQueryInformationThread(mode, threadHandle, threadInformationClass,
+            threadInformation, threadInformationLength, returnLength));
   }
 
   /**
@@ -142,13 +138,9 @@ public final class PsQueryServices {
   /** ZwSetInformationThread. */
   public int ZwSetInformationThread(long threadHandle, int threadInformationClass,
       Object threadInformation, int threadInformationLength) {
-    int saved = kernel.enterKernelService(NT_SET_INFORMATION_THREAD);
-    try {
-      return NtSetInformationThread(Kernel.KERNEL_MODE, threadHandle, threadInformationClass,
-          threadInformation, threadInformationLength);
-    } finally {
-      kernel.exitKernelService(saved);
-    }
+    return kernel.systemCalls().zw(NT_SET_INFORMATION_THREAD,
+        mode -> NtSetInformationThread(mode, threadHandle, threadInformationClass,
+            threadInformation, threadInformationLength));
   }
 
   private int setPriorityLevel(EThread t, int level) {
@@ -239,13 +231,9 @@ public final class PsQueryServices {
   /** ZwQueryInformationProcess. */
   public int ZwQueryInformationProcess(long processHandle, int processInformationClass,
       Object processInformation, int processInformationLength, int[] returnLength) {
-    int saved = kernel.enterKernelService(NT_QUERY_INFORMATION_PROCESS);
-    try {
-      return NtQueryInformationProcess(Kernel.KERNEL_MODE, processHandle,
-          processInformationClass, processInformation, processInformationLength, returnLength);
-    } finally {
-      kernel.exitKernelService(saved);
-    }
+    return kernel.systemCalls().zw(NT_QUERY_INFORMATION_PROCESS,
+        mode -> NtQueryInformationProcess(mode, processHandle, processInformationClass,
+            processInformation, processInformationLength, returnLength));
   }
 
   /**
@@ -283,13 +271,9 @@ public final class PsQueryServices {
   /** ZwSetInformationProcess. */
   public int ZwSetInformationProcess(long processHandle, int processInformationClass,
       Object processInformation, int processInformationLength) {
-    int saved = kernel.enterKernelService(NT_SET_INFORMATION_PROCESS);
-    try {
-      return NtSetInformationProcess(Kernel.KERNEL_MODE, processHandle, processInformationClass,
-          processInformation, processInformationLength);
-    } finally {
-      kernel.exitKernelService(saved);
-    }
+    return kernel.systemCalls().zw(NT_SET_INFORMATION_PROCESS,
+        mode -> NtSetInformationProcess(mode, processHandle, processInformationClass,
+            processInformation, processInformationLength));
   }
 
   /**

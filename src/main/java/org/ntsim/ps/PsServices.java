@@ -184,12 +184,8 @@ public final class PsServices {
 
   /** ZwTerminateProcess. */
   public int ZwTerminateProcess(long processHandle, int exitStatus) {
-    int saved = kernel.enterKernelService(NT_TERMINATE_PROCESS);
-    try {
-      return NtTerminateProcess(Kernel.KERNEL_MODE, processHandle, exitStatus);
-    } finally {
-      kernel.exitKernelService(saved);
-    }
+    return kernel.systemCalls().zw(NT_TERMINATE_PROCESS,
+        mode -> NtTerminateProcess(mode, processHandle, exitStatus));
   }
 
   // ------------------------------------------------------------------ opening by client ID
@@ -212,13 +208,8 @@ public final class PsServices {
   /** ZwOpenProcess. */
   public int ZwOpenProcess(long[] processHandle, int desiredAccess,
       ObjectAttributes objectAttributes, ClientId clientId) {
-    int saved = kernel.enterKernelService(NT_OPEN_PROCESS);
-    try {
-      return NtOpenProcess(Kernel.KERNEL_MODE, processHandle, desiredAccess, objectAttributes,
-          clientId);
-    } finally {
-      kernel.exitKernelService(saved);
-    }
+    return kernel.systemCalls().zw(NT_OPEN_PROCESS,
+        mode -> NtOpenProcess(mode, processHandle, desiredAccess, objectAttributes, clientId));
   }
 
   /**
@@ -235,13 +226,8 @@ public final class PsServices {
   /** ZwOpenThread. */
   public int ZwOpenThread(long[] threadHandle, int desiredAccess,
       ObjectAttributes objectAttributes, ClientId clientId) {
-    int saved = kernel.enterKernelService(NT_OPEN_THREAD);
-    try {
-      return NtOpenThread(Kernel.KERNEL_MODE, threadHandle, desiredAccess, objectAttributes,
-          clientId);
-    } finally {
-      kernel.exitKernelService(saved);
-    }
+    return kernel.systemCalls().zw(NT_OPEN_THREAD,
+        mode -> NtOpenThread(mode, threadHandle, desiredAccess, objectAttributes, clientId));
   }
 
   private int open(int previousMode, long[] handleOut, int desiredAccess,

@@ -153,13 +153,8 @@ public final class SyncServices {
   }
 
   /** Runs {@code body} as a Zw* call of service {@code service}: PreviousMode KernelMode. */
-  private int zw(int service, ToIntFunction<Integer> body) {
-    int saved = kernel.enterKernelService(service);
-    try {
-      return body.applyAsInt(Kernel.KERNEL_MODE);
-    } finally {
-      kernel.exitKernelService(saved);
-    }
+  private int zw(int service, java.util.function.IntUnaryOperator body) {
+    return kernel.systemCalls().zw(service, body);
   }
 
   // ------------------------------------------------------------------ events
