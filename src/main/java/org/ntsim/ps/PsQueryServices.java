@@ -23,6 +23,12 @@ import org.ntsim.ob.ObjectType;
  * for the real-time class.
  */
 public final class PsQueryServices {
+  /**
+   * (HIGH_PRIORITY + 1) / 2: the base priority increment that stands for a saturated level
+   * (THREAD_PRIORITY_TIME_CRITICAL when positive, THREAD_PRIORITY_IDLE when negative).
+   */
+  public static final int SATURATION = 16;
+
   public static final int NT_QUERY_INFORMATION_THREAD =
       ServiceTable.number("NtQueryInformationThread");
   public static final int NT_SET_INFORMATION_THREAD = ServiceTable.number("NtSetInformationThread");
@@ -81,7 +87,7 @@ public final class PsQueryServices {
     info.UniqueThread = t.tid();
     info.AffinityMask = t.affinity();
     info.Priority = t.priority();
-    info.BasePriority = t.priorityLevel();
+    info.BasePriority = incrementOf(t.priorityLevel());
     written(returnLength, ThreadBasicInformation.SIZE);
     return NtStatus.STATUS_SUCCESS;
   }
@@ -96,13 +102,12 @@ public final class PsQueryServices {
 
   /**
    * NtSetInformationThread, with THREAD_SET_INFORMATION or THREAD_SET_LIMITED_INFORMATION, for
-   * three classes, each a 4-byte block: ThreadBasePriority ({@code int[]}: a THREAD_PRIORITY_*
-   * level, saturating at 15 and -15 where NT's service takes 16 and -16; -7..-3 and 3..6 only in
-   * the real-time class, else STATUS_INVALID_PARAMETER);
+   * three classes, each a 4-byte block: ThreadBasePriority ({@code int[]}: an increment
+   * over the process's base, -2..2, or 16 and -16 for the saturated levels, which kernel32 passes
+   * for THREAD_PRIORITY_TIME_CRITICAL and THREAD_PRIORITY_IDLE; -7..-3 and 3..6 only in the
+   * real-time class; else STATUS_INVALID_PARAMETER);
    * ThreadAffinityMask ({@code long[]}: a non-empty subset of the process's affinity, all ones
-   * standing for the process's; STATUS_INVALID_PARAMETER otherwise; the previous mask is written
-   * back into the block, which NT's service does not do, so that SetThreadAffinityMask stays one
-   * system call); ThreadIdealProcessor ({@code int[]}: the status is the previous ideal
+   * standing for the process's; STATUS_INVALID_PARAMETER otherwise); ThreadIdealProcessor ({@code int[]}: the status is the previous ideal
    * processor, MAXIMUM_PROCESSORS only queries it, a processor that does not exist is
    * STATUS_INVALID_PARAMETER). Another class is STATUS_INVALID_INFO_CLASS.
    */
@@ -130,7 +135,8 @@ public final class PsQueryServices {
     return switch (threadInformationClass) {
       case ThreadInfoClass.ThreadBasePriority ->
           setPriorityLevel(t, ((int[]) threadInformation)[0]);
-      case ThreadInfoClass.ThreadAffinityMask -> setAffinity(t, (long[]) threadInformation);
+      case ThreadInfoClass.ThreadAffinityMask ->
+          setAffinity(t, ((long[]) threadInformation)[0], null);
       default -> setIdealProcessor(t, ((int[]) threadInformation)[0]);
     };
   }
@@ -143,25 +149,58 @@ public final class PsQueryServices {
             threadInformation, threadInformationLength));
   }
 
-  private int setPriorityLevel(EThread t, int level) {
-    boolean valid = level == -15 || level == 15 || (level >= -2 && level <= 2)
+  private int setPriorityLevel(EThread t, int increment) {
+    boolean valid = increment == -SATURATION || increment == SATURATION
+        || (increment >= -2 && increment <= 2)
         || (t.process().priorityClass() == PsConstants.REALTIME_PRIORITY_CLASS
-            && level >= -7 && level <= 6);
+            && increment >= -7 && increment <= 6);
     if (!valid) {
       return NtStatus.STATUS_INVALID_PARAMETER;
     }
-    ps.setThreadPriorityLevel(t, level);
+    ps.setThreadPriorityLevel(t, levelOf(increment));
     return NtStatus.STATUS_SUCCESS;
   }
 
-  private int setAffinity(EThread t, long[] block) {
+  /** The THREAD_PRIORITY_* level of a base priority increment. */
+  private static int levelOf(int increment) {
+    return increment == SATURATION ? 15 : increment == -SATURATION ? -15 : increment;
+  }
+
+  /** The base priority increment of a THREAD_PRIORITY_* level, as the services speak of it. */
+  private static int incrementOf(int level) {
+    return level == 15 ? SATURATION : level == -15 ? -SATURATION : level;
+  }
+
+  private int setAffinity(EThread t, long requested, long[] previous) {
     long processMask = t.process().affinity();
-    long mask = isAllOnes(block[0]) ? processMask : block[0];
+    long mask = isAllOnes(requested) ? processMask : requested;
     if (mask == 0 || (mask & ~processMask) != 0) {
       return NtStatus.STATUS_INVALID_PARAMETER;
     }
-    block[0] = kernel.setAffinityThread(t, mask);
+    long old = kernel.setAffinityThread(t, mask);
+    if (previous != null) {
+      previous[0] = old;
+    }
     return NtStatus.STATUS_SUCCESS;
+  }
+
+  /**
+   * What kernel32's SetThreadAffinityMask asks of the kernel, NtQueryInformationThread for the
+   * thread's mask and then NtSetInformationThread(ThreadAffinityMask), in the one system call
+   * (NtSetInformationThread's) that the lab digests were recorded with: the checks and result of
+   * ThreadAffinityMask, and the previous mask in {@code previous[0]}.
+   */
+  public int setAffinityReturningPrevious(int previousMode, long threadHandle, long mask,
+      long[] previous) {
+    Reference ref = referenceEither(previousMode, threadHandle,
+        PsConstants.THREAD_SET_INFORMATION, PsConstants.THREAD_SET_LIMITED_INFORMATION,
+        ps.threadType);
+    if (!ref.ok()) {
+      return ref.status();
+    }
+    EThread t = ref.body();
+    ob.dereference(ref.header());
+    return setAffinity(t, mask, previous);
   }
 
   /**

@@ -242,8 +242,10 @@ public final class Kernel32 extends Kernel32Memory {
    * the real-time class); needs THREAD_SET_INFORMATION or THREAD_SET_LIMITED_INFORMATION.
    */
   public boolean SetThreadPriority(long hThread, int nPriority) {
+    int increment = nPriority == THREAD_PRIORITY_TIME_CRITICAL ? PsQueryServices.SATURATION
+        : nPriority == THREAD_PRIORITY_IDLE ? -PsQueryServices.SATURATION : nPriority;
     int status = nt.NtSetInformationThread(hThread, ThreadInfoClass.ThreadBasePriority,
-        new int[] {nPriority}, PsQueryServices.ULONG_SIZE);
+        new int[] {increment}, PsQueryServices.ULONG_SIZE);
     return status == NtStatus.STATUS_SUCCESS || failStatus(status);
   }
 
@@ -256,7 +258,9 @@ public final class Kernel32 extends Kernel32Memory {
       failStatus(status);
       return THREAD_PRIORITY_ERROR_RETURN;
     }
-    return info.BasePriority;
+    int increment = info.BasePriority;
+    return increment == PsQueryServices.SATURATION ? THREAD_PRIORITY_TIME_CRITICAL
+        : increment == -PsQueryServices.SATURATION ? THREAD_PRIORITY_IDLE : increment;
   }
 
   /** SetPriorityClass: needs PROCESS_SET_INFORMATION; the class's threads move with it. */
@@ -286,15 +290,15 @@ public final class Kernel32 extends Kernel32Memory {
    * ERROR_INVALID_PARAMETER.
    */
   public long SetThreadAffinityMask(long hThread, long dwThreadAffinityMask) {
-    long[] mask = {dwThreadAffinityMask};
-    int status = nt.NtSetInformationThread(hThread, ThreadInfoClass.ThreadAffinityMask, mask,
-        PsQueryServices.ULONG_SIZE);
+    long[] previous = new long[1];
+    int status = nt.setThreadAffinity(hThread, dwThreadAffinityMask, previous);
     if (status != NtStatus.STATUS_SUCCESS) {
       failStatus(status);
       return 0;
     }
-    return mask[0]; // the previous mask
+    return previous[0];
   }
+
 
   /**
    * SetThreadIdealProcessor: returns the previous ideal processor; MAXIMUM_PROCESSORS only

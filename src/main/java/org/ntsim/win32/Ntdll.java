@@ -161,6 +161,20 @@ public final class Ntdll extends NtdllMemory {
     }
   }
 
+  /**
+   * SetThreadAffinityMask's kernel work in one trap (NtSetInformationThread's): see
+   * PsQueryServices.setAffinityReturningPrevious.
+   */
+  int setThreadAffinity(long threadHandle, long mask, long[] previous) {
+    enter(org.ntsim.ps.PsQueryServices.NT_SET_INFORMATION_THREAD);
+    try {
+      return ps.query.setAffinityReturningPrevious(Kernel.USER_MODE, threadHandle, mask,
+          previous);
+    } finally {
+      leave();
+    }
+  }
+
   /** NtQueryInformationProcess: see PsQueryServices.NtQueryInformationProcess. */
   public int NtQueryInformationProcess(long ProcessHandle, int ProcessInformationClass,
       Object ProcessInformation, int ProcessInformationLength, int[] ReturnLength) {

@@ -96,6 +96,23 @@ class PsServicesTest {
     assertThat(victim.exitStatus()).isEqualTo(0x42);
   }
 
+  /** NtSetInformationThread(ThreadAffinityMask) reads its block and writes nothing back. */
+  @Test
+  void setInformationThreadLeavesTheAffinityBlockAlone() {
+    sys = TestOs.boot(2);
+    List<Long> out = new ArrayList<>();
+    sys.runProgram("t.exe", ctx -> {
+      long[] block = {1};
+      int status = ctx.ntdll().NtSetInformationThread(org.ntsim.win32.Ntdll.NtCurrentThread,
+          ThreadInfoClass.ThreadAffinityMask, block, PsQueryServices.ULONG_SIZE);
+      out.add((long) status);
+      out.add(block[0]);
+      return 0;
+    }, 100 * MS);
+
+    assertThat(out).containsExactly((long) NtStatus.STATUS_SUCCESS, 1L);
+  }
+
   @Test
   void aBadOutParameterFromUserModeIsAnAccessViolation() {
     sys = TestOs.boot(1);

@@ -107,7 +107,7 @@ class Kernel32PriorityTest {
     sys.runProgram("t.exe", ctx -> {
       Kernel32 k32 = ctx.kernel32();
       long self = k32.GetCurrentThread();
-      for (int bad : new int[] {-3, 3, 7, 16, -16}) {
+      for (int bad : new int[] {-3, 3, 7, 14, -14}) {
         int before = k32.GetThreadPriority(self);
         k32.SetLastError(0xDEADBEEF);
         out.add(k32.SetThreadPriority(self, bad));
@@ -123,6 +123,30 @@ class Kernel32PriorityTest {
       assertThat(out.get(i + 1)).isEqualTo(WinError.ERROR_INVALID_PARAMETER);
       assertThat(out.get(i + 2)).as("level unchanged").isEqualTo(true);
     }
+  }
+
+  /**
+   * kernel32 passes THREAD_PRIORITY_TIME_CRITICAL and THREAD_PRIORITY_IDLE to
+   * NtSetInformationThread(ThreadBasePriority) as 16 and -16, the increments the kernel takes for
+   * saturation, so 16 itself is the time-critical level too (ReactOS's kernel32 and ntoskrnl
+   * agree); GetThreadPriority turns 16 back into THREAD_PRIORITY_TIME_CRITICAL.
+   */
+  @Test
+  void sixteenIsTheSaturatedLevelAsKernel32PassesIt() {
+    sys = TestOs.boot(1);
+    List<Object> out = new ArrayList<>();
+    sys.runProgram("t.exe", ctx -> {
+      Kernel32 k32 = ctx.kernel32();
+      long self = k32.GetCurrentThread();
+      out.add(k32.SetThreadPriority(self, 16));
+      out.add(k32.GetThreadPriority(self));
+      out.add(k32.SetThreadPriority(self, -16));
+      out.add(k32.GetThreadPriority(self));
+      return 0;
+    }, 1000 * MS);
+
+    assertThat(out).containsExactly(true, Kernel32.THREAD_PRIORITY_TIME_CRITICAL, true,
+        Kernel32.THREAD_PRIORITY_IDLE);
   }
 
   @Test
