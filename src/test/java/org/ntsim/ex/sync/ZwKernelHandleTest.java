@@ -118,4 +118,38 @@ class ZwKernelHandleTest {
     assertThat(ObjectManager.isKernelHandle(handle[0])).as("a handle of its own process")
         .isFalse();
   }
+
+  /** A Zw* call from a DPC, at DISPATCH_LEVEL, is a bug check, as a system service there is. */
+  @Test
+  void aZwCallFromADpcIsIrqlNotLessOrEqual() {
+    sys = TestOs.boot(1);
+    org.ntsim.ke.Kdpc dpc = sys.os.kernel.initializeDpc("test!Dpc",
+        (d, context, a1, a2) -> sys.os.obServices.ZwClose(0x4), null,
+        sys.os.pool.allocateNonPaged(0x20, "Kdpc"));
+    sys.systemThread("queuer", 12, () -> {
+      sys.os.kernel.insertQueueDpc(dpc, null, null);
+      return 0;
+    });
+    sys.runFor(MS);
+
+    assertThat(sys.os.kernel.bugCheck()).isNotNull();
+    assertThat(sys.os.kernel.bugCheck().code())
+        .isEqualTo(org.ntsim.ke.BugCheck.IRQL_NOT_LESS_OR_EQUAL);
+  }
+
+  /**
+   * The kernel's Zw* routines live at kernel addresses: guest code in user mode that reaches one
+   * gets an access violation, and its process exits with it.
+   */
+  @Test
+  void userModeCodeThatCallsAZwRoutineGetsAnAccessViolation() {
+    sys = TestOs.boot(1);
+    org.ntsim.ps.EProcess p = sys.runProgram("user.exe", ctx -> {
+      sys.os.obServices.ZwClose(0x4);
+      return 0;
+    }, 100 * MS);
+
+    assertThat(p.exitStatus()).isEqualTo(NtStatus.STATUS_ACCESS_VIOLATION);
+    assertThat(sys.os.kernel.bugCheck()).isNull();
+  }
 }
