@@ -1,5 +1,6 @@
 package org.ntsim.mm;
 
+import org.ntsim.hal.Checks;
 import org.ntsim.ke.KEvent;
 import org.ntsim.ke.Kernel;
 
@@ -182,7 +183,9 @@ final class PfnLists {
    * another PTE stays active.
    */
   void decrementShareCount(int frame) {
-    checkShare(frame);
+    if (Checks.INVARIANTS) {
+      checkShare(frame);
+    }
     pfn.addShare(frame, -1);
     if (pfn.shareCount(frame) == 0) {
       decrementReferenceCount(frame);
@@ -196,7 +199,8 @@ final class PfnLists {
    */
   void decrementReferenceCount(int frame) {
     int references = pfn.referenceCount(frame) - 1;
-    if (references < 0 || (references == 0 && pfn.shareCount(frame) != 0)) {
+    if (Checks.INVARIANTS
+        && (references < 0 || (references == 0 && pfn.shareCount(frame) != 0))) {
       throw new IllegalStateException(String.format(
           "frame %x: reference count %d with share count %d", frame, references,
           pfn.shareCount(frame)));
@@ -284,7 +288,7 @@ final class PfnLists {
 
   /** MiInsertPageInList: an active or transition frame with no reference joins {@code list}. */
   void insertPage(int list, int frame) {
-    if (pfn.referenceCount(frame) != 0) {
+    if (Checks.INVARIANTS && pfn.referenceCount(frame) != 0) {
       throw new IllegalStateException(String.format(
           "frame %x is listed with reference count %d", frame, pfn.referenceCount(frame)));
     }

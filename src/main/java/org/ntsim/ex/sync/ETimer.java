@@ -30,7 +30,7 @@ import org.ntsim.ob.ObjectBody;
 public final class ETimer extends ObjectBody {
   public final KTimer timer;
   public final long address;
-  /** ExpTimerDpcRoutine's DPC: set by the native layer, which owns the APC routine. */
+  /** ExpTimerDpcRoutine's DPC: set by NtCreateTimer (SyncServices), which owns the APC routine. */
   public Kdpc dpc;
   /** The completion routine's APC of the last NtSetTimer, or null. */
   public Kapc apc;
