@@ -102,14 +102,14 @@ public final class PsQueryServices {
 
   /**
    * NtSetInformationThread, with THREAD_SET_INFORMATION or THREAD_SET_LIMITED_INFORMATION, for
-   * three classes, each a 4-byte block: ThreadBasePriority ({@code int[]}: an increment
-   * over the process's base, -2..2, or 16 and -16 for the saturated levels, which kernel32 passes
-   * for THREAD_PRIORITY_TIME_CRITICAL and THREAD_PRIORITY_IDLE; -7..-3 and 3..6 only in the
-   * real-time class; else STATUS_INVALID_PARAMETER);
-   * ThreadAffinityMask ({@code long[]}: a non-empty subset of the process's affinity, all ones
-   * standing for the process's; STATUS_INVALID_PARAMETER otherwise); ThreadIdealProcessor ({@code int[]}: the status is the previous ideal
-   * processor, MAXIMUM_PROCESSORS only queries it, a processor that does not exist is
-   * STATUS_INVALID_PARAMETER). Another class is STATUS_INVALID_INFO_CLASS.
+   * three classes, each a 4-byte block: ThreadBasePriority ({@code int[]}: an increment over
+   * the process's base, -2..2, or 16 and -16 for the saturated levels, which kernel32 passes for
+   * THREAD_PRIORITY_TIME_CRITICAL and THREAD_PRIORITY_IDLE; -7..-3 and 3..6 only in the real-time
+   * class; else STATUS_INVALID_PARAMETER); ThreadAffinityMask ({@code long[]}: a non-empty
+   * subset of the process's affinity, all ones standing for the process's;
+   * STATUS_INVALID_PARAMETER otherwise); ThreadIdealProcessor ({@code int[]}: the status is the
+   * previous ideal processor, MAXIMUM_PROCESSORS only queries it, a processor that does not exist
+   * is STATUS_INVALID_PARAMETER). Another class is STATUS_INVALID_INFO_CLASS.
    */
   public int NtSetInformationThread(int previousMode, long threadHandle,
       int threadInformationClass, Object threadInformation, int threadInformationLength) {
