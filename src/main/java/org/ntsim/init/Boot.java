@@ -48,7 +48,8 @@ public final class Boot {
     MemoryManager mm = new MemoryManager(kernel, pool); // MmInitSystem(0)
     ObjectManager ob = new ObjectManager(pool); // ObInitSystem
     ProcessManager ps = new ProcessManager(kernel, ob, mm); // PsInitSystem(0)
-    SyncObjectTypes syncTypes = new SyncObjectTypes(kernel); // ExInitSystem(1): ExpEventInitialization, ...
+    // ExInitSystem(1): ExpEventInitialization and its siblings make ex's object types.
+    SyncObjectTypes syncTypes = new SyncObjectTypes(kernel);
 
     // The service table's bindings: every component registers its services.
     KeServices keServices = new KeServices(kernel);

@@ -43,7 +43,7 @@ final class InterruptsLab implements Lab {
       super(machine, name, line);
     }
 
-    /** Starts an operation that ends {@code delayNs} from now: the status is set, the line raised. */
+    /** Starts an operation that ends {@code delayNs} from now: status set, line raised. */
     void startOperation(long delayNs) {
       machine.events.schedule(machine.activeCpu().clockNs() + delayNs, t -> {
         interrupting = true;
