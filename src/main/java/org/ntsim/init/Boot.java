@@ -48,24 +48,12 @@ public final class Boot {
     MemoryManager mm = new MemoryManager(kernel, pool); // MmInitSystem(0)
     ObjectManager ob = new ObjectManager(pool); // ObInitSystem
     ProcessManager ps = new ProcessManager(kernel, ob, mm); // PsInitSystem(0)
-    // ExInitSystem(1): ExpEventInitialization and its siblings make ex's object types.
-    SyncObjectTypes syncTypes = new SyncObjectTypes(kernel);
-
-    // The service table's bindings: every component registers its services.
-    KeServices keServices = new KeServices(kernel);
-    ObServices obServices = new ObServices(ob, kernel, ps, ps.processType);
-    SyncServices syncServices = new SyncServices(kernel, ob, obServices, syncTypes,
-        () -> ps.currentThread().activeTimers);
-    PsServices psServices = new PsServices(ps, obServices, pool);
-    VirtualMemoryServices vmServices = new VirtualMemoryServices(kernel, mm, ob, obServices, ps,
-        ps.processType);
-    MmSystemInformation systemInformation = new MmSystemInformation(kernel, mm, ps);
-    SystemServices services = new SystemServices(kernel, keServices, obServices, syncServices,
-        psServices, vmServices, systemInformation);
-
     ps.createInitialProcesses(); // PsInitSystem(0): Idle, then System
 
-    // Phase 1: the system threads of ke and mm, then the pool's page backing.
+    // Phase 1 (Phase1Initialization). ExInitSystem(1): ExpEventInitialization and its siblings
+    // make ex's object types.
+    SyncObjectTypes syncTypes = new SyncObjectTypes(kernel);
+    // KeInitSystem and MmInitSystem(1): the System process's threads.
     ps.createSystemThread("BalanceSetManager", "nt!KeBalanceSetManager", 16, () -> {
       kernel.balanceSetManagerLoop();
       return 0;
@@ -79,6 +67,18 @@ public final class Boot {
       return 0;
     });
     pool.setPageBacking(mm.systemPoolPages()); // MmInitSystem(1)
+
+    // The service table's bindings: each component's services.
+    KeServices keServices = new KeServices(kernel);
+    ObServices obServices = new ObServices(ob, kernel, ps, ps.processType);
+    SyncServices syncServices = new SyncServices(kernel, ob, obServices, syncTypes,
+        () -> ps.currentThread().activeTimers);
+    PsServices psServices = new PsServices(ps, obServices, pool);
+    VirtualMemoryServices vmServices = new VirtualMemoryServices(kernel, mm, ob, obServices, ps,
+        ps.processType);
+    MmSystemInformation systemInformation = new MmSystemInformation(kernel, mm, ps);
+    SystemServices services = new SystemServices(kernel, keServices, obServices, syncServices,
+        psServices, vmServices, systemInformation);
     return new Executive(machine, kernel, pool, mm, ob, ps, syncTypes, services);
   }
 }
