@@ -81,8 +81,9 @@ public final class KdCommands {
    * prompt), for the caret WinDbg puts under a syntax error.
    */
   void execute(Listing out, String command, int column) {
-    boolean processor = command.startsWith("~"); // ~1 as well as ~ 1
-    String[] words = (processor ? "~ " + command.substring(1) : command).strip().split("\\s+");
+    boolean glued = command.startsWith("~") || command.startsWith("?"); // ~1 as ~ 1, ?1+2 as ? 1+2
+    String[] words = (glued ? command.charAt(0) + " " + command.substring(1) : command).strip()
+        .split("\\s+");
     KdCommand c = find(words[0]);
     if (c == null) {
       throw unknown(words[0], command, column);
@@ -107,7 +108,15 @@ public final class KdCommands {
 
   /** Registers {@code ?}, {@code help}, {@code .help} and {@code !help}. */
   void registerLists() {
-    register("?", "?", "this list", (o, a) -> commandList(o));
+    KdExpression expression = new KdExpression(target, new MemoryExtensions(target)::readDword);
+    register("?", "? [<expression>]", "evaluate a MASM expression (? alone: this list)",
+        (o, a) -> {
+          if (a.isEmpty()) {
+            commandList(o);
+          } else {
+            o.line(KdExpression.line(expression.evaluate(String.join(" ", a))));
+          }
+        });
     register("help", "help", "the three lists: ?, .help and !help", (o, a) -> {
       commandList(o);
       o.blank();

@@ -128,6 +128,19 @@ final class MemoryExtensions {
     return ((long) X86Pte.frame(pte) << 12) | (va & 0xFFF);
   }
 
+  /** The 32-bit value at {@code va} in the current process, as {@code poi} reads it, or -1. */
+  long readDword(long va) {
+    long v = 0;
+    for (int k = 0; k < 4; k++) {
+      long pa = physical((va + k) & 0xFFFFFFFFL);
+      if (pa < 0) {
+        return -1;
+      }
+      v |= (memory().readByte(pa) & 0xFFL) << (8 * k);
+    }
+    return v;
+  }
+
   // ------------------------------------------------------------------ .process
 
   /** {@code .process [/p] [address|cid]}: the process memory commands read; none: the default. */
@@ -430,11 +443,11 @@ final class MemoryExtensions {
     }
     int perLine = 16 / unit;
     for (long i = 0; i < count; i += perLine) {
-      long lineAddress = address + i * unit;
+      long lineAddress = (address + i * unit) & 0xFFFFFFFFL;
       StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%08x ", lineAddress));
       StringBuilder ascii = new StringBuilder();
       for (long j = i; j < Math.min(count, i + perLine); j++) {
-        long a = address + j * unit;
+        long a = (address + j * unit) & 0xFFFFFFFFL;
         b.append(unit == 1 && j - i == 8 ? '-' : ' ');
         b.append(formatUnit(a, unit, ascii));
       }
@@ -449,7 +462,7 @@ final class MemoryExtensions {
   private String formatUnit(long a, int unit, StringBuilder ascii) {
     long[] pa = new long[unit];
     for (int k = 0; k < unit; k++) {
-      pa[k] = physical(a + k);
+      pa[k] = physical((a + k) & 0xFFFFFFFFL);
       if (pa[k] < 0) {
         if (unit == 1) {
           ascii.append('?');

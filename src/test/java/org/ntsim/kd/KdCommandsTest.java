@@ -37,7 +37,7 @@ class KdCommandsTest {
           dd <address> [L<count>] - the current process's memory as dwords
           db <address> [L<count>] - the current process's memory as bytes
           dq <address> [L<count>] - the current process's memory as qwords
-          ? - this list
+          ? [<expression>] - evaluate a MASM expression (? alone: this list)
           help - the three lists: ?, .help and !help
 
           <time> : simulated time: 100ms, 2s, 500us, 1000ns
