@@ -111,12 +111,12 @@ final class KdFormat {
     return v;
   }
 
-  /** A small count typed at the prompt (a processor number, flags), range-checked. */
-  static int small(String text, int max) {
-    long v = number(text);
-    if (v < 0 || v > max) {
-      throw KdError.unresolved(text);
-    }
-    return (int) v;
+  /**
+   * An extension's flags typed at the prompt, as WinDbg takes them: any 32-bit value (so
+   * {@code ffffffff} and {@code -1} ask for everything); each command reads the bits it models and
+   * ignores the rest.
+   */
+  static int flags(String text) {
+    return (int) number(text);
   }
 }

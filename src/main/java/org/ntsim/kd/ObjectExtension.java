@@ -76,12 +76,12 @@ final class ObjectExtension {
           + "\\BaseNamedObjects)");
     }
     if (args.get(0).startsWith("\\")) {
-      int flags = args.size() > 1 ? KdFormat.small(args.get(1), 0xFF) : 0x9;
+      int flags = args.size() > 1 ? KdFormat.flags(args.get(1)) : 0x9;
       named(out, args.get(0), flags);
       return;
     }
     long address = KdFormat.address(args.get(0));
-    int flags = args.size() > 1 ? KdFormat.small(args.get(1), 0xFF) : 0x9;
+    int flags = args.size() > 1 ? KdFormat.flags(args.get(1)) : 0x9;
     Object body = address == 0 ? null : target.objectAt(address);
     if (body == null) {
       throw new KdError(KdFormat.hex8(address) + ": Not a valid object (ObjectType invalid)");
@@ -221,7 +221,7 @@ final class ObjectExtension {
     if (handle == KdTarget.CURRENT) {
       handle = 0;
     }
-    int flags = args.size() > 1 ? KdFormat.small(args.get(1), 0xFF) : 0x3;
+    int flags = args.size() > 1 ? KdFormat.flags(args.get(1)) : 0x3;
     long selector = args.size() > 2 ? KdFormat.address(args.get(2)) : KdTarget.CURRENT;
     String typeName = args.size() > 3 ? args.get(3) : null;
     if (args.size() > 4) {

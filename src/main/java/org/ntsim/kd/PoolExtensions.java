@@ -165,7 +165,7 @@ final class PoolExtensions {
 
   /** {@code !poolused [flags [tag]]}. */
   void poolused(Listing out, List<String> args) {
-    int flags = args.isEmpty() ? 0 : KdFormat.small(args.get(0), 0xF);
+    int flags = args.isEmpty() ? 0 : KdFormat.flags(args.get(0));
     if ((flags & SORT_NONPAGED) != 0 && (flags & SORT_PAGED) != 0) {
       throw new KdError("!poolused: flags 2 and 4 cannot be used together");
     }

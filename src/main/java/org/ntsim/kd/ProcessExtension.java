@@ -43,7 +43,7 @@ final class ProcessExtension {
     }
     long selector = KdFormat.address(args.get(0));
     if (selector == 0) {
-      int flags = args.size() > 1 ? KdFormat.small(args.get(1), 0xFF) : 0x3;
+      int flags = args.size() > 1 ? KdFormat.flags(args.get(1)) : 0x3;
       String image = args.size() > 2 ? args.get(2) : null;
       all(out, flags, image);
       return;
@@ -54,7 +54,7 @@ final class ProcessExtension {
           + "\nUnable to read _EPROCESS at " + KdFormat.hex8(selector));
     }
     int defaultFlags = selector == KdTarget.CURRENT ? 0x3 : 0xF;
-    int flags = args.size() > 1 ? KdFormat.small(args.get(1), 0xFF) : defaultFlags;
+    int flags = args.size() > 1 ? KdFormat.flags(args.get(1)) : defaultFlags;
     print(out, p, flags);
   }
 

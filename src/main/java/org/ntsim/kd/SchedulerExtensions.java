@@ -104,7 +104,7 @@ final class SchedulerExtensions {
 
   /** {@code !ready [flags]}: each processor's ready threads, highest priority first. */
   void ready(Listing out, List<String> args) {
-    int flags = args.isEmpty() ? 0 : KdFormat.small(args.get(0), 0xFF);
+    int flags = args.isEmpty() ? 0 : KdFormat.flags(args.get(0));
     for (int cpu = 0; cpu < target.cpuCount(); cpu++) {
       KPrcb p = target.prcb(cpu);
       if (p.readySummary() == 0) {

@@ -63,7 +63,7 @@ final class ThreadExtension {
         throw new KdError(KdFormat.hex8(address) + ": Unable to get thread contents");
       }
     }
-    int flags = rest.size() > 1 ? KdFormat.small(rest.get(1), 0xFF) : 0x6;
+    int flags = rest.size() > 1 ? KdFormat.flags(rest.get(1)) : 0x6;
     print(out, t, "", flags);
   }
 

@@ -265,7 +265,6 @@ class KdConsoleTest {
         {"!thread -t 999", "ntsim: no thread has that ID"},
         {"!process 4444", "Unable to read _EPROCESS at 00004444"},
         {"!process 0 zz", "Couldn't resolve error at 'zz'"},
-        {"!process 0 100000", "Couldn't resolve error at '100000'"},
         {"!pcr 9", "Cannot get PRCB address for processor 9"},
         {"!dpcs -1", "Cannot get PRCB address for processor -1"},
         {"!running -x", "Unknown option 'x'"},

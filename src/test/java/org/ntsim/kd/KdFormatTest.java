@@ -23,7 +23,13 @@ class KdFormatTest {
       assertThatThrownBy(() -> KdFormat.number(bad)).isInstanceOf(KdError.class)
           .hasMessage("Couldn't resolve error at '" + bad + "'");
     }
-    assertThatThrownBy(() -> KdFormat.small("100", 0xFF)).isInstanceOf(KdError.class);
+  }
+
+  @Test
+  void flagsTakeAnyThirtyTwoBitValueAsWinDbgDoes() {
+    assertThat(KdFormat.flags("1f")).isEqualTo(0x1f);
+    assertThat(KdFormat.flags("ffffffff")).isEqualTo(-1);
+    assertThat(KdFormat.flags("-1")).isEqualTo(-1);
   }
 
   @Test
