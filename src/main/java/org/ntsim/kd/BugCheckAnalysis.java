@@ -35,6 +35,7 @@ final class BugCheckAnalysis {
     BugCheckAnalysis e = new BugCheckAnalysis(table.target());
     table.register("!analyze", "!analyze [-v]",
         "the bug check that stopped the machine, with recent trace events", e::analyze);
+    table.example("!analyze", "!analyze -v");
   }
 
   /** What kd prints when a bug check stops the machine and the debugger breaks in. */

@@ -41,6 +41,8 @@ final class DispatcherExtensions {
     table.register("!locks", "!locks [-v] [<address>]",
         "held mutants with owner, recursion and waiters (-v: all known)", e::locks);
     table.alias("!mutant", "!locks");
+    table.example("!apc", "!apc thre 84001558");
+    table.example("!locks", "!locks -v");
   }
 
   // ------------------------------------------------------------------ !apc

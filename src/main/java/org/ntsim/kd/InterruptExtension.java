@@ -34,6 +34,7 @@ final class InterruptExtension {
             out.line(line);
           }
         });
+    table.example("!idt", "!idt d1");
   }
 
   /** The text of {@code !idt} for processor {@code processor}; {@code args} may name a vector. */

@@ -30,6 +30,7 @@ public final class KdCommands {
   private final KdTarget target;
   private final Map<String, KdCommand> byName = new LinkedHashMap<>();
   private final List<KdCommand> listed = new ArrayList<>();
+  private final Map<String, String> examples = new LinkedHashMap<>();
 
   KdCommands(KdTarget target) {
     this.target = target;
@@ -58,6 +59,16 @@ public final class KdCommands {
       throw new IllegalArgumentException("kd alias " + alias + ": no command " + name);
     }
     claim(alias, command);
+  }
+
+  /** Gives the command registered as {@code name} an example line for {@code !help name}. */
+  public void example(String name, String example) {
+    KdCommand command = byName.get(name);
+    if (command == null || !example.startsWith(name)) {
+      throw new IllegalArgumentException("kd example " + example + ": no command " + name
+          + " or it does not start with it");
+    }
+    examples.put(command.name(), example);
   }
 
   private void claim(String name, KdCommand command) {
@@ -125,7 +136,44 @@ public final class KdCommands {
       extensionList(o);
     });
     register(".help", ".help", "this list", (o, a) -> metaCommandList(o));
-    register("!help", "!help", "this list", (o, a) -> extensionList(o));
+    register("!help", "!help [<command>]", "this list; with <command>, its syntax and an example",
+        (o, a) -> {
+          if (a.isEmpty()) {
+            extensionList(o);
+          } else {
+            commandHelp(o, a);
+          }
+        });
+    example("?", "? poi(@$thread+8) + 0n10");
+    example("help", "help");
+    example(".help", ".help");
+    example("!help", "!help process");
+  }
+
+  /**
+   * {@code !help command}: one command's syntax, help and example. The bang may be left out, as
+   * {@code !help} lists the extensions without it; a name nothing exports is reported as WinDbg
+   * reports an unknown extension.
+   */
+  private void commandHelp(Listing o, List<String> args) {
+    if (args.size() > 1) {
+      throw KdError.unresolved(args.get(1));
+    }
+    String name = args.get(0);
+    KdCommand c = find(name);
+    if (c == null && !name.startsWith("!")) {
+      c = find("!" + name);
+    }
+    if (c == null) {
+      throw new KdError("No export " + (name.startsWith("!") ? name.substring(1) : name)
+          + " found");
+    }
+    o.line("Usage: " + c.syntax());
+    o.line(c.help());
+    String example = examples.get(c.name());
+    if (example != null) {
+      o.line("Example: " + example);
+    }
   }
 
   /** {@code ?}: the debugger's own commands, then notes on their arguments. */

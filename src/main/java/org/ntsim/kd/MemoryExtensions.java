@@ -63,6 +63,15 @@ final class MemoryExtensions {
       table.register(verb, verb + " <address> [L<count>]",
           "the current process's memory as " + unit, (o, a) -> e.dump(o, verb, a));
     }
+    table.example(".process", ".process 84001020");
+    table.example("!pte", "!pte c0300c00");
+    table.example("!pfn", "!pfn 1a");
+    table.example("!vad", "!vad");
+    table.example("!memusage", "!memusage");
+    table.example("!vm", "!vm");
+    table.example("dd", "dd 400000 L8");
+    table.example("db", "db 400000 L10");
+    table.example("dq", "dq 400000 L2");
   }
 
   private MemoryManager mm() {

@@ -65,6 +65,8 @@ final class ObjectExtension {
     table.register("!handle", "!handle [<handle> [<flags> [<process> [<type>]]]]",
         "a process's handles (default: the current process; process 0: all); flags 1 handle, "
             + "object and access, 2 the object's header", e::handle);
+    table.example("!object", "!object \\BaseNamedObjects");
+    table.example("!handle", "!handle 0 f");
   }
 
   // ------------------------------------------------------------------ !object

@@ -63,6 +63,8 @@ final class PoolExtensions {
     table.register("!poolused", "!poolused [<flags> [<tag>]]", "pool use per tag, non-paged and "
         + "paged; flags 1 allocations and frees, 2 sort by non-paged, 4 by paged bytes; <tag> "
         + "may use * and ?", e::poolused);
+    table.example("!pool", "!pool 84001020");
+    table.example("!poolused", "!poolused 2 Thre");
   }
 
   private Pool pool() {

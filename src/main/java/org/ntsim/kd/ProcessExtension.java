@@ -33,6 +33,7 @@ final class ProcessExtension {
     ProcessExtension e = new ProcessExtension(table.target(), new ThreadExtension(table.target()));
     table.register("!process", "!process [0|-1|<address>|<cid> [<flags> [<image>]]]",
         "processes; 0: all; flags 1 times, 2 threads and waits, 4 details", e::run);
+    table.example("!process", "!process 0 1f demo.exe");
   }
 
   /** {@code !process [address|cid|0|-1] [flags] [image]}. */

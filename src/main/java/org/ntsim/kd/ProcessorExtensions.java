@@ -37,6 +37,10 @@ final class ProcessorExtensions {
         e::irql);
     table.register("!timer", "!timer", "the timer table: due times and what each timer releases",
         (o, a) -> e.timer(o));
+    table.example("!dpcs", "!dpcs 1");
+    table.example("!pcr", "!pcr 0");
+    table.example("!irql", "!irql 1");
+    table.example("!timer", "!timer");
   }
 
   /** Reads the optional processor argument; the current processor when there is none. */

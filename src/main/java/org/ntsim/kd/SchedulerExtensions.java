@@ -34,6 +34,8 @@ final class SchedulerExtensions {
         "CurrentThread and NextThread of each busy (-i: every) processor", e::running);
     table.register("!ready", "!ready [<flags>]",
         "ready threads per processor, highest priority first", e::ready);
+    table.example("!running", "!running -t");
+    table.example("!ready", "!ready 6");
   }
 
   /** {@code !running [-i] [-t]}: -i lists idle processors too, -t adds what each thread runs. */

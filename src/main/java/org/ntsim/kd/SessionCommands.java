@@ -53,6 +53,12 @@ final class SessionCommands {
         + "count", (o, a) -> s.time(o));
     table.register("!time", "!time", "as .time: System Uptime and the tick count",
         (o, a) -> s.time(o));
+    table.example("g", "g 100ms");
+    table.example("q", "q");
+    table.example("~", "~1");
+    table.example("vertarget", "vertarget");
+    table.example(".time", ".time");
+    table.example("!time", "!time");
   }
 
   /** {@code ~N} (also {@code ~Ns}): makes processor N current; {@code ~} alone names it. */

@@ -40,6 +40,7 @@ final class ThreadExtension {
     ThreadExtension e = new ThreadExtension(table.target());
     table.register("!thread", "!thread [-t] [<address>|-1 [<flags>]]",
         "a thread (default: the current processor's); -t: <address> is a thread ID", e::run);
+    table.example("!thread", "!thread -t 18");
   }
 
   /** {@code !thread [-t] [address [flags]]}. */

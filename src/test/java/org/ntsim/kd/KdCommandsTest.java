@@ -84,7 +84,7 @@ class KdCommandsTest {
           vm                           - physical memory, commit, faults, each process's commit
           analyze [-v]                 - the bug check that stopped the machine, with recent \
           trace events
-          help                         - this list
+          help [<command>]             - this list; with <command>, its syntax and an example
           """);
     }
   }

@@ -77,7 +77,8 @@ class ComponentExtensionTest {
   @Test
   void bangHelpListsItAfterTheBuiltInExtensions() {
     String help = run("!help");
-    assertThat(help).endsWith("help                         - this list\n"
+    assertThat(help).endsWith("help [<command>]             - this list; with <command>, "
+        + "its syntax and an example\n"
         + "ticks [0n<multiplier>]       - the tick count, times a multiplier\n");
     assertThat(console.commands().find("!ticks").kind()).isEqualTo(KdCommand.Kind.EXTENSION);
   }
