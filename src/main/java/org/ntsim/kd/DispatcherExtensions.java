@@ -17,7 +17,8 @@ import org.ntsim.ps.EProcess;
  * <p>Models: {@code !apc} walks every process and thread (or one, with {@code proc <addr>} or
  * {@code thre <addr>}), one KAPC block per queued APC under its list ([KERNEL] or [USER]), with
  * its kind on an {@code ntsim:} line; kernel APCs first, special ahead of normal, then user ones,
- * which is the order they are delivered in. {@code !locks} is kdexts' ERESOURCE dump applied to
+ * which is the order they are delivered in; {@code thre} on a thread with none says so on an
+ * {@code ntsim:} line rather than print nothing. {@code !locks} is kdexts' ERESOURCE dump applied to
  * KMUTANTs, which WinDbg has no command for: each held mutant with its owner and recursion
  * ({@code Threads: <owner>-<count><*>}) and the threads waiting for it; {@code -v} adds the free
  * and abandoned ones the debugger can reach (through handles or waiters); an address shows one.
@@ -73,6 +74,10 @@ final class DispatcherExtensions {
         throw new KdError(KdFormat.hex8(address) + ": Unable to get thread contents");
       }
       apcsOfThread(out, t);
+      if (t.queuedApcs().isEmpty()) {
+        out.format("ntsim: thread %s has no kernel or user APCs queued",
+            KdFormat.hex8(t.address));
+      }
     } else {
       throw new KdError("Usage: !apc [proc <process>] [thre <thread>]");
     }
