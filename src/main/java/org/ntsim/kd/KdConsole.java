@@ -47,6 +47,7 @@ public final class KdConsole {
   private final KdTarget target;
   private final KdCommands commands;
   private boolean quitting; // the command being executed is q
+  private volatile boolean breakInRequested; // set by Ctrl-C's handler, read between slices
 
   /**
    * finished: true when the lab's programs are done; timeLimitNs: how far a bare {@code g} may
@@ -58,12 +59,26 @@ public final class KdConsole {
     this.target = new KdTarget(os);
     this.commands = new KdCommands(target);
     SessionCommands.register(commands, finished,
-        timeLimitNs > 0 ? timeLimitNs : Long.MAX_VALUE, () -> quitting = true);
+        timeLimitNs > 0 ? timeLimitNs : Long.MAX_VALUE, this::takeBreakIn, () -> quitting = true);
     KdExtensions.registerAll(commands);
     commands.registerLists();
     if (os.kernel.bugCheck() != null) {
       target.setCurrentCpu(os.kernel.bugCheck().cpu());
     }
+  }
+
+  /**
+   * The KD break-in key (Ctrl-C typed during {@code g}): the running {@code g} stops at the end
+   * of the clock interval it is in and the prompt comes back. Safe to call from a signal handler.
+   */
+  public void breakIn() {
+    breakInRequested = true;
+  }
+
+  private boolean takeBreakIn() {
+    boolean requested = breakInRequested;
+    breakInRequested = false;
+    return requested;
   }
 
   /** The console's commands: a component's kd extension registers its own here. */
@@ -174,7 +189,10 @@ public final class KdConsole {
     return true;
   }
 
-  /** One prompt: Ctrl-C discards the line, end of input or q ends the session. */
+  /**
+   * One prompt: Ctrl-C discards the line, end of input or q ends the session. While the command
+   * runs, Ctrl-C breaks in (stops a {@code g}) instead of ending the program.
+   */
   private boolean readAndExecute(LineReader reader) {
     String line;
     try {
@@ -184,6 +202,12 @@ public final class KdConsole {
     } catch (EndOfFileException e) {
       return false;
     }
-    return execute(line);
+    Terminal terminal = reader.getTerminal();
+    Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, signal -> breakIn());
+    try {
+      return execute(line);
+    } finally {
+      terminal.handle(Terminal.Signal.INT, previous);
+    }
   }
 }

@@ -13,33 +13,41 @@ import org.ntsim.win32.Ntos;
  * {@code g} (run simulated time, then say where the machine stopped and why), {@code q},
  * {@code ~N} (the current processor), {@code vertarget}, and {@code .time} / {@code !time}.
  *
- * <p>Invariants: only {@code g} changes the simulated system; a bare {@code g} runs at most the
- * session's time limit, one clock interval at a time so that it stops soon after the lab's
- * programs finish.
+ * <p>Invariants: only {@code g} changes the simulated system; a {@code g} runs at most the
+ * session's time limit (a longer {@code g <time>} is cut to it, with a line that says so), one
+ * clock interval at a time so that it stops soon after the lab's programs finish or the user
+ * breaks in with Ctrl-C; it always stops between two slices, never inside one.
  *
- * <p>Left out: {@code g} to an address, {@code gh}/{@code gn}, stepping; the KD break-in key.
+ * <p>Left out: {@code g} to an address, {@code gh}/{@code gn}, stepping.
  */
 final class SessionCommands {
+  /** What kd prints when Ctrl-C breaks in, then where the machine was stopped. */
+  private static final String BREAK_IN = "Break instruction exception - code 80000003 (first "
+      + "chance)\nntsim: break-in (Ctrl-C): the machine stopped between two slices";
   private final KdTarget target;
   private final Ntos os;
   private final BooleanSupplier finished;
-  private final long timeLimitNs; // how far a bare g may run; Long.MAX_VALUE: no limit
+  private final long timeLimitNs; // how far a g may run; Long.MAX_VALUE: no limit
+  private final BooleanSupplier breakIn; // true once per Ctrl-C typed during g
 
-  private SessionCommands(KdTarget target, BooleanSupplier finished, long timeLimitNs) {
+  private SessionCommands(KdTarget target, BooleanSupplier finished, long timeLimitNs,
+      BooleanSupplier breakIn) {
     this.target = target;
     this.os = target.os;
     this.finished = finished;
     this.timeLimitNs = timeLimitNs;
+    this.breakIn = breakIn;
   }
 
   /**
    * Registers g, q, ~, vertarget, .time and !time. finished: true when the lab's programs are
-   * done; timeLimitNs: how far each bare {@code g} may run (Long.MAX_VALUE: no limit); quit: what
-   * {@code q} does.
+   * done; timeLimitNs: how far each {@code g} may run (Long.MAX_VALUE: no limit); breakIn: true
+   * when the user has asked to break in since it was last asked (Ctrl-C); quit: what {@code q}
+   * does.
    */
   static void register(KdCommands table, BooleanSupplier finished, long timeLimitNs,
-      Runnable quit) {
-    SessionCommands s = new SessionCommands(table.target(), finished, timeLimitNs);
+      BooleanSupplier breakIn, Runnable quit) {
+    SessionCommands s = new SessionCommands(table.target(), finished, timeLimitNs, breakIn);
     table.register("g", "g [<time>]", "run until the lab's programs finish, a bug check or the "
         + "time limit; with <time>, that much simulated time", s::go);
     table.register("q", "q", "quit", (o, a) -> quit.run());
@@ -92,7 +100,14 @@ final class SessionCommands {
     if (args.size() > 1) {
       throw KdError.unresolved(args.get(1));
     }
-    String why = args.isEmpty() ? runUntilFinished(m) : runFor(m, duration(args.get(0)));
+    breakIn.getAsBoolean(); // a Ctrl-C typed before this g is not for it
+    long duration = args.isEmpty() ? 0 : duration(args.get(0));
+    if (duration > timeLimitNs) {
+      o.format("ntsim: g runs at most the time limit, %s of simulated time, at a time.",
+          KdFormat.hmmss(timeLimitNs));
+      duration = timeLimitNs;
+    }
+    String why = args.isEmpty() ? runUntilFinished(m) : runFor(m, duration);
     if (!why.isEmpty()) {
       o.line(why);
     }
@@ -123,8 +138,16 @@ final class SessionCommands {
     return end < now ? Long.MAX_VALUE : end;
   }
 
+  /** Runs {@code durationNs}, a clock interval at a time, unless the user breaks in. */
   private String runFor(Machine m, long durationNs) {
-    m.runUntil(endAfter(m.nowNs(), durationNs));
+    long end = endAfter(m.nowNs(), durationNs);
+    long step = m.config.clockIntervalNs;
+    while (!m.stopped() && m.nowNs() < end) {
+      m.runUntil(Math.min(end, endAfter(m.nowNs(), step)));
+      if (m.nowNs() < end && breakIn.getAsBoolean()) {
+        return BREAK_IN;
+      }
+    }
     return stopText(m);
   }
 
@@ -137,6 +160,9 @@ final class SessionCommands {
     long step = m.config.clockIntervalNs;
     while (!finished.getAsBoolean() && !m.stopped() && m.nowNs() < end) {
       m.runUntil(Math.min(end, endAfter(m.nowNs(), step)));
+      if (m.nowNs() < end && breakIn.getAsBoolean()) {
+        return BREAK_IN;
+      }
     }
     if (m.stopped()) {
       return stopText(m);
