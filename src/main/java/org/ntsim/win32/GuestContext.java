@@ -34,6 +34,20 @@ public final class GuestContext {
     ntos.kernel32.compute(instructions);
   }
 
+  /**
+   * printf to the console: {@code String.format(Locale.ROOT, format, args)} written to the
+   * standard output through WriteConsoleW, so that it reaches the host marked with the process
+   * (see {@link ConsoleServer}). Returns the number of characters written.
+   */
+  public int printf(String format, Object... args) {
+    String text = String.format(java.util.Locale.ROOT, format, args);
+    Kernel32 k = ntos.kernel32;
+    int[] written = new int[1];
+    k.WriteConsoleW(k.GetStdHandle(Kernel32.STD_OUTPUT_HANDLE), text, text.length(), written,
+        null);
+    return written[0];
+  }
+
   /** Simulated time on the calling thread's processor, in nanoseconds (like a TSC read). */
   public long nowNs() {
     return ntos.machine.activeCpu().clockNs();
