@@ -248,6 +248,25 @@ class Kernel32ConsoleTest {
   }
 
   @Test
+  void printfWithAMalformedFormatEndsTheProcessAsTheCRuntimeDoes() {
+    EProcess p = run("t.exe", ctx -> {
+      ctx.printf("%d%n", "not a number");
+      return 0;
+    });
+    assertThat(p.exitStatus()).isEqualTo(GuestContext.STATUS_INVALID_CRUNTIME_PARAMETER);
+    assertThat(stdout()).isEmpty();
+  }
+
+  @Test
+  void printfWithANullFormatEndsTheProcessAsTheCRuntimeDoes() {
+    EProcess p = run("t.exe", ctx -> {
+      ctx.printf(null);
+      return 0;
+    });
+    assertThat(p.exitStatus()).isEqualTo(GuestContext.STATUS_INVALID_CRUNTIME_PARAMETER);
+  }
+
+  @Test
   void aLineIsHeldUntilItsNewline() {
     EProcess p = run(ctx -> {
       ctx.printf("one ");
