@@ -1,6 +1,7 @@
 package org.ntsim.fuzz;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.ntsim.hal.MachineConfig;
@@ -103,6 +104,9 @@ public final class NativeCallFuzzer {
 
   public Result run() {
     Ntos os = new Ntos(config);
+    // What the fuzzed calls write to the console is noise: it goes nowhere.
+    PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
+    os.console.redirect(discard, discard);
     FuzzWorld w = new FuzzWorld(os, seed, callLimit, verifyEvery);
     world = w;
     try {

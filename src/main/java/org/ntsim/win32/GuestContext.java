@@ -6,6 +6,9 @@ package org.ntsim.win32;
  * on the thread that makes them.
  */
 public final class GuestContext {
+  /** The C runtime's invalid-parameter status (ntstatus.h). */
+  public static final int STATUS_INVALID_CRUNTIME_PARAMETER = 0xC0000417;
+
   private final Ntos ntos;
   private final String[] args;
 
@@ -32,6 +35,33 @@ public final class GuestContext {
    */
   public void compute(long instructions) {
     ntos.kernel32.compute(instructions);
+  }
+
+  /**
+   * printf to the console: {@code String.format(Locale.ROOT, format, args)} written to the
+   * standard output through WriteConsoleW, so that it reaches the host marked with the process
+   * (see {@link ConsoleServer}). Returns the number of characters written. A NULL or malformed
+   * format ends the process with STATUS_INVALID_CRUNTIME_PARAMETER, as the C runtime's invalid
+   * parameter handler does for printf.
+   */
+  public int printf(String format, Object... args) {
+    String text = null;
+    if (format != null) {
+      try {
+        text = String.format(java.util.Locale.ROOT, format, args);
+      } catch (java.util.IllegalFormatException e) {
+        text = null;
+      }
+    }
+    if (text == null) {
+      throw new org.ntsim.ke.GuestException(STATUS_INVALID_CRUNTIME_PARAMETER,
+          "invalid parameter: printf format " + (format == null ? "NULL" : "\"" + format + "\""));
+    }
+    Kernel32 k = ntos.kernel32;
+    int[] written = new int[1];
+    k.WriteConsoleW(k.GetStdHandle(Kernel32.STD_OUTPUT_HANDLE), text, text.length(), written,
+        null);
+    return written[0];
   }
 
   /** Simulated time on the calling thread's processor, in nanoseconds (like a TSC read). */

@@ -58,6 +58,19 @@ public final class Ntdll extends NtdllMemory {
     return ntos.ps.currentProcess();
   }
 
+  // ------------------------------------------------------------------ console
+
+  /**
+   * CsrClientCallServer with the WriteConsole request: hands {@code text} to the console server
+   * for the console object {@code handle} names, and returns its status. Not a system call: on
+   * Vista this is an LPC request to csrss (NtRequestWaitReplyPort on its API port), which ntsim
+   * does not model, so the console is a host-side device ({@link ConsoleServer}) reached without
+   * a trap and at no simulated cost.
+   */
+  int CsrWriteConsole(long handle, CharSequence text) {
+    return ntos.console.writeConsole(currentProcess(), currentThread(), handle, text);
+  }
+
   // ------------------------------------------------------------------ calls
 
   /** NtClose: see ObServices.NtClose. */

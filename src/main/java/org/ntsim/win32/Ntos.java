@@ -42,6 +42,8 @@ public final class Ntos {
   public final org.ntsim.mm.MmSystemInformation mmSystemInformation;
   public final Kernel32 kernel32;
   public final Ntdll ntdll;
+  /** The console guests write to (csrss's console server, as a host-side device). */
+  public final ConsoleServer console = new ConsoleServer();
 
   public Ntos(MachineConfig config) {
     this.executive = org.ntsim.init.Boot.boot(config);
@@ -115,6 +117,7 @@ public final class Ntos {
   }
 
   public void shutdown() {
+    console.flush();
     machine.shutdown();
   }
 }
