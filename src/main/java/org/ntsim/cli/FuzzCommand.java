@@ -34,11 +34,12 @@ final class FuzzCommand implements Callable<Integer> {
       + " after every N-th call (default ${DEFAULT-VALUE}: after every call)", defaultValue = "1")
   int verifyEvery;
 
-  @Option(names = "--backend", description = "coroutines: continuation or threads"
+  @Option(names = "--backend", converter = Converters.Backend.class, description = "coroutines: continuation or threads"
       + " (default ${DEFAULT-VALUE})", defaultValue = "continuation")
   String backend;
 
-  @Option(names = "--hang", paramLabel = "DURATION", description = "host time a call may take"
+  @Option(names = "--hang", paramLabel = "DURATION",
+      converter = Converters.PositiveDuration.class, description = "host time a call may take"
       + " before it counts as a hang (default ${DEFAULT-VALUE})", defaultValue = "60s")
   String hang;
 
