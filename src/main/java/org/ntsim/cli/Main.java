@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
     versionProvider = Converters.Version.class,
     description = "An executable, deterministic model of the Windows NT kernel executive.",
     subcommands = {Main.Run.class, Main.Kd.class, Main.ListLabs.class, Main.Bench.class,
-        FuzzCommand.class})
+        FuzzCommand.class, NewCommand.class})
 public final class Main implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -145,6 +145,7 @@ public final class Main implements Callable<Integer> {
       exitCodeList = {"0:a lab finished, or the guest exited with 0",
           "n:the guest's exit code n (1 when it does not fit in 0..255)",
           "2:a usage error", "124:the guest was still running at the time limit",
+          "3:the system stopped (a bug check) before the guest ended",
           "70:an internal error of ntsim"})
   static final class Run implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "LAB|CLASS|FILE.java",

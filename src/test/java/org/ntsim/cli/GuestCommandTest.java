@@ -171,4 +171,25 @@ class GuestCommandTest {
     assertThat(o.err()).startsWith("ntsim run: guest class Echo was compiled for a newer Java")
         .contains("javac --release " + Runtime.version().feature()).hasLineCount(1);
   }
+
+  @Test
+  void theExampleGuestRunsFromSourceAndCompiledWithOneDigestOnBothBackends() throws Exception {
+    assertThat(run("new", "guest", "Hello", "--directory", dir).status()).isZero();
+    Path source = dir.resolve("Hello.java");
+    Outcome continuation = run("run", source, "100", "--digest");
+    Outcome threads = run("run", source, "100", "--digest", "--backend", "threads");
+    Outcome compiled = run("run", "--classpath", compile(source), "Hello", "100", "--digest");
+    assertThat(continuation.status()).as(continuation.err()).isZero();
+    assertThat(continuation.out()).startsWith("100 rounds in ").contains("digest: ");
+    assertThat(threads.out()).isEqualTo(continuation.out());
+    assertThat(compiled.out()).isEqualTo(continuation.out());
+  }
+
+  @Test
+  void newGuestDoesNotOverwriteAFile() throws IOException {
+    write("Hello.java", "// mine");
+    Outcome o = run("new", "guest", "Hello", "--directory", dir);
+    assertThat(o.status()).isEqualTo(2);
+    assertThat(Files.readString(dir.resolve("Hello.java"))).isEqualTo("// mine");
+  }
 }
