@@ -106,8 +106,9 @@ final class GuestLab implements Lab {
   }
 
   /**
-   * From a Java stack trace: " at FRAME: EXCEPTION", the first frame of guest code (not the JDK's,
-   * ntsim's or picocli's), and the exception's own line.
+   * From a Java stack trace: " in FRAME: EXCEPTION", the first frame of guest code (not the
+   * JDK's, ntsim's or picocli's; none for a fault ntsim raised, which has no stack trace) and the
+   * exception's own line.
    */
   static String describe(String trace) {
     String[] lines = trace.split("\\R");
@@ -130,6 +131,8 @@ final class GuestLab implements Lab {
         break;
       }
     }
-    return (frame == null ? "" : " in " + frame) + ": " + lines[0].strip();
+    // A fault ntsim's API raises for the guest (GuestException) is named by its status alone.
+    String what = lines[0].strip().replaceFirst("^org\\.ntsim\\.ke\\.GuestException: ", "");
+    return (frame == null ? "" : " in " + frame) + ": " + what;
   }
 }

@@ -20,7 +20,10 @@ import org.ntsim.win32.GuestProgram;
 class GuestCommandTest {
   @TempDir Path dir;
 
-  /** A guest that prints its arguments, exits with their count, or throws, or never ends. */
+  /**
+   * A guest that prints its arguments and exits with their count; or throws, never ends, or
+   * reads an address where nothing is mapped.
+   */
   private static final String ECHO = """
       import org.ntsim.win32.GuestContext;
       import org.ntsim.win32.GuestProgram;
@@ -36,6 +39,9 @@ class GuestCommandTest {
           }
           if (args.length == 1 && args[0].equals("hang")) {
             ctx.kernel32().Sleep(Kernel32.INFINITE);
+          }
+          if (args.length == 1 && args[0].equals("fault")) {
+            return ctx.readInt(0x10);
           }
           return args.length;
         }
@@ -100,6 +106,14 @@ class GuestCommandTest {
     assertThat(o.err()).isEqualTo("ntsim: Echo.exe ended by an unhandled exception 0xC0000144"
         + " (STATUS_UNHANDLED_EXCEPTION) in Echo.main(Echo.java:11):"
         + " java.lang.IllegalStateException: boom\n");
+  }
+
+  @Test
+  void anAccessViolationIsShownWithItsNtStatus() throws IOException {
+    Outcome o = run("run", write("Echo.java", ECHO), "fault");
+    assertThat(o.status()).isEqualTo(1);
+    assertThat(o.err()).isEqualTo("ntsim: Echo.exe ended by an unhandled exception 0xC0000005"
+        + " (STATUS_ACCESS_VIOLATION): access violation reading 0x00000010\n");
   }
 
   @Test
