@@ -131,12 +131,6 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  /** A mistake in a command's arguments: one line on standard error, and exit status 2. */
-  static int usageError(String command, IllegalArgumentException e) {
-    System.err.println("ntsim " + command + ": " + e.getMessage());
-    return 2;
-  }
-
   @Command(name = "run", mixinStandardHelpOptions = true,
       description = "Run a lab, or a guest program (a class or a .java file), and print its"
       + " report. ntsim's options may come before or after the name; other words after it,"

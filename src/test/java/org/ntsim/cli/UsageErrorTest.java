@@ -43,8 +43,8 @@ class UsageErrorTest {
       "kd quickstart --clock 0ms", "kd quickstart --backend foo",
       "kd quickstart --trace /no-such-directory/t.csv", "bench nosuch", "bench --bogus",
       "labs extra", "fuzz --hang abc", "fuzz --hang 0s", "fuzz --backend foo", "fuzz --calls 0",
-      "fuzz --seed 9223372036854775807 --seeds 2", "fuzz --bogus", "nosuch-command", "new", "new guest 1abc",
-      "new guest Hello --directory /no-such-directory", "run NoSuchFile.java"})
+      "fuzz --seed 9223372036854775807 --seeds 2", "fuzz --bogus", "nosuch-command", "new",
+      "new guest 1abc", "new guest Hello --directory /no-such-directory", "run NoSuchFile.java"})
   void aMistakeIsOneLineAndStatusTwo(String command) {
     Outcome o = execute(command.split(" "));
     assertThat(o.status()).as(o.err()).isEqualTo(2);
