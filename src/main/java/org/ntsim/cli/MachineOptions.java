@@ -18,7 +18,7 @@ final class MachineOptions {
       defaultValue = "256M")
   String memory;
 
-  @Option(names = "--seed", description = "seed of the run (default ${DEFAULT-VALUE})",
+  @Option(names = "--seed", paramLabel = "N", description = "seed of the run (default ${DEFAULT-VALUE})",
       defaultValue = "1")
   long seed;
 

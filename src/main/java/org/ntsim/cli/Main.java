@@ -86,7 +86,8 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--time", paramLabel = "DURATION",
         converter = Converters.PositiveDuration.class,
-        description = "stop after this much simulated time (default: the lab's limit)")
+        description = "stop after this much simulated time (default: the lab's limit,"
+        + " 60s for a guest)")
     String time;
 
     /** The simulated time the run may take: --time, or the lab's own limit. */
@@ -138,8 +139,8 @@ public final class Main implements Callable<Integer> {
       exitCodeListHeading = "%nExit status:%n",
       exitCodeList = {"0:a lab finished, or the guest exited with 0",
           "n:the guest's exit code n (1 when it does not fit in 0..255)",
-          "2:a usage error", "124:the guest was still running at the time limit",
-          "3:the system stopped (a bug check) before the guest ended",
+          "2:a usage error", "3:the system stopped (a bug check) before the guest ended",
+          "124:the guest was still running at the time limit",
           "70:an internal error of ntsim"})
   static final class Run implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "LAB|CLASS|FILE.java",
