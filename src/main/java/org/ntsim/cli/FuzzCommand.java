@@ -34,11 +34,13 @@ final class FuzzCommand implements Callable<Integer> {
       + " after every N-th call (default ${DEFAULT-VALUE}: after every call)", defaultValue = "1")
   int verifyEvery;
 
-  @Option(names = "--backend", description = "coroutines: continuation or threads"
-      + " (default ${DEFAULT-VALUE})", defaultValue = "continuation")
+  @Option(names = "--backend", converter = Converters.Backend.class,
+      description = "coroutines: continuation or threads (default ${DEFAULT-VALUE})",
+      defaultValue = "continuation")
   String backend;
 
-  @Option(names = "--hang", paramLabel = "DURATION", description = "host time a call may take"
+  @Option(names = "--hang", paramLabel = "DURATION",
+      converter = Converters.PositiveDuration.class, description = "host time a call may take"
       + " before it counts as a hang (default ${DEFAULT-VALUE})", defaultValue = "60s")
   String hang;
 
@@ -54,17 +56,7 @@ final class FuzzCommand implements Callable<Integer> {
           + " seeds");
       return 2;
     }
-    long hangNs;
-    try {
-      hangNs = MachineConfig.parseDurationNs(hang);
-    } catch (IllegalArgumentException e) {
-      return Main.usageError("fuzz", e);
-    }
-    if (hangNs <= 0) {
-      System.err.println("ntsim fuzz: --hang takes a positive duration such as 30s or 500ms,"
-          + " not '" + hang + "'");
-      return 2;
-    }
+    long hangNs = MachineConfig.parseDurationNs(hang); // checked positive while parsing
     long totalCalls = 0;
     long started = System.nanoTime();
     for (long s = seed; s < seed + seeds; s++) {
@@ -72,7 +64,7 @@ final class FuzzCommand implements Callable<Integer> {
       try {
         fuzzer = new NativeCallFuzzer(s, calls, verifyEvery, backend, null);
       } catch (IllegalArgumentException e) { // a backend it does not know: before any output
-        return Main.usageError("fuzz", e);
+        throw new UsageException(e.getMessage());
       }
       long t0 = System.nanoTime();
       NativeCallFuzzer.Result r = Watchdog.run(fuzzer, hangNs, s);

@@ -3,32 +3,41 @@ package org.ntsim.cli;
 import org.ntsim.hal.MachineConfig;
 import picocli.CommandLine.Option;
 
-/** The options every command that boots a machine shares. */
+/**
+ * The options every command that boots a machine shares. Each value is checked as it is parsed
+ * (Converters); the one rule between two options, a slice no longer than the clock interval, is
+ * checked by {@link #toConfig}.
+ */
 final class MachineOptions {
-  @Option(names = "--cpus", description = "processors (1-64, default ${DEFAULT-VALUE})",
-      defaultValue = "2")
+  @Option(names = "--cpus", paramLabel = "N", converter = Converters.Cpus.class,
+      description = "processors, 1 to 64 (default ${DEFAULT-VALUE})", defaultValue = "2")
   int cpus;
 
-  @Option(names = "--memory", description = "physical memory, e.g. 256M (default ${DEFAULT-VALUE})",
+  @Option(names = "--memory", paramLabel = "SIZE", converter = Converters.Memory.class,
+      description = "physical memory, 1M to 4G, e.g. 256M (default ${DEFAULT-VALUE})",
       defaultValue = "256M")
   String memory;
 
-  @Option(names = "--seed", description = "seed of the run (default ${DEFAULT-VALUE})",
+  @Option(names = "--seed", paramLabel = "N", description = "seed of the run (default ${DEFAULT-VALUE})",
       defaultValue = "1")
   long seed;
 
-  @Option(names = "--backend", description = "coroutines: continuation or threads"
-      + " (default ${DEFAULT-VALUE})", defaultValue = "continuation")
+  @Option(names = "--backend", paramLabel = "KIND", converter = Converters.Backend.class,
+      description = "coroutines: continuation or threads (default ${DEFAULT-VALUE})",
+      defaultValue = "continuation")
   String backend;
 
-  @Option(names = "--clock", description = "clock interval, e.g. 15.625ms (default ${DEFAULT-VALUE})",
+  @Option(names = "--clock", paramLabel = "DURATION", converter = Converters.Clock.class,
+      description = "clock interval, at least 0.1ms (default ${DEFAULT-VALUE})",
       defaultValue = "15.625ms")
   String clock;
 
-  @Option(names = "--slice", description = "how far one CPU runs before the next takes its turn"
-      + " (default ${DEFAULT-VALUE})", defaultValue = "50us")
+  @Option(names = "--slice", paramLabel = "DURATION", converter = Converters.Slice.class,
+      description = "how far one CPU runs before the next takes its turn, 1us to one clock"
+      + " interval (default ${DEFAULT-VALUE})", defaultValue = "50us")
   String slice;
 
+  /** The machine these options describe; throws UsageException for a slice above the clock. */
   MachineConfig toConfig(boolean recordTrace) {
     MachineConfig c = new MachineConfig();
     c.cpus = cpus;
@@ -38,6 +47,10 @@ final class MachineOptions {
     c.clockIntervalNs = MachineConfig.parseDurationNs(clock);
     c.sliceNs = MachineConfig.parseDurationNs(slice);
     c.recordTrace = recordTrace;
+    if (c.sliceNs > c.clockIntervalNs) {
+      throw new UsageException("--slice " + slice + " is longer than the clock interval (--clock "
+          + clock + "); use at most one clock interval");
+    }
     return c.validate();
   }
 }

@@ -3,6 +3,9 @@ package org.ntsim.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ntsim.bench.Benchmarks;
 import org.ntsim.kd.KdConsole;
@@ -13,28 +16,68 @@ import org.ntsim.win32.Ntos;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
-/** The {@code ntsim} command: run a lab, open the debugger on it, list labs, run benchmarks. */
-@Command(name = "ntsim", mixinStandardHelpOptions = true, version = "ntsim 0.1",
+/**
+ * The {@code ntsim} command: run a lab, open the debugger on it, list labs, run benchmarks. A
+ * mistake on the command line is one line on standard error naming the option and the values it
+ * takes, with exit status 2; {@code ntsim} alone prints the usage, also with status 2.
+ */
+@Command(name = "ntsim", mixinStandardHelpOptions = true,
+    versionProvider = Converters.Version.class,
     description = "An executable, deterministic model of the Windows NT kernel executive.",
     subcommands = {Main.Run.class, Main.Kd.class, Main.ListLabs.class, Main.Bench.class,
-        FuzzCommand.class})
-public final class Main implements Runnable {
+        FuzzCommand.class, NewCommand.class})
+public final class Main implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Override
-  public void run() {
-    new CommandLine(this).usage(System.out);
+  public Integer call() {
+    spec.commandLine().usage(System.err);
+    return 2;
   }
 
   public static void main(String[] args) {
-    int code = new CommandLine(new Main()).execute(args);
-    System.exit(code);
+    System.exit(commandLine().execute(args));
   }
 
-  /** Options for where a run's trace goes. */
+  /** The command line, with ntsim's handling of usage errors. */
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setParameterExceptionHandler(Main::parameterError);
+    cl.setExecutionExceptionHandler(Main::executionError);
+    // A guest's own options (-v) go to the guest, after its name as before it is named.
+    cl.getSubcommands().get("run").setUnmatchedOptionsArePositionalParams(true);
+    cl.getSubcommands().get("kd").setUnmatchedOptionsArePositionalParams(true);
+    return cl;
+  }
+
+  /** A mistake picocli found while parsing: one line, status 2. */
+  private static int parameterError(ParameterException e, String[] args) {
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    System.err.println(e.getCommandLine().getCommandSpec().qualifiedName() + ": "
+        + message.strip().replaceAll("\\s*\\R\\s*", "; "));
+    return 2;
+  }
+
+  /** A mistake found after parsing (UsageException): one line, status 2; anything else rises. */
+  private static int executionError(Exception e, CommandLine cl, ParseResult parsed)
+      throws Exception {
+    if (e instanceof UsageException) {
+      System.err.println(cl.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+      return 2;
+    }
+    throw e;
+  }
+
+  /** Options for where a run's trace goes, and how long the run may take. */
   static final class TraceOptions {
-    @Option(names = "--trace", paramLabel = "FILE",
+    @Option(names = "--trace", paramLabel = "FILE", converter = Converters.TraceFile.class,
         description = "write the trace: FILE.json (Chrome/Perfetto) or FILE.csv")
     Path trace;
 
@@ -42,51 +85,78 @@ public final class Main implements Runnable {
     boolean digest;
 
     @Option(names = "--time", paramLabel = "DURATION",
-        description = "stop after this much simulated time (default: the lab's limit)")
+        converter = Converters.PositiveDuration.class,
+        description = "stop after this much simulated time (default: the lab's limit,"
+        + " 60s for a guest)")
     String time;
 
     /** The simulated time the run may take: --time, or the lab's own limit. */
     long limitNs(Lab lab) {
-      if (time == null) {
-        return lab.timeLimitNs();
-      }
-      long ns = org.ntsim.hal.MachineConfig.parseDurationNs(time);
-      if (ns <= 0) {
-        throw new IllegalArgumentException("--time takes a positive duration, not '" + time + "'");
-      }
-      return ns;
+      return time == null ? lab.timeLimitNs() : org.ntsim.hal.MachineConfig.parseDurationNs(time);
     }
+
+    /** How the limit is named in a report: the option, or the lab's own. */
+    String limitName(Lab lab) {
+      return time == null ? "the time limit of " + seconds(lab.timeLimitNs())
+          : "the time limit of --time " + time;
+    }
+  }
+
+  static String seconds(long ns) {
+    return String.format(Locale.ROOT, "%.3f s", ns / 1e9);
   }
 
   /** What run and kd make of their arguments: the lab, the machine, and the time limit. */
   record LabRun(Lab lab, org.ntsim.hal.MachineConfig config, long limitNs) {
-    /** Throws IllegalArgumentException, with a message for the user, for a mistake. */
-    static LabRun of(String labName, MachineOptions machine, TraceOptions trace) {
-      Lab lab = Labs.create(labName);
-      return new LabRun(lab, machine.toConfig(trace.trace != null), trace.limitNs(lab));
+    /** Throws UsageException, with a message for the user, for a mistake. */
+    static LabRun of(String labName, List<String> args, String classPath,
+        MachineOptions machine, TraceOptions trace) {
+      if (labName.startsWith("-") && !labName.equals("-")) {
+        throw new UsageException("unknown option '" + labName + "'");
+      }
+      Lab lab;
+      if (Labs.names().contains(labName)) {
+        if (!args.isEmpty()) {
+          throw new UsageException("the lab " + labName + " takes no arguments, not '"
+              + String.join(" ", args) + "'");
+        }
+        lab = Labs.create(labName);
+      } else {
+        lab = GuestLoader.lab(labName, args, classPath);
+      }
+      try {
+        return new LabRun(lab, machine.toConfig(trace.trace != null), trace.limitNs(lab));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
     }
   }
 
-  /** A mistake in a command's arguments: one line on standard error, and exit status 2. */
-  static int usageError(String command, IllegalArgumentException e) {
-    System.err.println("ntsim " + command + ": " + e.getMessage());
-    return 2;
-  }
-
-  @Command(name = "run", description = "Run a lab (or a guest program class) and print its report.")
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "Run a lab, or a guest program (a class or a .java file), and print its"
+      + " report. ntsim's options may come before or after the name; other words after it,"
+      + " and everything after --, go to the guest.",
+      exitCodeListHeading = "%nExit status:%n",
+      exitCodeList = {"0:a lab finished, or the guest exited with 0",
+          "n:the guest's exit code n (1 when it does not fit in 0..255)",
+          "2:a usage error", "3:the system stopped (a bug check) before the guest ended",
+          "124:the guest was still running at the time limit",
+          "70:an internal error of ntsim"})
   static final class Run implements Callable<Integer> {
-    @Parameters(paramLabel = "LAB") String labName;
+    @Parameters(index = "0", paramLabel = "LAB|CLASS|FILE.java",
+        description = "a built-in lab (ntsim labs), a guest class, or a guest's source file")
+    String labName;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "the guest's arguments")
+    List<String> args = new ArrayList<>();
+
+    @Mixin GuestLoader.Options guestOptions;
     @Mixin MachineOptions machine;
     @Mixin TraceOptions traceOptions;
 
     @Override
     public Integer call() throws IOException {
-      LabRun setup;
-      try {
-        setup = LabRun.of(labName, machine, traceOptions);
-      } catch (IllegalArgumentException e) {
-        return usageError("run", e);
-      }
+      LabRun setup = LabRun.of(labName, args, guestOptions.classPath, machine, traceOptions);
       Lab lab = setup.lab();
       long limit = setup.limitNs();
       Ntos os = new Ntos(setup.config());
@@ -100,6 +170,9 @@ public final class Main implements Runnable {
         }
         lab.report(os, out);
         finish(os, traceOptions, out);
+        if (lab instanceof GuestLab guest) {
+          return guest.outcome(os, traceOptions.limitName(lab));
+        }
         return 0;
       } catch (KernelInternalError e) {
         System.err.println(e.getMessage());
@@ -113,7 +186,7 @@ public final class Main implements Runnable {
 
   static void finish(Ntos os, TraceOptions t, PrintStream out) throws IOException {
     if (t.trace != null) {
-      if (t.trace.toString().endsWith(".csv")) {
+      if (t.trace.toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
         os.machine.tracer.writeCsv(t.trace);
       } else {
         os.machine.tracer.writeChromeJson(t.trace);
@@ -126,21 +199,23 @@ public final class Main implements Runnable {
     }
   }
 
-  @Command(name = "kd", description = "Open the kernel debugger console on a lab, stopped at its"
-      + " start (or at the lab's break-in point). Reads commands from standard input when it is not a terminal.")
+  @Command(name = "kd", mixinStandardHelpOptions = true,
+      description = "Open the kernel debugger console on a lab or guest, stopped at its"
+      + " start (or at the lab's break-in point). Reads commands from standard input when it is"
+      + " not a terminal.")
   static final class Kd implements Callable<Integer> {
-    @Parameters(paramLabel = "LAB") String labName;
+    @Parameters(index = "0", paramLabel = "LAB|CLASS|FILE.java") String labName;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "the guest's arguments")
+    List<String> args = new ArrayList<>();
+
+    @Mixin GuestLoader.Options guestOptions;
     @Mixin MachineOptions machine;
     @Mixin TraceOptions traceOptions;
 
     @Override
     public Integer call() throws IOException {
-      LabRun setup;
-      try {
-        setup = LabRun.of(labName, machine, traceOptions);
-      } catch (IllegalArgumentException e) {
-        return usageError("kd", e);
-      }
+      LabRun setup = LabRun.of(labName, args, guestOptions.classPath, machine, traceOptions);
       Lab lab = setup.lab();
       long limit = setup.limitNs();
       Ntos os = new Ntos(setup.config());
@@ -165,7 +240,7 @@ public final class Main implements Runnable {
     }
   }
 
-  @Command(name = "labs", description = "List the built-in labs.")
+  @Command(name = "labs", mixinStandardHelpOptions = true, description = "List the built-in labs.")
   static final class ListLabs implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -176,16 +251,32 @@ public final class Main implements Runnable {
     }
   }
 
-  @Command(name = "bench", description = "Run a benchmark (switch, scale) or all of them.")
+  @Command(name = "bench", mixinStandardHelpOptions = true,
+      description = "Run a benchmark, or all of them.")
   static final class Bench implements Callable<Integer> {
-    @Parameters(paramLabel = "NAME", arity = "0..1") String name;
+    @Parameters(paramLabel = "NAME", arity = "0..1",
+        description = "one of ${COMPLETION-CANDIDATES} (default: all)",
+        completionCandidates = BenchNames.class)
+    String name;
 
     @Option(names = "--json", description = "one JSON object per benchmark")
     boolean json;
 
     @Override
     public Integer call() {
+      if (name != null && !Benchmarks.names().contains(name)) {
+        throw new UsageException("unknown benchmark '" + name + "' (use one of "
+            + String.join(", ", Benchmarks.names()) + ")");
+      }
       return Benchmarks.run(name, json, System.out);
+    }
+  }
+
+  /** The benchmarks' names, for bench's help. */
+  static final class BenchNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return Benchmarks.names().iterator();
     }
   }
 }
