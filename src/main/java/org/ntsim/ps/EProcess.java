@@ -17,6 +17,7 @@ public final class EProcess extends KProcess implements org.ntsim.mm.MmProcess {
   /** The Win32 PROCESS_* priority class flag. */
   int priorityClass;
   final String imageName;
+  private String commandLine;
   final long parentId;
   /** ObjectTable: its own, or for the System process the kernel handle table. */
   HandleTable handleTable = new HandleTable(this);
@@ -43,6 +44,19 @@ public final class EProcess extends KProcess implements org.ntsim.mm.MmProcess {
 
   public String imageName() {
     return imageName;
+  }
+
+  /**
+   * The PEB's ProcessParameters->CommandLine, as its creator gave it (the image name alone if it
+   * gave none).
+   */
+  public String commandLine() {
+    return commandLine != null ? commandLine : imageName;
+  }
+
+  /** Sets the command line a creator passes in the process parameters. */
+  public void setCommandLine(String commandLine) {
+    this.commandLine = commandLine;
   }
 
   public long parentId() {

@@ -109,6 +109,14 @@ public final class Kernel32 extends Kernel32Console {
     return (int) nt.currentProcessId();
   }
 
+  /**
+   * GetCommandLineW: the process's command line, as its creator passed it (the PEB's
+   * ProcessParameters), image name first.
+   */
+  public String GetCommandLineW() {
+    return nt.currentCommandLine();
+  }
+
   /** GetCurrentThread: the pseudo handle -2. */
   public long GetCurrentThread() {
     return Ntdll.NtCurrentThread;

@@ -224,6 +224,11 @@ public final class Ntdll extends NtdllMemory {
     return currentProcess().pid();
   }
 
+  /** The PEB's ProcessParameters->CommandLine. */
+  String currentCommandLine() {
+    return currentProcess().commandLine();
+  }
+
   /** RtlGetLastWin32Error: TEB.LastErrorValue. */
   int RtlGetLastWin32Error() {
     return currentThread().lastError;

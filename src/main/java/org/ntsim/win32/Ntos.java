@@ -74,6 +74,7 @@ public final class Ntos {
       String... args) {
     EProcess p = ps.createProcess(imageName, ps.systemProcess(), priorityClass,
         ps.allProcessorsMask());
+    p.setCommandLine(commandLine(imageName, args));
     GuestContext ctx = new GuestContext(this, args);
     EThread main = ps.createThread(p, imageName + " main", imageName + "!main",
         PsConstants.basePriorityOfClass(priorityClass), 0, false, () -> {
@@ -83,6 +84,37 @@ public final class Ntos {
         }, false);
     ob.dereference(main.header());
     return p;
+  }
+
+  /**
+   * The command line a creator builds from an image name and arguments, quoted as the C runtime
+   * parses it back (CommandLineToArgvW's rules): an argument that is empty or holds a space, a
+   * tab or a quote is quoted; a quote inside is escaped with a backslash, and the backslashes
+   * before a quote, or before the closing quote, are doubled.
+   */
+  static String commandLine(String imageName, String... args) {
+    StringBuilder line = new StringBuilder(imageName);
+    for (String arg : args) {
+      line.append(' ');
+      if (!arg.isEmpty() && arg.chars().noneMatch(c -> c == ' ' || c == '\t' || c == '"')) {
+        line.append(arg);
+        continue;
+      }
+      line.append('"');
+      int backslashes = 0;
+      for (int i = 0; i < arg.length(); i++) {
+        char c = arg.charAt(i);
+        if (c == '\\') {
+          backslashes++;
+          continue;
+        }
+        line.append("\\".repeat(c == '"' ? 2 * backslashes + 1 : backslashes));
+        backslashes = 0;
+        line.append(c);
+      }
+      line.append("\\".repeat(2 * backslashes)).append('"');
+    }
+    return line.toString();
   }
 
   public EProcess launch(String imageName, GuestProgram program, String... args) {

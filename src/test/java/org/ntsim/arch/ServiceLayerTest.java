@@ -146,7 +146,8 @@ class ServiceLayerTest {
     }
     String call = owner.getSimpleName() + "." + a.getName();
     return java.util.Set.of("ProcessManager.currentThread", "ProcessManager.currentProcess",
-        "EThread.tid", "EProcess.pid", "Machine.activeCpu", "Kernel.spendGuestInstructions")
+        "EThread.tid", "EProcess.pid", "EProcess.commandLine", "Machine.activeCpu",
+        "Kernel.spendGuestInstructions")
         .contains(call);
   }
 
