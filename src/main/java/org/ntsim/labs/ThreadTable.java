@@ -6,7 +6,8 @@ import org.ntsim.ps.EThread;
 
 /**
  * The per-thread table labs end with: priorities, context switches, and CPU time both as NT
- * samples it at clock ticks and as ntsim measures it exactly.
+ * samples it at clock ticks and as ntsim measures it exactly. Thread IDs are in hex, as the
+ * debugger prints them, so that a row can be found with {@code !thread -t TID}.
  */
 final class ThreadTable {
   private ThreadTable() {}
@@ -17,7 +18,7 @@ final class ThreadTable {
         + "    User(exact)   Kernel(exact)");
     for (int i = 0; i < threads.size(); i++) {
       EThread t = threads.get(i);
-      out.printf("  %3d  %-14s  %4d  %3d  %7d  %13s  %14s  %13s  %14s%n",
+      out.printf("  %3x  %-14s  %4d  %3d  %7d  %13s  %14s  %13s  %14s%n",
           t.tid(), names.get(i), t.basePriority(), t.priority(), t.contextSwitches(),
           ms(t.userTicks() * clockIntervalNs), ms(t.kernelTicks() * clockIntervalNs),
           ms(t.exactUserNs()), ms(t.exactKernelNs()));
