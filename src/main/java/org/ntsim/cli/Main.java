@@ -163,7 +163,12 @@ public final class Main implements Callable<Integer> {
       PrintStream out = System.out;
       try {
         lab.start(os);
-        Labs.runToEnd(lab, os, limit);
+        long started = os.machine.nowNs();
+        Progress progress = Progress.forTerminal(() -> os.machine.nowNs() - started, limit);
+        Labs.runToEnd(lab, os, limit, progress != null ? progress : () -> {});
+        if (progress != null) {
+          progress.done();
+        }
         if (os.kernel.bugCheck() != null) {
           out.println(os.kernel.bugCheck().stopLine());
           out.println();

@@ -36,10 +36,19 @@ public final class Labs {
    * passes, one clock interval at a time.
    */
   public static void runToEnd(Lab lab, Ntos os, long limitNs) {
+    runToEnd(lab, os, limitNs, () -> {});
+  }
+
+  /**
+   * As {@link #runToEnd(Lab, Ntos, long)}, calling {@code afterStep} after each clock interval of
+   * simulated time (a progress display; it must not touch the machine).
+   */
+  public static void runToEnd(Lab lab, Ntos os, long limitNs, Runnable afterStep) {
     long end = os.machine.nowNs() + limitNs;
     long step = os.machine.config.clockIntervalNs;
     while (!lab.finished(os) && !os.machine.stopped() && os.machine.nowNs() < end) {
       os.machine.runUntil(Math.min(end, os.machine.nowNs() + step));
+      afterStep.run();
     }
   }
 
