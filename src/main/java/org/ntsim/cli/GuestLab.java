@@ -47,8 +47,14 @@ final class GuestLab implements Lab {
     return "guest program " + name;
   }
 
+  /** The guest's process, once started. */
+  EProcess process() {
+    return process;
+  }
+
   @Override
   public void start(Ntos os) {
+    org.ntsim.win32.GuestCpu.bind(os.kernel); // the guest's instrumented code charges this kernel
     process = os.launch(imageName(), program, args);
   }
 

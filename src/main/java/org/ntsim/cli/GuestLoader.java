@@ -88,7 +88,23 @@ final class GuestLoader {
         throw new UsageException("--classpath: '" + entry + "' is not a path");
       }
     }
-    return new URLClassLoader("guest", urls.toArray(URL[]::new), Main.class.getClassLoader());
+    return new URLClassLoader("guest", urls.toArray(URL[]::new), Main.class.getClassLoader()) {
+      @Override
+      protected Class<?> findClass(String name) throws ClassNotFoundException {
+        URL url = findResource(name.replace('.', '/') + ".class");
+        if (url == null) {
+          throw new ClassNotFoundException(name);
+        }
+        byte[] b;
+        try (java.io.InputStream in = url.openStream()) {
+          b = in.readAllBytes();
+        } catch (IOException e) {
+          throw new ClassNotFoundException(name, e);
+        }
+        b = GuestInstrumenter.instrument(name, b, this);
+        return defineClass(name, b, 0, b.length);
+      }
+    };
   }
 
   private static Class<?> load(String name, ClassLoader loader) {
@@ -188,7 +204,7 @@ final class GuestLoader {
         if (bytes == null) {
           throw new ClassNotFoundException(name);
         }
-        byte[] b = bytes.toByteArray();
+        byte[] b = GuestInstrumenter.instrument(name, bytes.toByteArray(), this);
         return defineClass(name, b, 0, b.length);
       }
     };

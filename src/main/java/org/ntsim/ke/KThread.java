@@ -66,6 +66,8 @@ public class KThread extends KThreadDispatchState implements Accountable {
   int previousMode = Kernel.KERNEL_MODE;
   /** The system service (its number in the service table) the thread is in, or -1. */
   int service = -1;
+  /** Picoseconds of instrumented guest code charged but not yet a whole nanosecond. */
+  long guestPicoseconds;
 
   protected KThread(KProcess process, long address, long timerAddress, boolean idle) {
     super(process, address, timerAddress, idle);

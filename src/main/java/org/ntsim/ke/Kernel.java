@@ -348,6 +348,31 @@ public final class Kernel implements CpuDriver {
     }
   }
 
+  /**
+   * Charges {@code instructions} bytecodes of a guest's own, instrumented code as user time, as
+   * {@link #spendGuestInstructions} does, with the fraction of a nanosecond carried over to the
+   * thread's next charge: a loop charged a few bytecodes at a time costs what one charge of the
+   * same total would. A termination requested before or meanwhile ends the thread.
+   */
+  public void spendGuestBytecodes(int instructions) {
+    KThread self = runningCoroutine;
+    if (self == null || instructions <= 0) {
+      return;
+    }
+    if (self.terminationRequested) {
+      throw new ThreadExitSignal();
+    }
+    long ps = self.guestPicoseconds + (long) instructions * cost.instructionPs;
+    long ns = ps / 1000;
+    self.guestPicoseconds = ps - ns * 1000;
+    if (ns > 0) {
+      spendOnThread(machine.activeCpu(), ns, self);
+      if (self.terminationRequested) {
+        throw new ThreadExitSignal();
+      }
+    }
+  }
+
   void checkRunningCoroutineIsCurrent(KThread self) {
     if (self != currentThread()) {
       throw new IllegalStateException("coroutine of " + self.name + " runs while "
