@@ -36,6 +36,14 @@ public final class Benchmarks {
    * object per benchmark; returns 0 on success, 2 for an unknown name.
    */
   public static int run(String name, boolean json, PrintStream out) {
+    return run(name, json, out, null);
+  }
+
+  /**
+   * As {@link #run(String, boolean, PrintStream)}, naming each benchmark on {@code progress}
+   * (one line rewritten in place, erased at the end) while it runs, if {@code progress} is given.
+   */
+  public static int run(String name, boolean json, PrintStream out, PrintStream progress) {
     if (name != null && !names().contains(name)) {
       out.println("unknown benchmark '" + name + "' (use one of " + String.join(", ", names())
           + ")");
@@ -46,6 +54,11 @@ public final class Benchmarks {
       if (name != null && !name.equals(n)) {
         continue;
       }
+      if (progress != null) {
+        progress.print("\r\033[Kntsim bench: " + n + " (" + (names().indexOf(n) + 1) + " of "
+            + names().size() + ") ...");
+        progress.flush();
+      }
       Json result = switch (n) {
         case SwitchBenchmark.NAME -> SwitchBenchmark.run();
         case ScaleBenchmark.NAME -> ScaleBenchmark.run();
@@ -53,6 +66,10 @@ public final class Benchmarks {
         case MemoryBenchmark.MEMORY, MemoryBenchmark.FAULTS -> MemoryBenchmark.run(n);
         default -> WaitBenchmark.run(n);
       };
+      if (progress != null) {
+        progress.print("\r\033[K");
+        progress.flush();
+      }
       if (json) {
         out.println(result);
       } else {

@@ -273,7 +273,8 @@ public final class Main implements Callable<Integer> {
         throw new UsageException("unknown benchmark '" + name + "' (use one of "
             + String.join(", ", Benchmarks.names()) + ")");
       }
-      return Benchmarks.run(name, json, System.out);
+      boolean terminal = System.console() != null && System.console().isTerminal();
+      return Benchmarks.run(name, json, System.out, terminal ? System.err : null);
     }
   }
 
