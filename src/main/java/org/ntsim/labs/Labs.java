@@ -5,10 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-import org.ntsim.win32.GuestProgram;
 import org.ntsim.win32.Ntos;
 
-/** The catalogue of built-in labs, and the loader for a user's own lab or guest program class. */
+/** The catalogue of built-in labs, and the loop that runs one to its end. */
 public final class Labs {
   private static final Map<String, Supplier<Lab>> BUILT_IN = new TreeMap<>();
 
@@ -68,28 +67,17 @@ public final class Labs {
   }
 
   /**
-   * A fresh instance of the lab called {@code name}: a built-in one, or a class on the class path
-   * that implements {@link Lab} or {@link GuestProgram}.
+   * A fresh instance of the built-in lab called {@code name}; IllegalArgumentException, naming
+   * the built-in labs, for another name. A user's own lab or guest class is loaded by the
+   * command line's guest loader.
    */
   public static Lab create(String name) {
     Supplier<Lab> s = BUILT_IN.get(name);
-    if (s != null) {
-      return s.get();
+    if (s == null) {
+      throw new IllegalArgumentException("no built-in lab called '" + name + "' (built-in labs: "
+          + String.join(", ", names()) + ")");
     }
-    Object instance;
-    try {
-      Class<?> c = Class.forName(name);
-      instance = c.getDeclaredConstructor().newInstance();
-    } catch (ReflectiveOperationException | LinkageError e) {
-      throw new IllegalArgumentException("no lab or guest program called '" + name
-          + "' (built-in labs: " + String.join(", ", names()) + ")");
-    }
-    if (instance instanceof Lab lab) {
-      return lab;
-    }
-    if (instance instanceof GuestProgram program) {
-      return new ProgramLab(name, program);
-    }
-    throw new IllegalArgumentException(name + " is neither a Lab nor a GuestProgram");
+    return s.get();
   }
+
 }
