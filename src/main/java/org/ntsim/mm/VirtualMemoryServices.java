@@ -95,6 +95,24 @@ public final class VirtualMemoryServices {
     return new Space(NtStatus.STATUS_SUCCESS, as, ref.header());
   }
 
+  /**
+   * Runs {@code body} on the address space of the process behind {@code handle} (with
+   * {@code access}), holding a reference to the process meanwhile; the status of a failed
+   * reference otherwise ({@link #space}).
+   */
+  private int withSpace(int previousMode, long handle, int access,
+      java.util.function.ToIntFunction<AddressSpace> body) {
+    Space s = space(previousMode, handle, access);
+    if (s.status != NtStatus.STATUS_SUCCESS) {
+      return s.status;
+    }
+    try {
+      return body.applyAsInt(s.space);
+    } finally {
+      release(s);
+    }
+  }
+
   private void release(Space s) {
     if (s.header != null) {
       objects.dereference(s.header);
@@ -119,16 +137,10 @@ public final class VirtualMemoryServices {
     if (probe != NtStatus.STATUS_SUCCESS) {
       return probe;
     }
-    Space s = space(previousMode, processHandle, PROCESS_VM_OPERATION);
-    if (s.status != NtStatus.STATUS_SUCCESS) {
-      return s.status;
-    }
-    try {
-      return mm.virtualMemory().allocate(s.space, baseAddress, zeroBits, regionSize,
+    return withSpace(previousMode, processHandle, PROCESS_VM_OPERATION, space -> {
+      return mm.virtualMemory().allocate(space, baseAddress, zeroBits, regionSize,
           allocationType, protect);
-    } finally {
-      release(s);
-    }
+    });
   }
 
   /** ZwAllocateVirtualMemory. */
@@ -152,15 +164,9 @@ public final class VirtualMemoryServices {
     if (probe != NtStatus.STATUS_SUCCESS) {
       return probe;
     }
-    Space s = space(previousMode, processHandle, PROCESS_VM_OPERATION);
-    if (s.status != NtStatus.STATUS_SUCCESS) {
-      return s.status;
-    }
-    try {
-      return mm.virtualMemory().free(s.space, baseAddress, regionSize, freeType);
-    } finally {
-      release(s);
-    }
+    return withSpace(previousMode, processHandle, PROCESS_VM_OPERATION, space -> {
+      return mm.virtualMemory().free(space, baseAddress, regionSize, freeType);
+    });
   }
 
   /** ZwFreeVirtualMemory. */
@@ -187,16 +193,10 @@ public final class VirtualMemoryServices {
     if (probe != NtStatus.STATUS_SUCCESS) {
       return probe;
     }
-    Space s = space(previousMode, processHandle, PROCESS_VM_OPERATION);
-    if (s.status != NtStatus.STATUS_SUCCESS) {
-      return s.status;
-    }
-    try {
-      return mm.virtualMemory().protect(s.space, baseAddress, regionSize, newProtect,
+    return withSpace(previousMode, processHandle, PROCESS_VM_OPERATION, space -> {
+      return mm.virtualMemory().protect(space, baseAddress, regionSize, newProtect,
           oldProtect);
-    } finally {
-      release(s);
-    }
+    });
   }
 
   /** ProbeForWrite of the in/out BaseAddress and RegionSize, in that order. */
@@ -225,20 +225,13 @@ public final class VirtualMemoryServices {
     if (memoryInformation == null) {
       return out.probe(previousMode, null, "MemoryInformation");
     }
-    Space s = space(previousMode, processHandle,
-        PROCESS_QUERY_INFORMATION);
-    if (s.status != NtStatus.STATUS_SUCCESS) {
-      return s.status;
-    }
-    try {
-      int status = mm.virtualMemory().query(s.space, baseAddress, memoryInformation);
+    return withSpace(previousMode, processHandle, PROCESS_QUERY_INFORMATION, space -> {
+      int status = mm.virtualMemory().query(space, baseAddress, memoryInformation);
       if (status == NtStatus.STATUS_SUCCESS && returnLength != null && returnLength.length > 0) {
         returnLength[0] = org.ntsim.mm.MemoryBasicInformation.SIZE;
       }
       return status;
-    } finally {
-      release(s);
-    }
+    });
   }
 
   /** ZwQueryVirtualMemory. */
@@ -273,16 +266,10 @@ public final class VirtualMemoryServices {
     if (probe != NtStatus.STATUS_SUCCESS) {
       return probe;
     }
-    Space s = space(previousMode, handle, PROCESS_VM_OPERATION);
-    if (s.status != NtStatus.STATUS_SUCCESS) {
-      return s.status;
-    }
-    try {
-      return lock ? mm.virtualMemory().lock(s.space, base, size, mapType)
-          : mm.virtualMemory().unlock(s.space, base, size, mapType);
-    } finally {
-      release(s);
-    }
+    return withSpace(previousMode, handle, PROCESS_VM_OPERATION, space -> {
+      return lock ? mm.virtualMemory().lock(space, base, size, mapType)
+          : mm.virtualMemory().unlock(space, base, size, mapType);
+    });
   }
 
   // ------------------------------------------------------------------ read, write
@@ -321,24 +308,17 @@ public final class VirtualMemoryServices {
       }
       return NtStatus.STATUS_SUCCESS;
     }
-    Space s = space(previousMode, handle, read ? PROCESS_VM_READ
-        : PROCESS_VM_WRITE);
-    if (s.status != NtStatus.STATUS_SUCCESS) {
-      return s.status;
-    }
-    try {
+    return withSpace(previousMode, handle, read ? PROCESS_VM_READ : PROCESS_VM_WRITE, space -> {
       AddressSpace self = ((MmProcess) processes.currentProcessHeader().body).addressSpace();
       long[] copied = new long[1];
       int status = read
-          ? mm.memoryCopy().copy(s.space, remote, self, local, size, copied, false)
-          : mm.memoryCopy().copy(self, local, s.space, remote, size, copied, true);
+          ? mm.memoryCopy().copy(space, remote, self, local, size, copied, false)
+          : mm.memoryCopy().copy(self, local, space, remote, size, copied, true);
       if (done != null && done.length > 0) {
         done[0] = copied[0];
       }
       return status;
-    } finally {
-      release(s);
-    }
+    });
   }
 
   // ------------------------------------------------------------------ write watch
@@ -374,34 +354,22 @@ public final class VirtualMemoryServices {
     if (probe != NtStatus.STATUS_SUCCESS) {
       return probe;
     }
-    Space s = space(previousMode, processHandle, PROCESS_VM_OPERATION);
-    if (s.status != NtStatus.STATUS_SUCCESS) {
-      return s.status;
-    }
-    try {
-      int status = mm.writeWatch().getWriteWatch(s.space, flags, baseAddress, regionSize,
+    return withSpace(previousMode, processHandle, PROCESS_VM_OPERATION, space -> {
+      int status = mm.writeWatch().getWriteWatch(space, flags, baseAddress, regionSize,
           userAddressArray, entriesInUserAddressArray);
       if (status == NtStatus.STATUS_SUCCESS) {
         granularity[0] = (int) MmLayout.PAGE_SIZE;
       }
       return status;
-    } finally {
-      release(s);
-    }
+    });
   }
 
   /** NtResetWriteWatch: the region's pages are watched again; PROCESS_VM_OPERATION. */
   public int NtResetWriteWatch(int previousMode, long processHandle, long baseAddress,
       long regionSize) {
-    Space s = space(previousMode, processHandle, PROCESS_VM_OPERATION);
-    if (s.status != NtStatus.STATUS_SUCCESS) {
-      return s.status;
-    }
-    try {
-      return mm.writeWatch().resetWriteWatch(s.space, baseAddress, regionSize);
-    } finally {
-      release(s);
-    }
+    return withSpace(previousMode, processHandle, PROCESS_VM_OPERATION, space -> {
+      return mm.writeWatch().resetWriteWatch(space, baseAddress, regionSize);
+    });
   }
 
   // ------------------------------------------------------------------ working set
@@ -413,16 +381,10 @@ public final class VirtualMemoryServices {
    */
   public int MmAdjustWorkingSetSize(int previousMode, long processHandle, long minimumPages,
       long maximumPages, boolean hardMaximum) {
-    Space s = space(previousMode, processHandle, PROCESS_SET_QUOTA);
-    if (s.status != NtStatus.STATUS_SUCCESS) {
-      return s.status;
-    }
-    try {
-      return mm.workingSetManager().setWorkingSetSize(s.space, minimumPages, maximumPages,
+    return withSpace(previousMode, processHandle, PROCESS_SET_QUOTA, space -> {
+      return mm.workingSetManager().setWorkingSetSize(space, minimumPages, maximumPages,
           hardMaximum);
-    } finally {
-      release(s);
-    }
+    });
   }
 
   /**
@@ -431,15 +393,11 @@ public final class VirtualMemoryServices {
    * {@code limits[1]} receive the working set's minimum and maximum in pages.
    */
   public int MmQueryWorkingSetInformation(int previousMode, long processHandle, long[] limits) {
-    Space s = space(previousMode, processHandle,
-        PROCESS_QUERY_INFORMATION);
-    if (s.status != NtStatus.STATUS_SUCCESS) {
-      return s.status;
-    }
-    limits[0] = s.space.workingSet().minimumPages();
-    limits[1] = s.space.workingSet().maximumPages();
-    release(s);
-    return NtStatus.STATUS_SUCCESS;
+    return withSpace(previousMode, processHandle, PROCESS_QUERY_INFORMATION, space -> {
+      limits[0] = space.workingSet().minimumPages();
+      limits[1] = space.workingSet().maximumPages();
+      return NtStatus.STATUS_SUCCESS;
+    });
   }
 
   /**
@@ -448,15 +406,9 @@ public final class VirtualMemoryServices {
    * possible leave the working set.
    */
   public int MmEmptyWorkingSet(int previousMode, long processHandle) {
-    Space s = space(previousMode, processHandle, PROCESS_SET_QUOTA);
-    if (s.status != NtStatus.STATUS_SUCCESS) {
-      return s.status;
-    }
-    try {
-      mm.workingSetManager().emptyWorkingSet(s.space);
+    return withSpace(previousMode, processHandle, PROCESS_SET_QUOTA, space -> {
+      mm.workingSetManager().emptyWorkingSet(space);
       return NtStatus.STATUS_SUCCESS;
-    } finally {
-      release(s);
-    }
+    });
   }
 }
