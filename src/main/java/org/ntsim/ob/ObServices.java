@@ -86,6 +86,31 @@ public final class ObServices {
         previousMode);
   }
 
+  /** What a service does with an object it holds a reference to. */
+  @FunctionalInterface
+  public interface ObjectCall<T> {
+    int run(T body);
+  }
+
+  /**
+   * ObReferenceObjectByHandle ({@link #referenceObjectByHandle}), {@code call} on the body, then
+   * the reference dropped; the reference's failure status if there is none.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> int withObject(int previousMode, long handle, int desiredAccess, ObjectType type,
+      ObjectCall<T> call) {
+    ObjectManager.Reference ref = referenceObjectByHandle(previousMode, handle, desiredAccess,
+        type);
+    if (!ref.ok()) {
+      return ref.status();
+    }
+    try {
+      return call.run((T) ref.header().body);
+    } finally {
+      ob.dereference(ref.header());
+    }
+  }
+
   /**
    * The access a handle grants a caller in {@code previousMode} (every right for a pseudo
    * handle; a kernel handle's for a kernel-mode caller).

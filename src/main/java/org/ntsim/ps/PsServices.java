@@ -83,13 +83,9 @@ public final class PsServices {
     if ((createFlags & ~THREAD_CREATE_FLAGS_CREATE_SUSPENDED) != 0) {
       return NtStatus.STATUS_INVALID_PARAMETER;
     }
-    Reference ref = obServices.referenceObjectByHandle(previousMode, processHandle,
-        PROCESS_CREATE_THREAD, ps.processType);
-    if (!ref.ok()) {
-      return ref.status();
-    }
-    try {
-      EProcess process = ref.body();
+    return obServices.<EProcess>withObject(previousMode, processHandle,
+        PROCESS_CREATE_THREAD, ps.processType, object -> {
+      EProcess process = object;
       if (process.isExiting()) {
         return NtStatus.STATUS_PROCESS_IS_TERMINATING;
       }
@@ -110,9 +106,7 @@ public final class PsServices {
       } finally {
         kernel.objects.leaveCriticalRegion();
       }
-    } finally {
-      ob.dereference(ref.header());
-    }
+    });
   }
 
   /** PspCreateThread, in NtCreateThreadEx's critical region: the thread, started, its handle. */
@@ -147,17 +141,11 @@ public final class PsServices {
     if (threadHandle == 0 || threadHandle == ObServices.NtCurrentThread) {
       ps.exitCurrentThread(exitStatus);
     }
-    Reference ref = obServices.referenceObjectByHandle(previousMode, threadHandle,
-        PsConstants.THREAD_TERMINATE, ps.threadType);
-    if (!ref.ok()) {
-      return ref.status();
-    }
-    try {
-      ps.terminateThread(ref.body(), exitStatus);
+    return obServices.<EThread>withObject(previousMode, threadHandle,
+        PsConstants.THREAD_TERMINATE, ps.threadType, object -> {
+      ps.terminateThread(object, exitStatus);
       return NtStatus.STATUS_SUCCESS;
-    } finally {
-      ob.dereference(ref.header());
-    }
+    });
   }
 
   /**
@@ -290,13 +278,9 @@ public final class PsServices {
    */
   public int NtQueueApcThread(int previousMode, long threadHandle, PsApcRoutine apcRoutine,
       long apcArgument1, long apcArgument2, long apcArgument3) {
-    Reference ref = obServices.referenceObjectByHandle(previousMode, threadHandle,
-        PsConstants.THREAD_SET_CONTEXT, ps.threadType);
-    if (!ref.ok()) {
-      return ref.status();
-    }
-    try {
-      EThread t = ref.body();
+    return obServices.<EThread>withObject(previousMode, threadHandle,
+        PsConstants.THREAD_SET_CONTEXT, ps.threadType, object -> {
+      EThread t = object;
       if (t.kprocess() == ps.systemProcess()) {
         return NtStatus.STATUS_INVALID_HANDLE;
       }
@@ -320,9 +304,7 @@ public final class PsServices {
       }
       pool.freePool(address);
       return NtStatus.STATUS_UNSUCCESSFUL;
-    } finally {
-      ob.dereference(ref.header());
-    }
+    });
   }
 
   /**
@@ -330,17 +312,11 @@ public final class PsServices {
    * or leaves it alerted for its next one.
    */
   public int NtAlertThread(int previousMode, long threadHandle) {
-    Reference ref = obServices.referenceObjectByHandle(previousMode, threadHandle,
-        PsConstants.THREAD_ALERT, ps.threadType);
-    if (!ref.ok()) {
-      return ref.status();
-    }
-    try {
-      kernel.objects.alertThread(ref.<EThread>body());
+    return obServices.<EThread>withObject(previousMode, threadHandle,
+        PsConstants.THREAD_ALERT, ps.threadType, object -> {
+      kernel.objects.alertThread(object);
       return NtStatus.STATUS_SUCCESS;
-    } finally {
-      ob.dereference(ref.header());
-    }
+    });
   }
 
   /**
@@ -353,13 +329,9 @@ public final class PsServices {
     if (probe != NtStatus.STATUS_SUCCESS) {
       return probe;
     }
-    Reference ref = obServices.referenceObjectByHandle(previousMode, threadHandle,
-        PsConstants.THREAD_SUSPEND_RESUME, ps.threadType);
-    if (!ref.ok()) {
-      return ref.status();
-    }
-    try {
-      EThread t = ref.body();
+    return obServices.<EThread>withObject(previousMode, threadHandle,
+        PsConstants.THREAD_SUSPEND_RESUME, ps.threadType, object -> {
+      EThread t = object;
       if (t.state() == ThreadState.TERMINATED || t.terminationRequested()) {
         return NtStatus.STATUS_THREAD_IS_TERMINATING;
       }
@@ -371,9 +343,7 @@ public final class PsServices {
         previousSuspendCount[0] = previous;
       }
       return NtStatus.STATUS_SUCCESS;
-    } finally {
-      ob.dereference(ref.header());
-    }
+    });
   }
 
   /**
@@ -385,19 +355,13 @@ public final class PsServices {
     if (probe != NtStatus.STATUS_SUCCESS) {
       return probe;
     }
-    Reference ref = obServices.referenceObjectByHandle(previousMode, threadHandle,
-        PsConstants.THREAD_SUSPEND_RESUME, ps.threadType);
-    if (!ref.ok()) {
-      return ref.status();
-    }
-    try {
-      int previous = kernel.objects.resumeThread(ref.<EThread>body());
+    return obServices.<EThread>withObject(previousMode, threadHandle,
+        PsConstants.THREAD_SUSPEND_RESUME, ps.threadType, object -> {
+      int previous = kernel.objects.resumeThread(object);
       if (previousSuspendCount != null) {
         previousSuspendCount[0] = previous;
       }
       return NtStatus.STATUS_SUCCESS;
-    } finally {
-      ob.dereference(ref.header());
-    }
+    });
   }
 }

@@ -87,23 +87,10 @@ public final class SyncServices {
 
   // ------------------------------------------------------------------ common paths
 
-  private interface ObjectCall<T> {
-    int run(T body);
-  }
-
   /** ObReferenceObjectByHandle, {@code call} on the body, then the reference dropped. */
   private <T> int withObject(int previousMode, long handle, int access, ObjectType type,
-      ObjectCall<T> call) {
-    ObjectManager.Reference ref = obServices.referenceObjectByHandle(previousMode, handle, access,
-        type);
-    if (!ref.ok()) {
-      return ref.status();
-    }
-    try {
-      return call.run(ref.body());
-    } finally {
-      ob.dereference(ref.header());
-    }
+      ObServices.ObjectCall<T> call) {
+    return obServices.withObject(previousMode, handle, access, type, call);
   }
 
   /**
