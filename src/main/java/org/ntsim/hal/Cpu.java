@@ -7,9 +7,10 @@ import org.ntsim.trace.TraceKind;
  * and its pending interrupt requests.
  *
  * <p>Models: a pending request per IRQL with the earliest simulated time at which it may be taken
- * (an IPI sent by another CPU at its time t is taken here once this CPU's clock reaches t, which
- * keeps multi-CPU interleaving deterministic and bounded by the slice length). Requests at a level
- * are not counted, as on real interrupt controllers: two requests before service are one.
+ * (an IPI sent by another CPU at its time t is taken here at t, or at this CPU's clock if that is
+ * later; the sender's horizon drops to t, so that the machine loop lets this CPU act at t before
+ * the sender goes further). Requests at a level are not counted, as on real interrupt
+ * controllers: two requests before service are one.
  *
  * <p>Hardware interrupts arrive on a vector (the local APIC's interrupt request register, 256
  * bits), each with the IRQL its vector maps to; the level's request stands for every vector
@@ -46,6 +47,9 @@ public final class Cpu {
   private final int[] vectorIrql = new int[InterruptVectors.COUNT];
   private int servicingVector = -1; // the vector whose IDT entry runs now, -1 if none
   private long sliceEndNs;
+  private long deferredUntilNs = -1;
+  /** True while the loop runs this CPU's code on the host stack (see Machine#runOthersBefore). */
+  boolean onStack;
   private int returnIrql;
 
   private int category = TimeCategory.IDLE;
@@ -79,6 +83,27 @@ public final class Cpu {
 
   void beginSlice(long endNs) {
     sliceEndNs = endNs;
+  }
+
+  /**
+   * The thread running here will spend the time up to {@code untilNs} before its next observable
+   * step, and gives control back to the loop meanwhile: the loop moves the clock there (or to an
+   * interrupt due first) when no other participant comes before.
+   */
+  public void defer(long untilNs) {
+    deferredUntilNs = untilNs;
+  }
+
+  public boolean defers() {
+    return deferredUntilNs >= 0;
+  }
+
+  public long deferredUntilNs() {
+    return deferredUntilNs;
+  }
+
+  void endDeferral() {
+    deferredUntilNs = -1;
   }
 
   public void setHandler(int level, InterruptHandler handler) {
@@ -157,6 +182,22 @@ public final class Cpu {
       pendingAtNs[level] = atNs;
     }
     pendingMask |= bit;
+    Cpu sender = machine.activeCpu();
+    if (sender != this) {
+      sender.limitHorizon(this, atNs);
+    }
+  }
+
+  /**
+   * This CPU, now running, gave {@code target} something to do at {@code atNs} (an interrupt, or
+   * work an idle processor finds without one, such as a NextThread): it must not pass that time
+   * before the loop has let {@code target} act at it.
+   */
+  public void limitHorizon(Cpu target, long atNs) {
+    long t = atNs + (target.index > index ? 1 : 0);
+    if (t < sliceEndNs) {
+      sliceEndNs = t;
+    }
   }
 
   /** A software interrupt requested by code running on this CPU (HalRequestSoftwareInterrupt). */
@@ -208,13 +249,13 @@ public final class Cpu {
     return t;
   }
 
-  /** True when code on this CPU must give control back to the loop: slice over or interrupt due. */
+  /** True when code on this CPU must give control back to the loop: horizon reached or interrupt due. */
   public boolean mustYield() {
     return clockNs >= sliceEndNs || highestDeliverable() >= 0;
   }
 
   /**
-   * Whether the clock can move {@code ns} on and stay short of the slice end with no interrupt
+   * Whether the clock can move {@code ns} on and stay short of the horizon with no interrupt
    * above the IRQL requested at all: then a simulation point has nothing to deliver and need not
    * look at the pending levels one by one.
    */

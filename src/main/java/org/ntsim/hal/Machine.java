@@ -6,15 +6,26 @@ import org.ntsim.trace.Tracer;
  * The simulated computer: CPUs, the event queue, the interrupt controller and the interval timer,
  * driven by one loop on one host thread.
  *
- * <p>Models: time advances slice by slice. At the start of a slice every event due before its end
- * fires (events post timestamped interrupt requests to CPUs); then each CPU, in index order, runs
- * until its own clock reaches the slice end. Cross-CPU effects (an IPI, a thread readied for
- * another CPU) are therefore seen by the target at the sender's time if the target has not yet run
- * past it, else at the start of the target's next slice: deterministic, and late by at most one
- * slice. When every CPU is idle the loop jumps straight to the next event.
+ * <p>Models: one simulated time across processors. Every CPU keeps its own clock, and the loop
+ * always runs whichever participant's next observable step is earliest: the event queue (at its
+ * earliest event) or a CPU (at its clock; an idle CPU at its next interrupt; a CPU in the middle of
+ * a stretch of time its thread spends, at the end of that stretch or at an interrupt that falls due
+ * first). Ties go to events, then to the lower-numbered CPU. The chosen CPU runs up to its horizon,
+ * the next participant's time, and gives control back at the first simulation point past it; a
+ * request it posts to another CPU (an IPI) lowers its horizon to that time. Time a thread spends
+ * has no effect another CPU can see, so a CPU that cannot finish such a stretch before its horizon
+ * does not step through it: it defers it, and its key becomes the stretch's end (cut back when an
+ * interrupt arrives earlier). Code at raised IRQL on the loop's stack (an ISR, a DPC) cannot give
+ * control back, so while it spends time the loop runs the other CPUs and events up to its time
+ * from inside it ({@link #runOthersBefore}). The result does not depend on
+ * {@link MachineConfig#sliceNs}, which only bounds how long a CPU running alone keeps the host
+ * before the loop looks again.
  *
- * <p>Invariants: {@link #nowNs()} never goes backwards; each CPU clock is at least the start of
- * the current slice; nothing here reads the host clock or host randomness.
+ * <p>Invariants: {@link #nowNs()} never goes backwards; every step another CPU could observe runs
+ * in global time order, except that a CPU's own atomic step (a context switch, an interrupt's
+ * dispatch cost) may end past its horizon by that step's cost, and that CPUs whose code is on the
+ * host stack below a nested run (two processors in long DPCs at once) are not run by it; nothing
+ * here reads the host clock or host randomness.
  */
 public final class Machine {
   public final MachineConfig config;
@@ -85,7 +96,10 @@ public final class Machine {
     return activeCpu;
   }
 
-  /** Global simulated time: the start of the slice being run. CPUs may be ahead within it. */
+  /**
+   * Global simulated time: the time of the latest step the loop has begun (an event fired or a CPU
+   * run from its key). A CPU's own clock may be ahead of it within its step.
+   */
   public long nowNs() {
     return nowNs;
   }
@@ -116,50 +130,137 @@ public final class Machine {
     if (driver == null) {
       throw new IllegalStateException("no kernel attached to the machine");
     }
-    while (nowNs < endNs && !stopped) {
-      if (allIdle()) {
-        long next = Math.min(events.peekTimeNs(), endNs);
-        for (Cpu cpu : cpus) {
-          next = Math.min(next, Math.max(cpu.nextInterruptNs(), nowNs));
-        }
-        if (next > nowNs) {
-          nowNs = next;
-          for (Cpu cpu : cpus) {
-            activeCpu = cpu;
-            cpu.catchUp(nowNs);
-          }
-          continue;
-        }
-      }
-      long sliceEnd = Math.min(nowNs + config.sliceNs, endNs);
-      while (events.peekTimeNs() < sliceEnd) {
-        long t = events.peekTimeNs();
-        events.poll().fire(t);
-      }
+    while (!stopped && step(null, endNs)) {
+      // each step runs the earliest participant
+    }
+    if (!stopped && nowNs < endNs) {
+      nowNs = endNs;
       for (Cpu cpu : cpus) {
-        if (stopped) {
-          break;
-        }
         activeCpu = cpu;
-        cpu.beginSlice(sliceEnd);
-        if (cpu.clockNs() < sliceEnd) {
-          driver.runSlice(cpu, sliceEnd);
-          if (Checks.INVARIANTS && !stopped) {
-            driver.verify();
-          }
+        if (cpu.defers()) {
+          driver.resolveDeferral(cpu, Math.min(endNs, cpu.deferredUntilNs()));
+        } else if (cpu.clockNs() < endNs && driver.isIdle(cpu)) {
+          cpu.catchUp(endNs);
         }
       }
-      nowNs = sliceEnd;
     }
   }
 
-  private boolean allIdle() {
+  /**
+   * From code at raised IRQL on {@code self} (on the loop's stack) that is about to spend time up
+   * to {@code targetNs}: runs the events and the other CPUs whose next step comes first, until
+   * none does before {@code targetNs} or before an interrupt that falls due on {@code self}.
+   * CPUs whose code is already on the host stack are left where they are.
+   */
+  public void runOthersBefore(Cpu self, long targetNs) {
+    if (!anyOtherBefore(self, targetNs)) {
+      return;
+    }
+    Cpu saved = activeCpu;
+    try {
+      while (!stopped && step(self, targetNs)) {
+        // each step runs the earliest participant other than self
+      }
+    } finally {
+      activeCpu = saved;
+    }
+  }
+
+  private boolean anyOtherBefore(Cpu self, long targetNs) {
+    long limit = Math.min(targetNs, self.nextInterruptNs());
+    if (events.peekTimeNs() <= limit) {
+      return true;
+    }
     for (Cpu cpu : cpus) {
-      if (cpu.highestDeliverable() >= 0 || !driver.isIdle(cpu)) {
-        return false;
+      if (cpu != self && !cpu.onStack && keyOf(cpu) < limit) {
+        return true;
       }
     }
+    return false;
+  }
+
+  /**
+   * One step of the loop: fires the earliest event or runs the earliest CPU up to its horizon.
+   * With {@code self} (a nested run), {@code self} takes part as a participant due at the earlier
+   * of {@code endNs} and its next interrupt, and is never run. Returns false when nothing is due
+   * before the end.
+   */
+  private boolean step(Cpu self, long endNs) {
+    long end = self == null ? endNs : Math.min(endNs, self.nextInterruptNs());
+    Cpu next = null;
+    long nextKey = Long.MAX_VALUE;
+    for (Cpu cpu : cpus) {
+      if (cpu.onStack || cpu == self) {
+        continue;
+      }
+      long key = keyOf(cpu);
+      if (key < nextKey) {
+        next = cpu;
+        nextKey = key;
+      }
+    }
+    long eventNs = events.peekTimeNs();
+    if (eventNs <= nextKey && (eventNs < end || (self != null && eventNs == end))) {
+      advanceNow(eventNs);
+      events.poll().fire(eventNs);
+      return true;
+    }
+    if (next == null || nextKey >= end
+        || (self != null && nextKey == end && next.index > self.index)) {
+      return false;
+    }
+    long horizon = Math.min(eventNs,
+        self == null ? end : end + (self.index > next.index ? 1 : 0));
+    for (Cpu cpu : cpus) {
+      if (cpu != next && cpu != self && !cpu.onStack) {
+        long key = keyOf(cpu);
+        if (key != Long.MAX_VALUE) {
+          horizon = Math.min(horizon, key + (cpu.index > next.index ? 1 : 0));
+        }
+      }
+    }
+    horizon = Math.min(horizon, nextKey + config.sliceNs);
+    advanceNow(nextKey);
+    activeCpu = next;
+    if (next.defers()) {
+      driver.resolveDeferral(next, nextKey);
+      next.endDeferral();
+    } else if (next.clockNs() < nextKey) {
+      next.catchUp(nextKey); // an idle CPU reaches the interrupt that wakes it
+    }
+    next.beginSlice(horizon);
+    next.onStack = true;
+    try {
+      driver.runSlice(next, horizon);
+    } finally {
+      next.onStack = false;
+    }
+    if (Checks.INVARIANTS && !stopped && self == null) {
+      driver.verify();
+    }
     return true;
+  }
+
+  /**
+   * When a CPU takes its next observable step: an idle CPU at its next interrupt, a CPU deferring
+   * the time its thread spends at the end of that time or at an interrupt due first, any other at
+   * its clock.
+   */
+  private long keyOf(Cpu cpu) {
+    if (cpu.defers()) {
+      return Math.max(cpu.clockNs(), Math.min(cpu.deferredUntilNs(), cpu.nextInterruptNs()));
+    }
+    if (cpu.highestDeliverable() < 0 && driver.isIdle(cpu)) {
+      long t = cpu.nextInterruptNs();
+      return t == Long.MAX_VALUE ? t : Math.max(t, cpu.clockNs());
+    }
+    return cpu.clockNs();
+  }
+
+  private void advanceNow(long t) {
+    if (t > nowNs) {
+      nowNs = t;
+    }
   }
 
   /** Releases host resources held by suspended coroutines (the hand-off backend's threads). */

@@ -149,13 +149,14 @@ public final class KPrcb {
 
   /**
    * Records that {@code from} handed this processor work (a NextThread or a DPC) at its clock. The
-   * idle loop takes such work only once its own clock reaches that time: CPUs run one after
-   * another within a slice, and an idle processor that runs later in the loop must not start a
-   * thread before it was readied.
+   * idle loop takes such work only once its own clock reaches that time (an idle processor's clock
+   * stays behind until something wakes it), and {@code from} stops at that time so that this
+   * processor acts on the work in global time order.
    */
   void noteHandOff(Cpu from) {
     if (from != cpu) {
       handOffNs = Math.max(handOffNs, from.clockNs());
+      from.limitHorizon(cpu, from.clockNs());
     }
   }
 

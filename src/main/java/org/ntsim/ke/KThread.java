@@ -68,6 +68,8 @@ public class KThread extends KThreadDispatchState implements Accountable {
   int service = -1;
   /** Picoseconds of instrumented guest code charged but not yet a whole nanosecond. */
   long guestPicoseconds;
+  /** How much of the time it deferred the loop has passed for it (SimulationPoints). */
+  long spendProgressNs;
 
   protected KThread(KProcess process, long address, long timerAddress, boolean idle) {
     super(process, address, timerAddress, idle);

@@ -605,6 +605,15 @@ public final class Kernel implements CpuDriver {
   }
 
   @Override
+  public void resolveDeferral(Cpu cpu, long toNs) {
+    long ns = toNs - cpu.clockNs();
+    if (ns > 0) {
+      cpu.advance(ns);
+      prcb(cpu.index).currentThread.spendProgressNs += ns;
+    }
+  }
+
+  @Override
   public boolean isIdle(Cpu cpu) {
     return scheduler.isIdleCpu(cpu);
   }

@@ -104,9 +104,16 @@ final class Scheduler {
     t.preempted = false;
     setState(t, ThreadState.READY);
     t.readyTick = machine.clockTicks(); // KeTickCount
-    t.earliestRunNs = Math.max(t.earliestRunNs, machine.activeCpu().clockNs());
+    Cpu here = machine.activeCpu();
+    t.earliestRunNs = Math.max(t.earliestRunNs, here.clockNs());
     prcb.insertReady(t, atHead);
     trace(TraceKind.READY, t, t.priority, prcb.number);
+    for (int c = 0; c < machine.cpuCount(); c++) {
+      KPrcb other = kernel.prcb(c);
+      if (other.cpu != here && allowed(t, c) && isIdle(other)) {
+        here.limitHorizon(other.cpu, here.clockNs()); // its idle loop may take the thread now
+      }
+    }
   }
 
   private KPrcb findIdleProcessor(KThread t, int current) {
@@ -190,6 +197,9 @@ final class Scheduler {
     machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.CONTEXT_SWITCH,
         kernel.threadId(old), kernel.threadId(next), oldInfo);
     mount(cpu, next);
+    if (next.kernelApcPending) {
+      cpu.requestSoftwareInterrupt(Irql.APC_LEVEL); // KiSwapContext: the APC interrupt, if pending
+    }
   }
 
   /**
@@ -310,35 +320,44 @@ final class Scheduler {
 
   // ------------------------------------------------------------------ the processor loop
 
-  /** Runs one CPU until its clock reaches the slice end: interrupts, the current thread, idle. */
+  /**
+   * Runs one CPU until its clock reaches its horizon or its thread defers the time it spends:
+   * interrupts, the current thread, idle.
+   */
   void runSlice(Cpu cpu, long sliceEndNs) {
     KPrcb prcb = kernel.prcb(cpu.index);
-    while (cpu.clockNs() < sliceEndNs && !machine.stopped()) {
+    while (cpu.clockNs() < cpu.sliceEndNs() && !machine.stopped() && !cpu.defers()) {
       cpu.deliverInterrupts();
-      if (machine.stopped() || cpu.clockNs() >= sliceEndNs) {
+      if (machine.stopped() || cpu.clockNs() >= cpu.sliceEndNs()) {
         break;
       }
       KThread t = prcb.currentThread;
       if (t.idle) {
-        idleLoop(prcb, sliceEndNs);
+        if (!idleLoop(prcb, cpu.sliceEndNs())) {
+          return; // nothing to do until an interrupt: the loop wakes this CPU at its time
+        }
       } else {
         kernel.points.resumeThread(t);
       }
     }
   }
 
-  /** KiIdleLoop: drains DPCs, takes a NextThread or a ready thread from any queue, else waits. */
-  private void idleLoop(KPrcb prcb, long sliceEndNs) {
+  /**
+   * KiIdleLoop: drains DPCs, takes a NextThread or a ready thread from any queue, else waits.
+   * Returns false when the processor has nothing to do before its next interrupt: its clock stays
+   * where it is, and the machine loop moves it to that interrupt when it falls due.
+   */
+  private boolean idleLoop(KPrcb prcb, long sliceEndNs) {
     Cpu cpu = prcb.cpu;
     if (cpu.clockNs() < prcb.handOffNs && (prcb.dpcHead != null || prcb.nextThread != null)) {
       // Another processor handed this one work at a time its clock has not reached yet.
       cpu.advance(Math.min(prcb.handOffNs, Math.min(sliceEndNs, cpu.nextInterruptNs()))
           - cpu.clockNs());
-      return;
+      return true;
     }
     if (prcb.dpcHead != null) {
       cpu.requestSoftwareInterrupt(Irql.DISPATCH_LEVEL);
-      return;
+      return true;
     }
     KThread next = takeStandby(prcb);
     if (next == null) {
@@ -348,12 +367,17 @@ final class Scheduler {
       cpu.setIrql(Irql.DISPATCH_LEVEL);
       contextSwitch(prcb, prcb.idleThread, next);
       cpu.setIrql(next.savedIrql);
-      return;
+      return true;
     }
-    long until = Math.min(sliceEndNs, cpu.nextInterruptNs());
+    long interruptNs = cpu.nextInterruptNs();
+    if (interruptNs >= sliceEndNs && isIdleCpu(cpu)) {
+      return false;
+    }
+    long until = Math.min(sliceEndNs, interruptNs);
     if (until > cpu.clockNs()) {
       cpu.advance(until - cpu.clockNs());
     }
+    return true;
   }
 
   /** KiIdleSchedule: the best ready thread this processor may run, from its own queue or another's. */

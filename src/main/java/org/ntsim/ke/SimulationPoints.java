@@ -7,8 +7,9 @@ import org.ntsim.hal.Machine;
 /**
  * Where simulated time passes on a processor and control moves between the machine loop and a
  * thread's coroutine (DESIGN.md section 2): the loop resumes a thread's coroutine, the coroutine
- * spends time and yields back when its slice ends or an interrupt falls due, and code on the
- * loop's stack (ISRs, DPCs) spends time at raised IRQL, taking higher interrupts meanwhile.
+ * spends time and yields back when it reaches its horizon (the next participant's time, see
+ * {@link Machine}) or an interrupt falls due, and code on the loop's stack (ISRs, DPCs) spends
+ * time at raised IRQL, taking higher interrupts meanwhile.
  *
  * <p>Invariants: {@code kernel.runningCoroutine} is the thread whose coroutine runs, null while
  * the loop itself runs; it is set only by {@link #resumeThread} and is the current thread of the
@@ -16,7 +17,7 @@ import org.ntsim.hal.Machine;
  * wait, and resumes holding the same thread.
  *
  * <p>Hot path: none of this allocates; {@link #spendOnThread} returns at once when the time fits
- * in the slice and no interrupt above the IRQL is requested.
+ * before the horizon and no interrupt above the IRQL is requested.
  *
  * <p>Left out: nothing of NT: these points are how the model advances time, not an NT mechanism.
  */
@@ -57,62 +58,59 @@ final class SimulationPoints {
   }
 
   /**
-   * {@link Kernel#spend(long)} on a thread's coroutine, running on {@code cpu}. {@code computing}
-   * is the thread when it computes in user mode: a termination requested meanwhile (the exit APC,
-   * delivered at the APC interrupt the loop raises between slices) ends it at once, as in NT,
-   * instead of after the computation. Each pass spends at least one slice or yields, so the loop
-   * ends after at most {@code ns} divided by the slice passes, plus one.
+   * {@link Kernel#spend(long)} on a thread's coroutine, running on {@code cpu}. Time that fits
+   * before the CPU's horizon and its next interrupt passes at once. Otherwise the thread defers it
+   * ({@link Cpu#defer}) and yields: the loop runs whatever comes first in simulated time, then
+   * moves this CPU's clock to the end of the time or to an interrupt due before it, and resumes
+   * the thread, which learns from {@link KThread#spendProgressNs} how far it got. Once the time is
+   * spent, the thread yields again if the horizon is reached or an interrupt is due, so that its
+   * next step comes in global time order. {@code computing} is the thread when it computes in
+   * user mode: a termination requested meanwhile (the exit APC, delivered by the APC interrupt)
+   * ends it at once, as in NT, instead of after the computation.
    */
   void spendOnThread(Cpu cpu, long ns, KThread computing) {
     if (cpu.runsClear(ns)) {
       cpu.advance(ns);
       return;
     }
-    while (true) {
-      long step = Math.min(ns, cpu.runLimitNs() - cpu.clockNs());
-      if (step > 0) {
-        cpu.advance(step);
-        ns -= step;
+    while (ns > 0) {
+      if (cpu.clockNs() + ns < cpu.runLimitNs()) {
+        cpu.advance(ns);
+        break;
       }
-      if (ns <= 0 && !cpu.mustYield()) {
-        return;
-      }
+      KThread self = kernel.runningCoroutine;
+      cpu.defer(cpu.clockNs() + ns);
+      self.spendProgressNs = 0;
       yieldToLoop();
+      ns -= self.spendProgressNs;
+      self.spendProgressNs = 0;
       cpu = machine.activeCpu();
-      if (ns <= 0) {
-        return;
-      }
       if (computing != null && computing.terminationRequested) {
         throw new ThreadExitSignal();
       }
     }
-  }
-
-  /** KeStallExecutionProcessor-style busy time on the loop's stack, taking higher interrupts. */
-  void spendAtRaisedIrql(long ns) {
-    Cpu cpu = machine.activeCpu();
-    while (ns > 0 && !machine.stopped()) {
-      long due = Math.min(cpu.nextInterruptNs(), machine.events.peekTimeNs());
-      long step = Math.min(ns, Math.max(0, due - cpu.clockNs()));
-      cpu.advance(step);
-      ns -= step;
-      fireEventsDueBy(cpu.clockNs());
-      if (cpu.highestDeliverable() >= 0) {
-        cpu.deliverInterrupts();
-      }
+    if (cpu.mustYield()) {
+      yieldToLoop();
     }
   }
 
   /**
-   * Code on the loop's stack (an ISR or a DPC) keeps the loop from firing the machine's events
-   * until it returns; when it runs past the slice end it fires them itself as its clock passes
-   * them (they only post timestamped interrupt requests), so that a clock tick still lands in a
-   * long DPC and is charged to it.
+   * KeStallExecutionProcessor-style busy time on the loop's stack, taking higher interrupts. The
+   * loop cannot be given control back from here, so it runs the other processors and the events
+   * that come first up to each step's end from inside ({@link Machine#runOthersBefore}).
    */
-  private void fireEventsDueBy(long t) {
-    while (machine.events.peekTimeNs() <= t) {
-      long at = machine.events.peekTimeNs();
-      machine.events.poll().fire(at);
+  void spendAtRaisedIrql(long ns) {
+    Cpu cpu = machine.activeCpu();
+    while (ns > 0 && !machine.stopped()) {
+      long target = cpu.clockNs() + ns;
+      machine.runOthersBefore(cpu, target);
+      long due = Math.min(cpu.nextInterruptNs(), target);
+      long step = Math.max(0, due - cpu.clockNs());
+      cpu.advance(step);
+      ns -= step;
+      if (cpu.highestDeliverable() >= 0) {
+        cpu.deliverInterrupts();
+      }
     }
   }
 

@@ -173,8 +173,12 @@ final class Waits {
     scheduler.switchAway(self);
   }
 
-  /** The end of a block, when the thread runs again: ends it if told to; the wait's status. */
+  /**
+   * The end of a block, when the thread runs again (KiSwapThread after the switch): the kernel APCs
+   * it may take run first, then it ends if told to; the wait's status.
+   */
   private int endBlock(KThread self) {
+    kernel.deliverPendingApcs(self); // KiSwapThread: kernel APCs pending at the switch run first
     kernel.testTermination();
     return self.waitStatus;
   }
