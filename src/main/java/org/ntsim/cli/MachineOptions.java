@@ -33,8 +33,9 @@ final class MachineOptions {
   String clock;
 
   @Option(names = "--slice", paramLabel = "DURATION", converter = Converters.Slice.class,
-      description = "how far one CPU runs before the next takes its turn, 1us to one clock"
-      + " interval (default ${DEFAULT-VALUE})", defaultValue = "50us")
+      description = "how long a CPU running alone keeps the host before the loop looks again"
+      + " (host speed only: the run is the same), 1us to one clock interval"
+      + " (default ${DEFAULT-VALUE})", defaultValue = "50us")
   String slice;
 
   /** The machine these options describe; throws UsageException for a slice above the clock. */

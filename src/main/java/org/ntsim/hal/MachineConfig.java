@@ -12,7 +12,10 @@ public final class MachineConfig {
   public long seed = 1;
   /** The interval timer: 15.625 ms, the usual x86 multiprocessor clock of the period. */
   public long clockIntervalNs = 15_625_000;
-  /** How far one CPU runs before the next one takes its turn in the loop. */
+  /**
+   * How long a CPU running alone keeps the host before the loop looks again. Host speed only: the
+   * simulated run does not depend on it (see {@link Machine}).
+   */
   public long sliceNs = 50_000;
   public String backend = "continuation";
   /** Keep every trace event in memory (for export); the digest is computed either way. */

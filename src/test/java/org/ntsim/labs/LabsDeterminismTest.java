@@ -19,36 +19,36 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LabsDeterminismTest {
   private static final Map<String, String> DIGESTS_AT_SEED_7 = Map.ofEntries(
-      Map.entry("abandoned-mutex", "4f93f087161692d5"),
-      Map.entry("apc", "23701b673f35de39"),
-      Map.entry("cpu-accounting", "1c0a795416510988"),
-      Map.entry("dpc-wait", "7a6448d9b0525964"),
-      Map.entry("interrupts", "5a4d755b736f87bd"),
-      Map.entry("kqueue", "d17dfd7327034413"),
-      Map.entry("page-tables", "3304d6c96525c677"),
-      Map.entry("quickstart", "9c6c742645136a8c"),
-      Map.entry("stress", "6ee6ba47e86070e2"),
-      Map.entry("sync-stress", "a5ce8692a28078ba"),
-      Map.entry("testlimit", "7b20ef666f6a796a"),
-      Map.entry("vm-stress", "fbc69673a521ccec"),
-      Map.entry("waits", "884720b839949e20"),
-      Map.entry("working-set", "0d7651f31af61aa2"));
+      Map.entry("abandoned-mutex", "17380bf08073eccc"),
+      Map.entry("apc", "0636b5e1ad8e9c23"),
+      Map.entry("cpu-accounting", "379e4049df8fbb72"),
+      Map.entry("dpc-wait", "2aeae93027da6a3d"),
+      Map.entry("interrupts", "f701f3e6be64abd1"),
+      Map.entry("kqueue", "070b49c5188d279d"),
+      Map.entry("page-tables", "7f187e5eb21f0449"),
+      Map.entry("quickstart", "36817a6de1c336f8"),
+      Map.entry("stress", "ad3659db387599c0"),
+      Map.entry("sync-stress", "6f2ff5f7188879ee"),
+      Map.entry("testlimit", "9134464cdaa834ff"),
+      Map.entry("vm-stress", "7a970a6db739dc4e"),
+      Map.entry("waits", "dcec75a1a0f6d19b"),
+      Map.entry("working-set", "d958efa0ceff4398"));
 
   private static final Map<String, String> DIGESTS_AT_SEED_1 = Map.ofEntries(
-      Map.entry("abandoned-mutex", "231758bd54ca5e59"),
-      Map.entry("apc", "ea41e89a9c73042c"),
-      Map.entry("cpu-accounting", "9c49374dda6f2e72"),
-      Map.entry("dpc-wait", "106f3743cc54b75c"),
-      Map.entry("interrupts", "a797afd49a3b4cce"),
-      Map.entry("kqueue", "fd51513381f4195d"),
-      Map.entry("page-tables", "9c006e40c2a65bab"),
-      Map.entry("quickstart", "595478df2a5ba45b"),
-      Map.entry("stress", "c369656579a1e743"),
-      Map.entry("sync-stress", "7221d98467225bac"),
-      Map.entry("testlimit", "4a78cd6f481dfb49"),
-      Map.entry("vm-stress", "08d24c20d53638cc"),
-      Map.entry("waits", "6f01639fd5a252eb"),
-      Map.entry("working-set", "4a73dfe419cdb8d2"));
+      Map.entry("abandoned-mutex", "c2590cfc1560e50e"),
+      Map.entry("apc", "dc421436f70b15c4"),
+      Map.entry("cpu-accounting", "bfbcc272115f4ff4"),
+      Map.entry("dpc-wait", "54794d76e765950c"),
+      Map.entry("interrupts", "b6ff2ac0fd95267f"),
+      Map.entry("kqueue", "f746eb44b03153d9"),
+      Map.entry("page-tables", "e8522f644beda1b2"),
+      Map.entry("quickstart", "4da9364838d870da"),
+      Map.entry("stress", "a0327087dbd8b370"),
+      Map.entry("sync-stress", "3f2c6787e312a7ae"),
+      Map.entry("testlimit", "e5106831e571412b"),
+      Map.entry("vm-stress", "75b756ad9cb7f0e8"),
+      Map.entry("waits", "d790ff6e22ec4bb2"),
+      Map.entry("working-set", "f0675ad7b166e1d0"));
 
   static java.util.List<String> labs() {
     return Labs.names();
