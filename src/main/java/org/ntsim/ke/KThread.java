@@ -8,7 +8,7 @@ import org.ntsim.hal.TimeCategory;
  * KTHREAD: the kernel's part of a thread (seed 004, "KTHREAD fields") and its coroutine.
  *
  * <p>Models: scheduling state and priority (current, base, decrement left from a boost), quantum
- * in units (3 per clock tick), hard affinity and ideal processor, the wait (reason, mode, status,
+ * in units (3 per clock tick) and, under Vista's accounting, its target in cycles, hard affinity and ideal processor, the wait (reason, mode, status,
  * wait blocks: three built in plus one for the timeout timer, as NT's), context-switch count, and
  * CPU time both as NT samples it at clock ticks and measured exactly.
  *
@@ -52,6 +52,8 @@ public class KThread extends KThreadDispatchState implements Accountable {
   KMutant ownedMutants; // MutantListHead
   Object queueEntry; // the entry KeRemoveQueue hands back
 
+  /** KTHREAD.QuantumTarget: the cycle time at which the quantum runs out (cycle accounting). */
+  long quantumTargetCycles;
   long kernelTicks;
   long userTicks;
   long exactUserNs;
@@ -170,6 +172,11 @@ public class KThread extends KThreadDispatchState implements Accountable {
 
   public int quantum() {
     return quantum;
+  }
+
+  /** KTHREAD.QuantumTarget, in processor cycles (0 under tick accounting). */
+  public long quantumTargetCycles() {
+    return quantumTargetCycles;
   }
 
   public long affinity() {
