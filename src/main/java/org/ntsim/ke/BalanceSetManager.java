@@ -133,7 +133,7 @@ final class BalanceSetManager {
     kernel.setTimer(periodicTimer, 1_000_000_000L, false, 1_000_000_000L, null);
     while (true) {
       int status = kernel.waitForMultipleObjects(waitObjects, waitObjects.length,
-          WaitBlock.WAIT_ANY, WaitReason.WR_EXECUTIVE, Kernel.KERNEL_MODE, false, -1);
+          WaitBlock.WAIT_ANY, WaitReason.EXECUTIVE, Kernel.KERNEL_MODE, false, -1);
       if (workingSetManager != null) {
         workingSetManager.run(); // MmWorkingSetManager
       }

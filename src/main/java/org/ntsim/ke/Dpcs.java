@@ -85,7 +85,7 @@ final class Dpcs {
     return true;
   }
 
-  /** KeUpdateRunTime's DPC part, at each clock tick on {@code p}'s processor (see the class note). */
+  /** KeUpdateRunTime's DPC part, at each clock tick of {@code p}'s processor (class note). */
   void updateDpcRate(KPrcb p) {
     p.dpcRequestRate = (p.dpcCountThisTick + p.dpcRequestRate) / 2;
     p.dpcCountThisTick = 0;

@@ -596,6 +596,15 @@ public final class Kernel implements CpuDriver {
     return scheduler.quantum.cycles;
   }
 
+  /**
+   * Switches quantum accounting on the running machine ({@code true}: Vista's cycles, else XP's
+   * ticks), so that a lab can compare the two on one machine; not a Windows interface. Every live
+   * thread starts a fresh quantum under the new accounting.
+   */
+  public void setQuantumAccounting(boolean cycles) {
+    scheduler.quantum.setCycles(cycles, threads.liveThreads);
+  }
+
   /** PsPrioritySeparation: the foreground quantum index and unwait boost. */
   public int prioritySeparation() {
     return scheduler.quantum.prioritySeparation;

@@ -31,7 +31,7 @@ final class QuantumAccounting {
   private static final int[][] SHORT_QUANTA = {{6, 12, 18}, {18, 18, 18}}; // variable, fixed
   private static final int[][] LONG_QUANTA = {{12, 24, 36}, {36, 36, 36}};
 
-  final boolean cycles;
+  boolean cycles; // fixed by the configuration, unless a comparison switches it (setCycles)
   /** KiCyclesPerClockQuantum: processor cycles in one quantum unit. */
   final long cyclesPerQuantumUnit;
   private final long cyclesPerMicrosecond;
@@ -49,6 +49,20 @@ final class QuantumAccounting {
     boolean longQuanta = ((config.win32PrioritySeparation >> 4) & 3) == 1;
     boolean fixed = ((config.win32PrioritySeparation >> 2) & 3) == 2;
     this.quantumTable = (longQuanta ? LONG_QUANTA : SHORT_QUANTA)[fixed ? 1 : 0];
+  }
+
+  /**
+   * Switches the accounting of a running machine, for a comparison of the two policies (no
+   * Windows interface does this): every live thread starts a fresh quantum under the new one.
+   */
+  void setCycles(boolean cycles, Iterable<KThread> liveThreads) {
+    this.cycles = cycles;
+    for (KThread t : liveThreads) {
+      resetQuantum(t);
+      if (!cycles) {
+        t.quantumTargetCycles = 0;
+      }
+    }
   }
 
   /** PspComputeQuantum: the QuantumReset of a foreground or background process. */
@@ -69,7 +83,7 @@ final class QuantumAccounting {
   /** A quantum of {@code units}: the units, and under cycles the target they amount to. */
   void setQuantumUnits(KThread t, int units) {
     t.quantum = units;
-    if (cycles) {
+    if (cycles && !t.idle) {
       t.quantumTargetCycles = cycleTime(t) + units * cyclesPerQuantumUnit;
     }
   }

@@ -31,7 +31,7 @@ import org.ntsim.trace.TraceKind;
  * wake-up boosts, and the quantum a wait takes under XP's accounting.
  */
 final class Scheduler {
-  /** The priority separation's lower bound for time-critical threads (LOW_REALTIME_PRIORITY - 2). */
+  /** Base priority from which an unwait only resets the quantum (LOW_REALTIME_PRIORITY - 2). */
   static final int TIME_CRITICAL_PRIORITY_BOUND = 14;
 
   private final Kernel kernel;
@@ -286,6 +286,7 @@ final class Scheduler {
     }
     quantum.resetQuantum(t);
     quantumEnds++;
+    t.quantumEnds++;
     int oldPriority = t.priority;
     if (!t.isRealTime()) {
       t.priority = computeNewPriority(t, 1);

@@ -46,7 +46,7 @@ class KeBalanceSetManagerTest {
     EThread bsm = systemThread("BalanceSetManager");
 
     assertThat(bsm.state()).isEqualTo(ThreadState.WAITING);
-    assertThat(bsm.waitReason()).isEqualTo(WaitReason.WR_EXECUTIVE);
+    assertThat(bsm.waitReason()).isEqualTo(WaitReason.EXECUTIVE);
     assertThat(bsm.currentWaitBlocks()).extracting(b -> b.object().typeName())
         .containsExactly("SynchronizationTimer", "SynchronizationEvent");
   }
