@@ -19,36 +19,38 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LabsDeterminismTest {
   private static final Map<String, String> DIGESTS_AT_SEED_7 = Map.ofEntries(
-      Map.entry("abandoned-mutex", "4f93f087161692d5"),
-      Map.entry("apc", "23701b673f35de39"),
-      Map.entry("cpu-accounting", "1c0a795416510988"),
-      Map.entry("dpc-wait", "7a6448d9b0525964"),
-      Map.entry("interrupts", "5a4d755b736f87bd"),
-      Map.entry("kqueue", "d17dfd7327034413"),
-      Map.entry("page-tables", "3304d6c96525c677"),
-      Map.entry("quickstart", "9c6c742645136a8c"),
-      Map.entry("stress", "6ee6ba47e86070e2"),
-      Map.entry("sync-stress", "a5ce8692a28078ba"),
-      Map.entry("testlimit", "7b20ef666f6a796a"),
-      Map.entry("vm-stress", "fbc69673a521ccec"),
-      Map.entry("waits", "884720b839949e20"),
-      Map.entry("working-set", "0d7651f31af61aa2"));
+      Map.entry("abandoned-mutex", "250676a5bf5e2042"),
+      Map.entry("apc", "5c4774998179f515"),
+      Map.entry("cpu-accounting", "bc46922563f52795"),
+      Map.entry("dpc-wait", "6e95e23217999d03"),
+      Map.entry("interrupts", "1ad67e061304c692"),
+      Map.entry("kqueue", "63ee2c9c8b29227a"),
+      Map.entry("page-tables", "c58fd390566e53cf"),
+      Map.entry("quantum", "7829382fcabb0f43"),
+      Map.entry("quickstart", "328a0fa9f8e56fd2"),
+      Map.entry("stress", "d5d135548fd0a280"),
+      Map.entry("sync-stress", "e0572a72493442b1"),
+      Map.entry("testlimit", "5559434d4e0a357b"),
+      Map.entry("vm-stress", "09cc38d2186447d5"),
+      Map.entry("waits", "0e4472167f394fdb"),
+      Map.entry("working-set", "fc92c188d2dd8e42"));
 
   private static final Map<String, String> DIGESTS_AT_SEED_1 = Map.ofEntries(
-      Map.entry("abandoned-mutex", "231758bd54ca5e59"),
-      Map.entry("apc", "ea41e89a9c73042c"),
-      Map.entry("cpu-accounting", "9c49374dda6f2e72"),
-      Map.entry("dpc-wait", "106f3743cc54b75c"),
-      Map.entry("interrupts", "a797afd49a3b4cce"),
-      Map.entry("kqueue", "fd51513381f4195d"),
-      Map.entry("page-tables", "9c006e40c2a65bab"),
-      Map.entry("quickstart", "595478df2a5ba45b"),
-      Map.entry("stress", "c369656579a1e743"),
-      Map.entry("sync-stress", "7221d98467225bac"),
-      Map.entry("testlimit", "4a78cd6f481dfb49"),
-      Map.entry("vm-stress", "08d24c20d53638cc"),
-      Map.entry("waits", "6f01639fd5a252eb"),
-      Map.entry("working-set", "4a73dfe419cdb8d2"));
+      Map.entry("abandoned-mutex", "a36edcf012b430e0"),
+      Map.entry("apc", "6f57e5c26ce0c6b7"),
+      Map.entry("cpu-accounting", "8ec50722ad85a4b5"),
+      Map.entry("dpc-wait", "79544fa451a36d7c"),
+      Map.entry("interrupts", "594e39bd89095eb2"),
+      Map.entry("kqueue", "7725448182e7eaf2"),
+      Map.entry("page-tables", "479e52fe78e0c8dd"),
+      Map.entry("quantum", "cf550ea43eabb6f1"),
+      Map.entry("quickstart", "bc4641c6d5fc5171"),
+      Map.entry("stress", "22db4508ed1f6035"),
+      Map.entry("sync-stress", "f1aa8c9dc1b260f7"),
+      Map.entry("testlimit", "1b2bf572c59925e2"),
+      Map.entry("vm-stress", "816e3f47384b0cf9"),
+      Map.entry("waits", "923a0fc04f654780"),
+      Map.entry("working-set", "27ff48f5e3b523ae"));
 
   static java.util.List<String> labs() {
     return Labs.names();
