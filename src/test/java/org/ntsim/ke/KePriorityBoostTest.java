@@ -324,4 +324,80 @@ class KePriorityBoostTest {
     assertThat(boosts.get(1).timeNs() - boosts.get(0).timeNs())
         .isBetween(900 * MS, 1_100 * MS);
   }
+
+  // Wait completion boosts by object type (Windows Internals 5th ed., "Priority Boosts"; wdm.h and
+  // ntexapi.h: EVENT_INCREMENT, SEMAPHORE_INCREMENT and MUTANT_INCREMENT are 1; a timer's expiry
+  // gives none).
+
+  /** A thread on CPU 1 at priority 8 that waits for {@code object}, then computes 100 ms. */
+  private EThread objectWaiterOnCpu1(EProcess p, DispatcherObject object) {
+    EThread t = sys.suspendedThread(p, "waiter", 8, () -> {
+      sys.os.kernel.waitForSingleObject(object, WaitReason.USER_REQUEST, Kernel.USER_MODE, false,
+          -1);
+      sys.compute(100 * MS);
+      return 0;
+    });
+    sys.os.kernel.setAffinityThread(t, 0b10);
+    sys.os.ps.startThread(t);
+    assertThat(sys.runUntil(() -> t.state() == ThreadState.WAITING, MS)).isTrue();
+    return t;
+  }
+
+  /** Runs {@code body} on a thread of CPU 0. */
+  private void onCpu0(EProcess p, Runnable body) {
+    EThread t = sys.suspendedThread(p, "releaser", 8, () -> {
+      body.run();
+      return 0;
+    });
+    sys.os.kernel.setAffinityThread(t, 0b01);
+    sys.os.ps.startThread(t);
+  }
+
+  @Test
+  void aSemaphoreReleaseBoostsTheReleasedThreadByOne() {
+    sys = TestOs.boot(2);
+    EProcess p = sys.process("t.exe");
+    KSemaphore semaphore = new KSemaphore(0, 1, sys.os.kernel.staticAddress(0x14));
+    EThread waiter = objectWaiterOnCpu1(p, semaphore);
+
+    onCpu0(p, () -> sys.os.kernel.objects.releaseSemaphore(semaphore,
+        KSemaphore.SEMAPHORE_INCREMENT, 1));
+    assertThat(sys.runUntil(() -> waiter.state() == ThreadState.RUNNING, MS)).isTrue();
+
+    assertThat(waiter.priority()).isEqualTo(9);
+  }
+
+  @Test
+  void aMutantReleaseBoostsTheNewOwnerByOne() {
+    sys = TestOs.boot(2);
+    EProcess p = sys.process("t.exe");
+    KMutant mutant = new KMutant(false, sys.os.kernel.staticAddress(0x20));
+    boolean[] owned = new boolean[1];
+    onCpu0(p, () -> {
+      sys.os.kernel.waitForSingleObject(mutant, WaitReason.USER_REQUEST, Kernel.USER_MODE, false,
+          -1);
+      owned[0] = true;
+      sys.compute(2 * MS);
+      sys.os.kernel.objects.releaseMutant(mutant, KMutant.MUTANT_INCREMENT, false, new int[1]);
+    });
+    assertThat(sys.runUntil(() -> owned[0], MS)).isTrue();
+    EThread waiter = objectWaiterOnCpu1(p, mutant);
+
+    assertThat(sys.runUntil(() -> waiter.state() == ThreadState.RUNNING, 5 * MS)).isTrue();
+    assertThat(waiter.priority()).isEqualTo(9);
+  }
+
+  @Test
+  void aTimerExpiryGivesNoBoost() {
+    sys = TestOs.boot(2);
+    EProcess p = sys.process("t.exe");
+    KTimer timer = new KTimer(true, sys.os.kernel.staticAddress(0x28));
+    EThread waiter = objectWaiterOnCpu1(p, timer);
+
+    onCpu0(p, () -> sys.os.kernel.setTimer(timer, 2 * MS, false, 0, null));
+    assertThat(sys.runUntil(() -> waiter.state() == ThreadState.RUNNING, 40 * MS)).isTrue();
+
+    assertThat(waiter.priority()).isEqualTo(8);
+    assertThat(sys.os.kernel.waitBoosts()).isZero();
+  }
 }
