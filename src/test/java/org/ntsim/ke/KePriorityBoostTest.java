@@ -400,4 +400,25 @@ class KePriorityBoostTest {
     assertThat(waiter.priority()).isEqualTo(8);
     assertThat(sys.os.kernel.waitBoosts()).isZero();
   }
+
+  @Test
+  void underTickAccountingTheStarvationBoostDoublesTheQuantum() {
+    // Windows Internals 4th ed. (XP, "Priority Boosts for CPU Starvation"): the starved thread's
+    // quantum is doubled; 5th ed. (Vista) gives it three units' cycles instead.
+    org.ntsim.hal.MachineConfig c = TestOs.config(1);
+    c.quantumAccounting = org.ntsim.hal.MachineConfig.QUANTUM_TICKS;
+    sys = TestOs.boot(c);
+    EProcess p = sys.process("t.exe");
+    sys.thread(p, "hog", 8, () -> {
+      sys.compute(6_000 * MS);
+      return 0;
+    });
+    EThread starved = sys.thread(p, "starved", 7, () -> {
+      sys.compute(1_000 * MS);
+      return 0;
+    });
+
+    assertThat(sys.runUntil(() -> starved.priority() == 15, 6_000 * MS, 10 * MS)).isTrue();
+    assertThat(starved.quantum()).isEqualTo(2 * p.quantumReset());
+  }
 }
