@@ -1,7 +1,9 @@
 package org.ntsim.cli;
 
 import org.ntsim.hal.MachineConfig;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * The options every command that boots a machine shares. Each value is checked as it is parsed
@@ -38,6 +40,23 @@ final class MachineOptions {
       + " (default ${DEFAULT-VALUE})", defaultValue = "50us")
   String slice;
 
+  @Option(names = "--quantum-accounting", paramLabel = "KIND",
+      converter = QuantumAccountingKind.class, description = "how quanta are charged: cycles"
+      + " (Vista: the cycles a thread ran, interrupts excluded) or ticks (XP: three units a clock"
+      + " tick) (default ${DEFAULT-VALUE})", defaultValue = "cycles")
+  String quantumAccounting;
+
+  /** {@code --quantum-accounting}: cycles or ticks. */
+  static final class QuantumAccountingKind implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      if (value.equals(MachineConfig.QUANTUM_CYCLES) || value.equals(MachineConfig.QUANTUM_TICKS)) {
+        return value;
+      }
+      throw new TypeConversionException("'" + value + "' (use cycles or ticks)");
+    }
+  }
+
   /** The machine these options describe; throws UsageException for a slice above the clock. */
   MachineConfig toConfig(boolean recordTrace) {
     MachineConfig c = new MachineConfig();
@@ -47,6 +66,7 @@ final class MachineOptions {
     c.backend = backend;
     c.clockIntervalNs = MachineConfig.parseDurationNs(clock);
     c.sliceNs = MachineConfig.parseDurationNs(slice);
+    c.quantumAccounting = quantumAccounting;
     c.recordTrace = recordTrace;
     if (c.sliceNs > c.clockIntervalNs) {
       throw new UsageException("--slice " + slice + " is longer than the clock interval (--clock "

@@ -10,6 +10,11 @@ package org.ntsim.hal;
  * {@link #instructionPs}, which is in picoseconds so that sub-nanosecond instructions add up.
  */
 public final class CostModel {
+  /**
+   * The processor's clock rate, in cycles per microsecond (MHz): the time-stamp counter that
+   * Vista's quantum accounting reads counts at this rate.
+   */
+  public long cyclesPerMicrosecond = 2_000;
   /** One guest instruction (picoseconds). */
   public long instructionPs = 500;
   /** Entering and leaving the kernel for a system call. */

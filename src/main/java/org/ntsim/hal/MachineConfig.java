@@ -22,6 +22,22 @@ public final class MachineConfig {
   public boolean recordTrace = false;
   public CostModel cost = new CostModel();
   /**
+   * How a thread's quantum is charged: {@value #QUANTUM_CYCLES} (Vista: the processor cycles the
+   * thread ran, without interrupt and DPC time) or {@value #QUANTUM_TICKS} (XP and Server 2003: a
+   * third of the quantum target at each clock tick, whatever the tick interrupted).
+   */
+  public String quantumAccounting = QUANTUM_CYCLES;
+  public static final String QUANTUM_CYCLES = "cycles";
+  public static final String QUANTUM_TICKS = "ticks";
+  /**
+   * HKLM\SYSTEM\CurrentControlSet\Control\PriorityControl\Win32PrioritySeparation: bits 4-5
+   * the quantum length (1 long, 2 short, 0 or 3 the client default, short), bits 2-3 variable or
+   * fixed quanta (1 variable, 2 fixed, 0 or 3 the client default, variable), bits 0-1 the
+   * foreground separation (PsPrioritySeparation, 3 meaning 2). 2, a client's default: short
+   * variable quanta, the foreground process's three times a background one's.
+   */
+  public int win32PrioritySeparation = 2;
+  /**
    * For the fuzzer's own tests only, never set in a real run: a bug planted in one service, to
    * prove that the fuzzer catches such a bug. {@value #PLANTED_QUERY_THROWS}: the query of a free
    * region (NtQueryVirtualMemory, VirtualQuery) throws IllegalStateException out of the memory
@@ -53,6 +69,14 @@ public final class MachineConfig {
     if (!backend.equals("continuation") && !backend.equals("threads")) {
       throw new IllegalArgumentException("unknown backend '" + backend
           + "' (use continuation or threads)");
+    }
+    if (!quantumAccounting.equals(QUANTUM_CYCLES) && !quantumAccounting.equals(QUANTUM_TICKS)) {
+      throw new IllegalArgumentException("unknown quantum accounting '" + quantumAccounting
+          + "' (use ticks or cycles)");
+    }
+    if (win32PrioritySeparation < 0 || win32PrioritySeparation > 0x3F) {
+      throw new IllegalArgumentException("Win32PrioritySeparation must be 0..0x3F, not "
+          + win32PrioritySeparation);
     }
     if (plantedBug != null && !plantedBug.equals(PLANTED_QUERY_THROWS)) {
       throw new IllegalArgumentException("no planted bug called " + plantedBug);

@@ -11,7 +11,8 @@ import org.ntsim.trace.TraceKind;
  * KeUpdateSystemTime on processor 0, which checks the timer table and queues the timer expiration
  * DPC when a list falls due, and KeUpdateRunTime on every processor, which charges the tick by the
  * interrupted IRQL and thread, takes quantum from the running thread (asking for the
- * DISPATCH_LEVEL interrupt when it runs out) and keeps queued DPCs from waiting more than a tick.
+ * DISPATCH_LEVEL interrupt when it runs out, {@link QuantumAccounting}) and adapts the DPC queue
+ * depth to the DPC rate ({@link Dpcs#updateDpcRate}).
  *
  * <p>Invariants: runs on the machine loop's stack at CLOCK_LEVEL; each tick is charged to exactly
  * one of interrupt, DPC, idle, kernel or user time of the processor (and, for the last two, of the
@@ -26,6 +27,7 @@ final class Clock {
   private final TimerTable timerTable;
   private final Timers timers;
   private final Dpcs dpcs;
+  private final QuantumAccounting quantum;
 
   Clock(Kernel kernel, TimerTable timerTable, Timers timers, Dpcs dpcs) {
     this.kernel = kernel;
@@ -33,6 +35,7 @@ final class Clock {
     this.timerTable = timerTable;
     this.timers = timers;
     this.dpcs = dpcs;
+    this.quantum = kernel.scheduler().quantum;
   }
 
   /**
@@ -73,17 +76,10 @@ final class Clock {
     }
     machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.CLOCK_TICK, tick, category,
         t.uniqueThread);
-    if (!t.idle) {
-      t.quantum -= Scheduler.CLOCK_QUANTUM_DECREMENT;
-      if (t.quantum <= 0) {
-        p.quantumEnd = true;
-        cpu.requestSoftwareInterrupt(Irql.DISPATCH_LEVEL);
-      }
-    }
-    p.dpcRequestRate = (p.dpcCountThisTick + p.dpcRequestRate) / 2;
-    p.dpcCountThisTick = 0;
-    if (p.dpcHead != null) {
+    if (!t.idle && quantum.chargeClockTick(t)) {
+      p.quantumEnd = true;
       cpu.requestSoftwareInterrupt(Irql.DISPATCH_LEVEL);
     }
+    dpcs.updateDpcRate(p);
   }
 }

@@ -14,13 +14,30 @@ import org.ntsim.trace.TraceKind;
  *
  * <p>Invariants: a DPC is on at most one processor's queue ({@code queuedOn}); a DPC routine runs
  * on the machine loop's stack at DISPATCH_LEVEL, charged to DPC time, with
- * {@code prcb.dpcRoutineActive} set, so that a wait in it is a bug check.
+ * {@code prcb.dpcRoutineActive} set, so that a wait in it is a bug check; MaximumDpcQueueDepth
+ * stays within 1..{@link #MAXIMUM_DPC_QUEUE_DEPTH}.
+ *
+ * <p>Rate adaptation (Windows Internals 5th ed., ch. 3, "DPC interrupt generation rules"; WRK's
+ * KeUpdateRunTime): at each clock tick the processor's DPC request rate becomes the mean of the
+ * DPCs queued since the last tick and the old rate. A tick that finds DPCs pending (and no DPC
+ * running) asks for the DISPATCH_LEVEL interrupt, lowers the maximum depth by one if the rate is
+ * below IdealDpcRate and restarts the AdjustDpcThreshold count; after that many ticks without one,
+ * the maximum depth rises by one, up to its registry value. A shallower maximum makes a queued
+ * low- or medium-importance DPC ask for its interrupt sooner.
  *
  * <p>Hot path: queueing and retiring do not allocate.
  *
  * <p>Left out: threaded DPCs, the DPC watchdog, and KeFlushQueuedDpcs.
  */
 final class Dpcs {
+  /** MaximumDpcQueueDepth's starting and highest value (the registry's DpcQueueDepth). */
+  static final int MAXIMUM_DPC_QUEUE_DEPTH = 4;
+  /** MinimumDpcRate: below this rate a low-importance DPC still asks for the interrupt. */
+  static final int MINIMUM_DPC_RATE = 3;
+  /** IdealDpcRate: a tick with DPCs pending and a lower rate lowers the maximum depth. */
+  static final int IDEAL_DPC_RATE = 20;
+  /** AdjustDpcThreshold: ticks without DPCs pending before the maximum depth rises by one. */
+  static final int ADJUST_DPC_THRESHOLD = 20;
   /** IPI reason: a DPC was queued for another processor. */
   static final int IPI_REASON_DPC = 2;
 
@@ -66,6 +83,24 @@ final class Dpcs {
       }
     }
     return true;
+  }
+
+  /** KeUpdateRunTime's DPC part, at each clock tick of {@code p}'s processor (class note). */
+  void updateDpcRate(KPrcb p) {
+    p.dpcRequestRate = (p.dpcCountThisTick + p.dpcRequestRate) / 2;
+    p.dpcCountThisTick = 0;
+    if (p.dpcHead != null && !p.dpcRoutineActive) {
+      p.adjustDpcThreshold = ADJUST_DPC_THRESHOLD;
+      if (p.dpcRequestRate < IDEAL_DPC_RATE && p.maximumDpcQueueDepth > 1) {
+        p.maximumDpcQueueDepth--;
+      }
+      p.cpu.requestSoftwareInterrupt(Irql.DISPATCH_LEVEL);
+    } else if (--p.adjustDpcThreshold == 0) {
+      p.adjustDpcThreshold = ADJUST_DPC_THRESHOLD;
+      if (p.maximumDpcQueueDepth < MAXIMUM_DPC_QUEUE_DEPTH) {
+        p.maximumDpcQueueDepth++;
+      }
+    }
   }
 
   /** KeRemoveQueueDpc: returns whether it was queued. */

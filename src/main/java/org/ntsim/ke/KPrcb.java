@@ -27,9 +27,10 @@ public final class KPrcb {
   Kdpc dpcHead;
   Kdpc dpcTail;
   int dpcQueueDepth;
-  int maximumDpcQueueDepth = 4;
-  int minimumDpcRate = 3;
-  int dpcRequestRate;
+  int maximumDpcQueueDepth = Dpcs.MAXIMUM_DPC_QUEUE_DEPTH; // lowered and raised by the clock
+  int minimumDpcRate = Dpcs.MINIMUM_DPC_RATE;
+  int dpcRequestRate; // DPCs queued a tick, averaged over ticks
+  int adjustDpcThreshold = Dpcs.ADJUST_DPC_THRESHOLD; // ticks left before the depth may rise
   int dpcCountThisTick;
   boolean dpcRoutineActive;
   Kdpc activeDpc;
@@ -86,6 +87,11 @@ public final class KPrcb {
 
   public int minimumDpcRate() {
     return minimumDpcRate;
+  }
+
+  /** Ticks left before the clock raises MaximumDpcQueueDepth back by one (AdjustDpcThreshold). */
+  public int adjustDpcThreshold() {
+    return adjustDpcThreshold;
   }
 
   public int dpcRequestRate() {

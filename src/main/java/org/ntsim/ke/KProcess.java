@@ -7,12 +7,17 @@ import java.util.List;
  * KPROCESS: the kernel's part of a process (seed 004, "KPROCESS fields"): base priority, affinity,
  * quantum, the list of its threads and the CPU time they were charged. A process is a dispatcher
  * object, signalled when it ends.
+ *
+ * <p>The foreground flag stands for EPROCESS.Vm.Flags.MemoryPriority == MEMORY_PRIORITY_FOREGROUND,
+ * which the window manager sets for the process of the foreground window (Kernel's
+ * setForegroundProcess here): it stretches the quantum and adds the foreground unwait boost.
  */
 public class KProcess extends DispatcherObject {
   int basePriority = 8;
   long affinity;
-  /** QuantumReset in quantum units: 6 (two clock ticks) on a client system. */
+  /** QuantumReset in quantum units: 6 (two clock ticks) for a background process on a client. */
   int quantumReset = 6;
+  boolean foreground; // the foreground window's process: MEMORY_PRIORITY_FOREGROUND
   int threadSeed; // next ideal processor handed to a new thread
   boolean disableBoost;
   final List<KThread> threads = new ArrayList<>();
@@ -43,6 +48,11 @@ public class KProcess extends DispatcherObject {
 
   public int quantumReset() {
     return quantumReset;
+  }
+
+  /** Whether this is the foreground process (the window manager's choice; none by default). */
+  public boolean isForeground() {
+    return foreground;
   }
 
   public List<KThread> kernelThreads() {

@@ -8,9 +8,10 @@ import org.ntsim.hal.TimeCategory;
  * KTHREAD: the kernel's part of a thread (seed 004, "KTHREAD fields") and its coroutine.
  *
  * <p>Models: scheduling state and priority (current, base, decrement left from a boost), quantum
- * in units (3 per clock tick), hard affinity and ideal processor, the wait (reason, mode, status,
- * wait blocks: three built in plus one for the timeout timer, as NT's), context-switch count, and
- * CPU time both as NT samples it at clock ticks and measured exactly.
+ * in units (3 per clock tick) and, under Vista's accounting, its target in cycles, hard affinity
+ * and ideal processor, the wait (reason, mode, status, wait blocks: three built in plus one for
+ * the timeout timer, as NT's), context-switch count, and CPU time both as NT samples it at clock
+ * ticks and measured exactly.
  *
  * <p>Invariants: in READY it is in exactly one CPU's ready queue ({@code readyCpu}); in STANDBY it
  * is exactly one CPU's NextThread; in RUNNING exactly one CPU's CurrentThread; in WAITING its wait
@@ -52,6 +53,9 @@ public class KThread extends KThreadDispatchState implements Accountable {
   KMutant ownedMutants; // MutantListHead
   Object queueEntry; // the entry KeRemoveQueue hands back
 
+  /** KTHREAD.QuantumTarget: the cycle time at which the quantum runs out (cycle accounting). */
+  long quantumTargetCycles;
+  long quantumEnds; // quantum ends it reached while running (KiQuantumEnd found it expired)
   long kernelTicks;
   long userTicks;
   long exactUserNs;
@@ -172,6 +176,16 @@ public class KThread extends KThreadDispatchState implements Accountable {
 
   public int quantum() {
     return quantum;
+  }
+
+  /** Quantum ends this thread reached while running. */
+  public long quantumEnds() {
+    return quantumEnds;
+  }
+
+  /** KTHREAD.QuantumTarget, in processor cycles (0 under tick accounting). */
+  public long quantumTargetCycles() {
+    return quantumTargetCycles;
   }
 
   public long affinity() {

@@ -53,7 +53,6 @@ abstract class KThreadDispatchState extends DispatcherObject {
 
   final boolean idle;
   boolean preempted;
-  boolean starvationBoosted; // decays straight to base at quantum end
   boolean disableBoost;
   boolean kernelStackResident = true;
   boolean inKernel; // executing in kernel mode (system call or system thread)

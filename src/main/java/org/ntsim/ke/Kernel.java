@@ -35,8 +35,6 @@ public final class Kernel implements CpuDriver {
   public static final int TIMER_EXPIRE_INCREMENT = 0;
   /** Ticks a thread may sit ready before the balance set manager boosts it (about 4.7 s). */
   public static final int READY_WITHOUT_RUNNING_TICKS = 300;
-  /** Seconds a thread waits in user mode before its kernel stack may be swapped out. */
-  public static final int STACK_OUTSWAP_WAIT_SECONDS = 7;
   public static final int KERNEL_MODE = 0;
   public static final int USER_MODE = 1;
   /** IPI reason: a DPC was queued for another processor. */
@@ -123,6 +121,10 @@ public final class Kernel implements CpuDriver {
 
   public Machine machine() {
     return machine;
+  }
+
+  Scheduler scheduler() {
+    return scheduler;
   }
 
   public KPrcb prcb(int cpu) {
@@ -564,6 +566,48 @@ public final class Kernel implements CpuDriver {
   /** Sets a process's base priority and moves its threads' bases by the same amount as NT does for a class change. */
   public void setProcessBasePriority(KProcess p, int base) {
     p.basePriority = base;
+  }
+
+  /**
+   * The window manager's choice of foreground process (PsSetProcessPriorityByClass with the
+   * foreground flag): its quantum is stretched and its threads get the foreground unwait boost.
+   * Null: none (the default; nothing in a run chooses one unless a lab or guest does).
+   */
+  public void setForegroundProcess(KProcess p) {
+    scheduler.setForegroundProcess(p);
+  }
+
+  public KProcess foregroundProcess() {
+    return scheduler.foregroundProcess;
+  }
+
+  /** QueryThreadCycleTime: the processor cycles the thread has run, interrupts and DPCs apart. */
+  public long threadCycleTime(KThread t) {
+    return scheduler.quantum.cycleTime(t);
+  }
+
+  /** KiCyclesPerClockQuantum: processor cycles in one quantum unit (a third of a clock tick). */
+  public long cyclesPerQuantumUnit() {
+    return scheduler.quantum.cyclesPerQuantumUnit;
+  }
+
+  /** Whether quanta are charged in cycles (Vista) rather than clock ticks (XP). */
+  public boolean quantumInCycles() {
+    return scheduler.quantum.cycles;
+  }
+
+  /**
+   * Switches quantum accounting on the running machine ({@code true}: Vista's cycles, else XP's
+   * ticks), so that a lab can compare the two on one machine; not a Windows interface. Every live
+   * thread starts a fresh quantum under the new accounting.
+   */
+  public void setQuantumAccounting(boolean cycles) {
+    scheduler.quantum.setCycles(cycles, threads.liveThreads);
+  }
+
+  /** PsPrioritySeparation: the foreground quantum index and unwait boost. */
+  public int prioritySeparation() {
+    return scheduler.quantum.prioritySeparation;
   }
 
   public void setDisableBoost(KThread t, boolean disable) {

@@ -16,21 +16,29 @@ import org.ntsim.trace.TraceKind;
  * its priority is higher (Standby; a DISPATCH_LEVEL software interrupt here, an IPI to another
  * processor) or else joins that processor's ready queue. Preempted threads go to the head of their
  * priority's queue, others to the tail. An idle processor also takes ready threads from other
- * processors' queues (KiIdleSchedule). Quantum end decays a boosted priority by one (a starvation
- * boost straight back to base) and round-robins among threads of equal priority.
+ * processors' queues (KiIdleSchedule). Quantum end (KiQuantumEnd) gives a new quantum
+ * ({@link QuantumAccounting}), decays the priority as KiComputeNewPriority does (one level and the
+ * whole PriorityDecrement, never below base) and round-robins among threads of equal priority.
+ * An unwait adjusts the thread as Server 2003's and Vista's KiDeferredReadyThread does: the boost
+ * (base plus the increment, plus PsPrioritySeparation for the foreground process) is given only
+ * while no PriorityDecrement is pending, and only its foreground part is recorded there.
  *
  * <p>Invariants: a thread is in at most one of: a ready queue, a NextThread slot, a CurrentThread
- * slot, a deferred ready list, a wait. Every transition emits a trace event.
+ * slot, a deferred ready list, a wait. Every transition emits a trace event. A variable-priority
+ * thread's priority never exceeds 15, and its PriorityDecrement never exceeds priority - base.
  *
- * <p>Left out: processor groups and NUMA nodes, foreground quantum stretching, cycle-based
- * quantum accounting (the quantum is charged in clock ticks as the issue and the seeds describe).
+ * <p>Left out: processor groups and NUMA nodes, the lock-owner boost (AdjustBoost), GUI
+ * wake-up boosts, and the quantum a wait takes under XP's accounting.
  */
 final class Scheduler {
-  /** Quantum units taken from the running thread at each clock tick. */
-  static final int CLOCK_QUANTUM_DECREMENT = 3;
+  /** Base priority from which an unwait only resets the quantum (LOW_REALTIME_PRIORITY - 2). */
+  static final int TIME_CRITICAL_PRIORITY_BOUND = 14;
 
   private final Kernel kernel;
   private final Machine machine;
+  final QuantumAccounting quantum;
+  /** The process of the foreground window (PsForegroundProcess's role), or null. */
+  KProcess foregroundProcess;
   long preemptions; // running threads displaced by a higher-priority thread
   long quantumEnds;
   long roundRobins; // quantum ends that handed the CPU to another thread
@@ -40,6 +48,7 @@ final class Scheduler {
   Scheduler(Kernel kernel) {
     this.kernel = kernel;
     this.machine = kernel.machine();
+    this.quantum = new QuantumAccounting(machine.config);
   }
 
   // ------------------------------------------------------------------ readying
@@ -282,21 +291,15 @@ final class Scheduler {
   /** KiQuantumEnd: a new quantum, priority decay, and round robin at equal priority. */
   private void quantumEnd(KPrcb prcb, int interruptedIrql) {
     KThread t = prcb.currentThread;
-    if (t.idle || t.quantum > 0) {
+    if (t.idle || !quantum.quantumExpired(t)) {
       return;
     }
-    t.quantum = t.process.quantumReset;
+    quantum.resetQuantum(t);
     quantumEnds++;
+    t.quantumEnds++;
     int oldPriority = t.priority;
     if (!t.isRealTime()) {
-      if (t.starvationBoosted) {
-        t.starvationBoosted = false;
-        t.priority = t.basePriority;
-        t.priorityDecrement = 0;
-      } else if (t.priority > t.basePriority) {
-        t.priority--;
-        t.priorityDecrement = Math.max(0, t.priorityDecrement - 1);
-      }
+      t.priority = computeNewPriority(t, 1);
       if (t.priority != oldPriority) {
         trace(TraceKind.PRIORITY, t, oldPriority, t.priority);
       }
@@ -435,19 +438,75 @@ final class Scheduler {
 
   // ------------------------------------------------------------------ priority and affinity
 
-  /** KiUnwaitThread's boost: raises a variable-priority thread to base + increment (at most 15). */
-  void boostPriority(KThread t, int increment) {
-    if (increment <= 0 || t.isRealTime() || t.disableBoost || t.process.disableBoost) {
+  /**
+   * KiComputeNewPriority: the priority after a quantum end, {@code adjustment} below the current
+   * one less the pending PriorityDecrement, never below base; the decrement is spent.
+   */
+  static int computeNewPriority(KThread t, int adjustment) {
+    int p = t.priority;
+    if (p < KThread.LOW_REALTIME_PRIORITY) {
+      p = Math.max(p - t.priorityDecrement - adjustment, t.basePriority);
+      t.priorityDecrement = 0;
+    }
+    return p;
+  }
+
+  /**
+   * KiDeferredReadyThread's unwait adjustment (AdjustUnwait, Server 2003 and Vista): a real-time
+   * or time-critical thread gets a new quantum and no boost; another gets a new quantum when it
+   * has no decrement pending and a nonzero increment, and, unless a decrement is pending or
+   * boosts are disabled, rises to base + {@code increment} (plus PsPrioritySeparation in the
+   * foreground process), at most 15. Only the part above base + increment, the foreground
+   * separation, is recorded in PriorityDecrement, so that the next quantum end takes it back at
+   * once while the wait boost itself decays one level a quantum.
+   */
+  void unwaitBoost(KThread t, int increment) {
+    if (t.priority >= KThread.LOW_REALTIME_PRIORITY) {
+      quantum.resetQuantum(t);
       return;
     }
-    int boosted = Math.min(t.basePriority + increment, LOW_REALTIME_MINUS_ONE);
+    if (t.basePriority >= TIME_CRITICAL_PRIORITY_BOUND) {
+      quantum.resetQuantum(t);
+    } else if (t.priorityDecrement == 0 && increment != 0) {
+      quantum.resetQuantum(t);
+    }
+    if (t.priorityDecrement != 0 || t.disableBoost || t.process.disableBoost) {
+      return;
+    }
+    int boosted = t.basePriority + increment;
+    if (t.process.foreground) {
+      boosted += quantum.prioritySeparation;
+    }
     if (boosted > t.priority) {
+      boosted = Math.min(boosted, LOW_REALTIME_MINUS_ONE);
+      if (boosted > t.basePriority + increment) {
+        t.priorityDecrement = boosted - t.basePriority - increment;
+      }
       int old = t.priority;
       t.priority = boosted;
-      t.priorityDecrement = boosted - t.basePriority;
-      t.quantum = t.process.quantumReset;
       waitBoosts++;
       trace(TraceKind.PRIORITY, t, old, boosted);
+    }
+  }
+
+  /**
+   * The window manager's foreground change (PsSetProcessPriorityByClass with the foreground flag):
+   * the new foreground process gets the stretched quantum and the foreground unwait boost, the
+   * old one a background quantum again. {@code p} null: no foreground process.
+   */
+  void setForegroundProcess(KProcess p) {
+    KProcess old = foregroundProcess;
+    if (old == p) {
+      return;
+    }
+    if (old != null) {
+      old.foreground = false;
+      old.quantumReset = quantum.quantumReset(false);
+    }
+    foregroundProcess = p;
+    if (p != null) {
+      p.foreground = true;
+      p.quantumReset = quantum.quantumReset(true);
     }
   }
 

@@ -47,7 +47,10 @@ final class ThreadControl {
       t.affinity = p.affinity;
     }
     t.idealProcessor = pickIdealProcessor(p, t.affinity);
-    t.quantum = p.quantumReset;
+    if (p.threads.isEmpty()) {
+      p.quantumReset = scheduler.quantum.quantumReset(p.foreground); // PspComputeQuantum
+    }
+    scheduler.quantum.resetQuantum(t);
     t.inKernel = kernelMode;
     t.body = body;
     t.state = ThreadState.INITIALIZED;
@@ -131,6 +134,7 @@ final class ThreadControl {
    * Returns the process it was attached to before (null: its own), for the detach.
    */
   KProcess stackAttachProcess(KProcess p) {
+    kernel.waits.checkSwitchContext(p.address, "process attach");
     KThread t = kernel.currentThread();
     KProcess previous = t.attachedProcess;
     t.attachedProcess = p == t.process ? null : p;
@@ -156,7 +160,6 @@ final class ThreadControl {
   int setPriorityThread(KThread t, int priority) {
     int old = t.priority;
     t.priorityDecrement = 0;
-    t.starvationBoosted = false;
     scheduler.setPriority(t, priority);
     kernel.exitDispatcher();
     return old;
@@ -166,7 +169,6 @@ final class ThreadControl {
   void setBasePriority(KThread t, int base) {
     t.basePriority = base;
     t.priorityDecrement = 0;
-    t.starvationBoosted = false;
     scheduler.setPriority(t, base);
     kernel.exitDispatcher();
   }

@@ -223,22 +223,32 @@ final class Waits {
   /** Bug checks for waits where NT forbids them: in a DPC, or at DISPATCH_LEVEL and above. */
   private void checkWaitContext(DispatcherObject object, long timeoutNs) {
     Cpu cpu = machine.activeCpu();
-    KPrcb prcb = kernel.currentPrcb();
-    if (!kernel.inThreadContext()) {
-      if (prcb.dpcRoutineActive) {
-        // Parameters: the original thread, the new thread, the original thread's stack (no
-        // simulated stacks yet: 0), reserved.
-        kernel.bugCheckEx(BugCheck.ATTEMPTED_SWITCH_FROM_DPC, prcb.currentThread.address,
-            peekNextThread(prcb).address, 0, 0, "the DPC routine "
-                + (prcb.activeDpc == null ? "?" : prcb.activeDpc.name) + " tried to wait");
-      }
-      kernel.bugCheckEx(BugCheck.IRQL_NOT_LESS_OR_EQUAL, object.address, cpu.irql(), 0, 0,
-          "a wait in arbitrary context at IRQL " + cpu.irql());
-    }
+    checkSwitchContext(object.address, "wait");
     if (cpu.irql() >= Irql.DISPATCH_LEVEL && timeoutNs != 0) {
       kernel.bugCheckEx(BugCheck.IRQL_NOT_LESS_OR_EQUAL, object.address, cpu.irql(), 0, 0,
           "a thread waited at " + Irql.name(cpu.irql()));
     }
+  }
+
+  /**
+   * Bug checks for a context switch asked for outside a thread: from a DPC routine,
+   * ATTEMPTED_SWITCH_FROM_DPC (0xB8: the original thread, the new thread, the original thread's
+   * stack, which is not simulated: 0); from another arbitrary context (an ISR, a timer's
+   * expiry), IRQL_NOT_LESS_OR_EQUAL (0xA) with {@code address}.
+   */
+  void checkSwitchContext(long address, String what) {
+    if (kernel.inThreadContext()) {
+      return;
+    }
+    KPrcb prcb = kernel.currentPrcb();
+    if (prcb.dpcRoutineActive) {
+      kernel.bugCheckEx(BugCheck.ATTEMPTED_SWITCH_FROM_DPC, prcb.currentThread.address,
+          peekNextThread(prcb).address, 0, 0, "the DPC routine "
+              + (prcb.activeDpc == null ? "?" : prcb.activeDpc.name) + " tried to " + what);
+    }
+    int irql = machine.activeCpu().irql();
+    kernel.bugCheckEx(BugCheck.IRQL_NOT_LESS_OR_EQUAL, address, irql, 0, 0,
+        "a " + what + " in arbitrary context at IRQL " + irql);
   }
 
   /** The thread KiSwapThread would switch to on {@code prcb} now, without taking it. */
@@ -295,6 +305,7 @@ final class Waits {
    * if none was ready (STATUS_NO_YIELD_PERFORMED).
    */
   boolean yieldToReady(KThread self, int lowPriority) {
+    checkSwitchContext(0, "yield");
     KPrcb prcb = kernel.currentPrcb();
     if (prcb.nextThread == null && prcb.highestReadyPriority() < lowPriority) {
       return false;
@@ -308,7 +319,7 @@ final class Waits {
       machine.tracer.emit(prcb.cpu.clockNs(), prcb.number, TraceKind.PRIORITY, self.uniqueThread,
           old, self.priority);
     }
-    self.quantum = self.process.quantumReset;
+    scheduler.quantum.resetQuantum(self);
     self.preempted = false;
     if (Scheduler.allowed(self, prcb.number)) {
       scheduler.queueReady(prcb, self);
@@ -383,7 +394,11 @@ final class Waits {
     return true;
   }
 
-  /** KiUnwaitThread: ends the thread's wait with {@code status}, boosts it, and readies it. */
+  /**
+   * KiUnwaitThread: ends the thread's wait with {@code status}, adjusts its priority and quantum
+   * by {@code increment} (the waker's boost: 1 for an event, semaphore or mutant, 0 for a timer;
+   * {@link Scheduler#unwaitBoost}), and readies it.
+   */
   void unwaitThread(KThread t, int status, int increment) {
     for (WaitBlock b = t.waitBlockList; b != null; b = b.nextWaitBlock) {
       b.unlink();
@@ -399,7 +414,7 @@ final class Waits {
     Cpu cpu = machine.activeCpu();
     machine.tracer.emit(cpu.clockNs(), cpu.index, TraceKind.UNWAIT, t.uniqueThread, status,
         increment);
-    scheduler.boostPriority(t, increment);
+    scheduler.unwaitBoost(t, increment);
     scheduler.readyThread(t);
   }
 }

@@ -26,6 +26,7 @@ public final class Labs {
     BUILT_IN.put("testlimit", TestLimitLab::new);
     BUILT_IN.put("working-set", WorkingSetLab::new);
     BUILT_IN.put("interrupts", InterruptsLab::new);
+    BUILT_IN.put("quantum", QuantumLab::new);
   }
 
   private Labs() {}

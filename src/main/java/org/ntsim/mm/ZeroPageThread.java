@@ -30,17 +30,17 @@ final class ZeroPageThread {
     this.zeroingEvent = zeroingEvent;
   }
 
-  /** MmZeroPageThread's loop, lowering itself to priority 0 at its first wake-up. */
+  /**
+   * MmZeroPageThread: lowers itself to priority 0 before anything else, as NT's phase-1
+   * initialization thread does when it becomes the zero page thread, then zeroes free frames
+   * whenever the zeroing event wakes it.
+   */
   void run() {
     Kernel kernel = mm.kernel;
-    boolean lowered = false;
+    kernel.setBasePriority(kernel.currentThread(), 0);
     while (true) {
       kernel.waitForSingleObject(zeroingEvent, WaitReason.WR_FREE_PAGE, Kernel.KERNEL_MODE, false,
           -1);
-      if (!lowered) {
-        kernel.setBasePriority(kernel.currentThread(), 0);
-        lowered = true;
-      }
       while (true) {
         int old = mm.lock();
         int frame = mm.lists.removeHead(PfnDatabase.FREE, PfnDatabase.TRANSITION);

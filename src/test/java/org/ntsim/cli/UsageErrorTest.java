@@ -37,7 +37,8 @@ class UsageErrorTest {
       "run quickstart --cpus abc", "run quickstart --memory 0", "run quickstart --memory 5G",
       "run quickstart --memory abc", "run quickstart --clock 0ms", "run quickstart --slice 0",
       "run quickstart --slice 20ms", "run quickstart --time abc", "run quickstart --time 0s",
-      "run quickstart --backend foo", "run quickstart --trace /no-such-directory/t.json",
+      "run quickstart --backend foo", "run quickstart --quantum-accounting foo",
+      "run quickstart --trace /no-such-directory/t.json",
       "run quickstart --trace trace.txt", "run quickstart extra-word", "run --bogus quickstart",
       "run", "kd no-such-lab", "kd quickstart --cpus 0", "kd quickstart --memory 5G",
       "kd quickstart --clock 0ms", "kd quickstart --backend foo",
@@ -56,7 +57,8 @@ class UsageErrorTest {
   @ParameterizedTest
   @ValueSource(strings = {"run quickstart --cpus 0", "run quickstart --memory 5G",
       "run quickstart --clock 0ms", "run quickstart --slice 0", "run quickstart --time abc",
-      "run quickstart --backend foo", "run quickstart --trace trace.txt"})
+      "run quickstart --backend foo", "run quickstart --quantum-accounting foo",
+      "run quickstart --trace trace.txt"})
   void theLineNamesTheOptionAndItsValues(String command) {
     String option = command.split(" ")[2];
     assertThat(execute(command.split(" ")).err()).contains(option).contains("use ");

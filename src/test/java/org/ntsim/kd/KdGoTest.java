@@ -50,7 +50,9 @@ class KdGoTest {
       String out = s.run("g 500ms");
       assertThat(out).startsWith("Break instruction exception - code 80000003 (first chance)\n"
           + "ntsim: break-in (Ctrl-C): the machine stopped between two slices\n");
-      assertThat(s.os.machine.nowNs()).isBetween(100 * MS, 200 * MS);
+      // The presser runs at the busy thread's next quantum end: up to three clock ticks later
+      // under Vista's cycle-based quantum.
+      assertThat(s.os.machine.nowNs()).isBetween(100 * MS, 250 * MS);
       assertThat(s.os.machine.stopped()).isFalse();
       assertThat(s.run("g 10ms")).doesNotContain("Break instruction");
     }
@@ -60,7 +62,7 @@ class KdGoTest {
   void ctrlCDuringABareGBreaksIn() {
     try (KdSession s = session(1_000, 100)) {
       assertThat(s.run("g")).startsWith("Break instruction exception");
-      assertThat(s.os.machine.nowNs()).isBetween(100 * MS, 200 * MS);
+      assertThat(s.os.machine.nowNs()).isBetween(100 * MS, 250 * MS);
     }
   }
 }

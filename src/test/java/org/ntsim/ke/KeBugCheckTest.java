@@ -62,6 +62,50 @@ class KeBugCheckTest {
     assertThat(stops.get(0).a()).isEqualTo(0xB8);
   }
 
+  /** A DPC whose routine runs {@code body}, queued by a driver thread. */
+  private void queueDpcRunning(Runnable body) {
+    Kdpc dpc = sys.os.kernel.initializeDpc("bad", (d, ctx, a1, a2) -> body.run(), null,
+        sys.os.kernel.staticAddress(0x20));
+    driverThread(() -> {
+      sys.os.kernel.insertQueueDpc(dpc, null, null);
+      sys.compute(MS);
+      return 0;
+    });
+  }
+
+  @Test
+  void delayExecutionInADpcRoutineIsAttemptedSwitchFromDpc() {
+    // learn.microsoft.com, "Bug Check 0xB8: ATTEMPTED_SWITCH_FROM_DPC": its causes are a wait, a
+    // process attach or a yield in a DPC routine.
+    sys = TestOs.boot(1);
+    queueDpcRunning(() -> sys.os.kernel.delayExecution(Kernel.KERNEL_MODE, false, MS));
+
+    sys.runFor(10 * MS);
+
+    assertThat(sys.os.kernel.bugCheck().code()).isEqualTo(BugCheck.ATTEMPTED_SWITCH_FROM_DPC);
+  }
+
+  @Test
+  void processAttachInADpcRoutineIsAttemptedSwitchFromDpc() {
+    sys = TestOs.boot(1);
+    KProcess target = sys.process("t.exe");
+    queueDpcRunning(() -> sys.os.kernel.stackAttachProcess(target));
+
+    sys.runFor(10 * MS);
+
+    assertThat(sys.os.kernel.bugCheck().code()).isEqualTo(BugCheck.ATTEMPTED_SWITCH_FROM_DPC);
+  }
+
+  @Test
+  void yieldInADpcRoutineIsAttemptedSwitchFromDpc() {
+    sys = TestOs.boot(1);
+    queueDpcRunning(() -> sys.os.kernel.yieldExecution());
+
+    sys.runFor(10 * MS);
+
+    assertThat(sys.os.kernel.bugCheck().code()).isEqualTo(BugCheck.ATTEMPTED_SWITCH_FROM_DPC);
+  }
+
   @Test
   void threadWaitingAtDispatchLevelWithATimeoutIsIrqlNotLessOrEqual() {
     sys = TestOs.boot(1);

@@ -328,4 +328,54 @@ class KeDpcTest {
     }
     assertThat(order.toString()).isEqualTo("EEEERRRREEEERRRREERR");
   }
+
+  // DPC queue depth adaptation (Windows Internals 5th ed., ch. 3, "DPC interrupt generation
+  // rules"; WRK's KeUpdateRunTime): MaximumDpcQueueDepth 4, MinimumDpcRate 3, IdealDpcRate 20,
+  // AdjustDpcThreshold 20.
+
+  /** Queues a medium-importance DPC for busy processor 1, where it waits for the next tick. */
+  private void dpcPendingAtProcessor1sNextTick() {
+    Kdpc d = dpc("d", Kdpc.MEDIUM_IMPORTANCE, 1);
+    busy(1, 2_000 * MS);
+    systemThreadOn(0, () -> {
+      sys.compute(300 * US);
+      sys.os.kernel.insertQueueDpc(d, null, null);
+      return 0;
+    });
+  }
+
+  @Test
+  void aTickThatFindsADpcPendingAtALowRateLowersTheMaximumDepthByOne() {
+    sys = TestOs.boot(2);
+    KPrcb p1 = sys.os.kernel.prcb(1);
+    assertThat(p1.maximumDpcQueueDepth()).isEqualTo(4);
+    dpcPendingAtProcessor1sNextTick();
+
+    sys.runFor(sys.tickNs + sys.tickNs / 2);
+
+    assertThat(ranOnCpu).containsExactly(1);
+    assertThat(p1.dpcRequestRate()).isLessThan(20);
+    assertThat(p1.maximumDpcQueueDepth()).isEqualTo(3);
+    assertThat(p1.adjustDpcThreshold()).isEqualTo(20);
+  }
+
+  @Test
+  void twentyTicksWithoutAPendingDpcRaiseTheMaximumDepthBackByOne() {
+    sys = TestOs.boot(2);
+    KPrcb p1 = sys.os.kernel.prcb(1);
+    dpcPendingAtProcessor1sNextTick();
+    assertThat(sys.runUntil(() -> p1.maximumDpcQueueDepth() == 3, 2 * sys.tickNs)).isTrue();
+    long loweredAtTick = sys.os.kernel.tickCount();
+
+    assertThat(sys.runUntil(() -> p1.maximumDpcQueueDepth() == 4, 30 * sys.tickNs)).isTrue();
+    assertThat(sys.os.kernel.tickCount() - loweredAtTick).isEqualTo(20);
+  }
+
+  @Test
+  void theMaximumDepthNeverRisesAboveItsRegistryValue() {
+    sys = TestOs.boot(1);
+    sys.runFor(45 * sys.tickNs);
+
+    assertThat(sys.os.kernel.prcb(0).maximumDpcQueueDepth()).isEqualTo(4);
+  }
 }

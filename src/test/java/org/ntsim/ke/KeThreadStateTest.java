@@ -230,11 +230,11 @@ class KeThreadStateTest {
     });
     assertThat(sys.runUntil(() -> waiter.state() == ThreadState.WAITING, MS)).isTrue();
     long waitStartNs = sys.os.machine.nowNs();
-    long outswapAgeNs = Kernel.STACK_OUTSWAP_WAIT_SECONDS * 1000 * MS;
+    long outswapAgeNs = BalanceSetManager.STACK_PROTECT_SECONDS * 1000 * MS;
 
     sys.runFor(outswapAgeNs - 20 * MS);
     assertThat(waiter.kernelStackResident()).isTrue();
-    // The balance set manager looks every fourth second: the stack goes at the 8-second pass.
+    // A large system's stack scan comes every eighth second: the stack goes at the 16-second one.
     assertThat(sys.runUntil(() -> !waiter.kernelStackResident(), 2000 * MS)).isTrue();
     assertThat(sys.os.machine.nowNs() - waitStartNs).isGreaterThanOrEqualTo(outswapAgeNs);
     assertThat(waiter.state()).isEqualTo(ThreadState.WAITING);

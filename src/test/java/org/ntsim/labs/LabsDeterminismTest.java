@@ -19,36 +19,38 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LabsDeterminismTest {
   private static final Map<String, String> DIGESTS_AT_SEED_7 = Map.ofEntries(
-      Map.entry("abandoned-mutex", "17380bf08073eccc"),
-      Map.entry("apc", "0636b5e1ad8e9c23"),
-      Map.entry("cpu-accounting", "379e4049df8fbb72"),
-      Map.entry("dpc-wait", "2aeae93027da6a3d"),
-      Map.entry("interrupts", "f701f3e6be64abd1"),
-      Map.entry("kqueue", "070b49c5188d279d"),
-      Map.entry("page-tables", "7f187e5eb21f0449"),
-      Map.entry("quickstart", "36817a6de1c336f8"),
-      Map.entry("stress", "ad3659db387599c0"),
-      Map.entry("sync-stress", "6f2ff5f7188879ee"),
-      Map.entry("testlimit", "9134464cdaa834ff"),
-      Map.entry("vm-stress", "7a970a6db739dc4e"),
-      Map.entry("waits", "dcec75a1a0f6d19b"),
-      Map.entry("working-set", "d958efa0ceff4398"));
+      Map.entry("abandoned-mutex", "250676a5bf5e2042"),
+      Map.entry("apc", "5c4774998179f515"),
+      Map.entry("cpu-accounting", "bc46922563f52795"),
+      Map.entry("dpc-wait", "6e95e23217999d03"),
+      Map.entry("interrupts", "1ad67e061304c692"),
+      Map.entry("kqueue", "63ee2c9c8b29227a"),
+      Map.entry("page-tables", "c58fd390566e53cf"),
+      Map.entry("quantum", "7829382fcabb0f43"),
+      Map.entry("quickstart", "328a0fa9f8e56fd2"),
+      Map.entry("stress", "d5d135548fd0a280"),
+      Map.entry("sync-stress", "e0572a72493442b1"),
+      Map.entry("testlimit", "5559434d4e0a357b"),
+      Map.entry("vm-stress", "09cc38d2186447d5"),
+      Map.entry("waits", "0e4472167f394fdb"),
+      Map.entry("working-set", "fc92c188d2dd8e42"));
 
   private static final Map<String, String> DIGESTS_AT_SEED_1 = Map.ofEntries(
-      Map.entry("abandoned-mutex", "c2590cfc1560e50e"),
-      Map.entry("apc", "dc421436f70b15c4"),
-      Map.entry("cpu-accounting", "bfbcc272115f4ff4"),
-      Map.entry("dpc-wait", "54794d76e765950c"),
-      Map.entry("interrupts", "b6ff2ac0fd95267f"),
-      Map.entry("kqueue", "f746eb44b03153d9"),
-      Map.entry("page-tables", "e8522f644beda1b2"),
-      Map.entry("quickstart", "4da9364838d870da"),
-      Map.entry("stress", "a0327087dbd8b370"),
-      Map.entry("sync-stress", "3f2c6787e312a7ae"),
-      Map.entry("testlimit", "e5106831e571412b"),
-      Map.entry("vm-stress", "75b756ad9cb7f0e8"),
-      Map.entry("waits", "d790ff6e22ec4bb2"),
-      Map.entry("working-set", "f0675ad7b166e1d0"));
+      Map.entry("abandoned-mutex", "a36edcf012b430e0"),
+      Map.entry("apc", "6f57e5c26ce0c6b7"),
+      Map.entry("cpu-accounting", "8ec50722ad85a4b5"),
+      Map.entry("dpc-wait", "79544fa451a36d7c"),
+      Map.entry("interrupts", "594e39bd89095eb2"),
+      Map.entry("kqueue", "7725448182e7eaf2"),
+      Map.entry("page-tables", "479e52fe78e0c8dd"),
+      Map.entry("quantum", "cf550ea43eabb6f1"),
+      Map.entry("quickstart", "bc4641c6d5fc5171"),
+      Map.entry("stress", "22db4508ed1f6035"),
+      Map.entry("sync-stress", "f1aa8c9dc1b260f7"),
+      Map.entry("testlimit", "1b2bf572c59925e2"),
+      Map.entry("vm-stress", "816e3f47384b0cf9"),
+      Map.entry("waits", "923a0fc04f654780"),
+      Map.entry("working-set", "27ff48f5e3b523ae"));
 
   static java.util.List<String> labs() {
     return Labs.names();
