@@ -59,9 +59,9 @@ public final class MachineConfig {
       throw new IllegalArgumentException("unknown backend '" + backend
           + "' (use continuation or threads)");
     }
-    if (bootTimeOfDay < 0 || bootTimeOfDay >= 0x2000_0000_0000_0000L) {
-      throw new IllegalArgumentException("boot time of day must be a FILETIME from 1601 to 30827,"
-          + " not " + bootTimeOfDay);
+    if (bootTimeOfDay < 0 || (bootTimeOfDay >>> 32) > 0x2000_0000L) {
+      throw new IllegalArgumentException("boot time of day must be a FILETIME NtSetSystemTime"
+          + " accepts (0 to 0x20000000FFFFFFFF), not " + bootTimeOfDay);
     }
     if (plantedBug != null && !plantedBug.equals(PLANTED_QUERY_THROWS)) {
       throw new IllegalArgumentException("no planted bug called " + plantedBug);

@@ -28,6 +28,8 @@ public final class SystemTime {
   /** NtQuerySystemTime and NtSetSystemTime. */
   final SystemTimeServices services;
   private long bootTime; // KeBootTime: the system time at interrupt time 0
+  /** 2^62 ns: a time this far away is as good as never (or long past). */
+  static final long FAR_NS = 1L << 62;
 
   SystemTime(Kernel kernel, Timers timers, long bootTimeOfDay) {
     this.kernel = kernel;
@@ -61,14 +63,18 @@ public final class SystemTime {
 
   /**
    * The simulated time (ns from boot) at which the system time will be {@code systemTime}, as
-   * the time is now set; Long.MAX_VALUE for one beyond what the simulation can reach.
+   * the time is now set; saturated to +-2^62 ns (146 years) beyond what a run can reach.
    */
   public long interruptTimeNsOf(long systemTime) {
-    long sinceBoot = systemTime - bootTime;
-    if (sinceBoot > Long.MAX_VALUE / 100) {
-      return Long.MAX_VALUE;
+    return toNs(systemTime - bootTime);
+  }
+
+  /** {@code time100ns} in ns, saturated to +-2^62 so that sums with a clock cannot overflow. */
+  static long toNs(long time100ns) {
+    if (time100ns >= FAR_NS / 100) {
+      return FAR_NS;
     }
-    return sinceBoot < Long.MIN_VALUE / 100 ? Long.MIN_VALUE : sinceBoot * 100;
+    return time100ns <= -FAR_NS / 100 ? -FAR_NS : time100ns * 100;
   }
 
   /**
@@ -79,7 +85,7 @@ public final class SystemTime {
     long previous = querySystemTime();
     long delta = newTime - previous;
     bootTime += delta;
-    timers.adjustAbsoluteTimers(delta * 100);
+    timers.adjustAbsoluteTimers(toNs(delta));
     return previous;
   }
 }

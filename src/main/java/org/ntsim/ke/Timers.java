@@ -104,7 +104,8 @@ final class Timers {
       if (!t.absolute || !t.inserted) {
         continue;
       }
-      long due = t.dueTimeNs - deltaNs;
+      long due = Math.max(-SystemTime.FAR_NS,
+          Math.min(SystemTime.FAR_NS, t.dueTimeNs - deltaNs));
       timerTable.remove(t);
       if (due <= now) {
         t.dueTimeNs = due;

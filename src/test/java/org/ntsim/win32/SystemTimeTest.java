@@ -271,4 +271,23 @@ class SystemTimeTest {
     assertThat(status[0]).isEqualTo(org.ntsim.ke.NtStatus.STATUS_TIMEOUT);
     assertThat(elapsedNs[0]).isBetween(50 * MS - sys.tickNs, 50 * MS + 2 * sys.tickNs);
   }
+
+  /**
+   * An absolute timeout already passed (1 January 1601 plus 100 ns) only tests the object, as a
+   * zero timeout does; so does a due time of 1601 for a timer.
+   */
+  @Test
+  void anAbsoluteTimeLongPastEndsAtOnce() {
+    List<Integer> r = new ArrayList<>();
+    run(ctx -> {
+      Kernel32 k = ctx.kernel32();
+      long e = k.CreateEventW(null, true, false, null);
+      r.add(ctx.ntdll().NtWaitForSingleObject(e, false, 1));
+      long timer = k.CreateWaitableTimerW(null, true, null);
+      k.SetWaitableTimer(timer, 1, 0, null, 0, false);
+      r.add(k.WaitForSingleObject(timer, 0));
+      return 0;
+    });
+    assertThat(r).containsExactly(org.ntsim.ke.NtStatus.STATUS_TIMEOUT, Kernel32.WAIT_OBJECT_0);
+  }
 }
