@@ -40,6 +40,8 @@ public final class ObServices {
   public static final int NT_SET_INFORMATION_OBJECT = ServiceTable.number("NtSetInformationObject");
   /** OBJECT_INFORMATION_CLASS: the handle's flags; classes 0-3 exist but are not modelled. */
   public static final int ObjectHandleFlagInformation = 4;
+  /** ObjectSessionInformation: a directory's session, set only with SeTcbPrivilege. */
+  private static final int OBJECT_SESSION_INFORMATION = 5;
   public static final int NT_CREATE_DIRECTORY_OBJECT =
       ServiceTable.number("NtCreateDirectoryObject");
   public static final int NT_OPEN_DIRECTORY_OBJECT = ServiceTable.number("NtOpenDirectoryObject");
@@ -164,10 +166,11 @@ public final class ObServices {
 
   /**
    * NtQueryObject, class ObjectHandleFlagInformation only: the handle's inherit and
-   * protect-from-close flags; {@code returnLength}, if given, gets 2. A buffer under 2 bytes is
-   * STATUS_INFO_LENGTH_MISMATCH; a pseudo handle or one not open STATUS_INVALID_HANDLE (the flags
-   * belong to a table entry); classes 0-3 (basic, name, type, types) are
-   * STATUS_NOT_IMPLEMENTED here, a class above 4 STATUS_INVALID_INFO_CLASS.
+   * protect-from-close flags; {@code returnLength}, if given, gets 2. The handle is referenced as
+   * every class references it (ObReferenceObjectByHandle with no access: STATUS_INVALID_HANDLE
+   * for one not open; a pseudo handle has neither flag). A buffer under 2 bytes is
+   * STATUS_INFO_LENGTH_MISMATCH; classes 0-3 (basic, name, type, types) are
+   * STATUS_NOT_IMPLEMENTED here, a class above 4 STATUS_INVALID_INFO_CLASS (the WRK's obquery.c).
    */
   public int NtQueryObject(int previousMode, long handle, int objectInformationClass,
       ObjectHandleFlagInformation information, int length, int[] returnLength) {
@@ -186,29 +189,37 @@ public final class ObServices {
     if (probe != NtStatus.STATUS_SUCCESS) {
       return probe;
     }
-    HandleTable table = ob.handles.tableOf(currentHandleTable(), handle, previousMode);
-    long value = ObjectHandles.valueIn(handle, previousMode);
-    if (handle < 0 && table != ob.handles.kernelTable || table.lookup(value) == null) {
-      return NtStatus.STATUS_INVALID_HANDLE;
-    }
-    int attributes = table.attributes(value);
-    information.Inherit = (attributes & ObjectAttributes.OBJ_INHERIT) != 0;
-    information.ProtectFromClose = (attributes & HandleTable.OBJ_PROTECT_CLOSE) != 0;
-    if (returnLength != null) {
-      returnLength[0] = org.ntsim.ob.ObjectHandleFlagInformation.SIZE;
-    }
-    return NtStatus.STATUS_SUCCESS;
+    return withObject(previousMode, handle, 0, null, body -> {
+      int attributes = 0;
+      if (handle != NtCurrentProcess && handle != NtCurrentThread) {
+        HandleTable table = ob.handles.tableOf(currentHandleTable(), handle, previousMode);
+        attributes = table.attributes(ObjectHandles.valueIn(handle, previousMode));
+      }
+      information.Inherit = (attributes & ObjectAttributes.OBJ_INHERIT) != 0;
+      information.ProtectFromClose = (attributes & HandleTable.OBJ_PROTECT_CLOSE) != 0;
+      if (returnLength != null) {
+        returnLength[0] = org.ntsim.ob.ObjectHandleFlagInformation.SIZE;
+      }
+      return NtStatus.STATUS_SUCCESS;
+    });
   }
 
   /**
-   * NtSetInformationObject, class ObjectHandleFlagInformation only: sets the handle's two flags.
-   * The length must be exactly 2 (STATUS_INFO_LENGTH_MISMATCH); otherwise as NtQueryObject.
+   * NtSetInformationObject, class ObjectHandleFlagInformation: sets the handle's two flags; the
+   * length must be exactly 2 (STATUS_INFO_LENGTH_MISMATCH), and a handle whose table entry cannot
+   * be changed (not open, or a pseudo handle) is STATUS_ACCESS_DENIED, as ExChangeHandle's failure
+   * is in the WRK. ObjectSessionInformation (5) needs SeTcbPrivilege, which no guest holds
+   * (STATUS_PRIVILEGE_NOT_HELD; not modelled for kernel mode); other classes are
+   * STATUS_INVALID_INFO_CLASS.
    */
   public int NtSetInformationObject(int previousMode, long handle, int objectInformationClass,
       ObjectHandleFlagInformation information, int length) {
-    int check = checkHandleFlagClass(objectInformationClass);
-    if (check != NtStatus.STATUS_SUCCESS) {
-      return check;
+    if (objectInformationClass == OBJECT_SESSION_INFORMATION) {
+      return previousMode == Kernel.KERNEL_MODE ? NtStatus.STATUS_NOT_IMPLEMENTED
+          : NtStatus.STATUS_PRIVILEGE_NOT_HELD;
+    }
+    if (objectInformationClass != ObjectHandleFlagInformation) {
+      return NtStatus.STATUS_INVALID_INFO_CLASS;
     }
     if (length != org.ntsim.ob.ObjectHandleFlagInformation.SIZE) {
       return NtStatus.STATUS_INFO_LENGTH_MISMATCH;
@@ -221,7 +232,7 @@ public final class ObServices {
     int attributes = (information.Inherit ? ObjectAttributes.OBJ_INHERIT : 0)
         | (information.ProtectFromClose ? HandleTable.OBJ_PROTECT_CLOSE : 0);
     if (handle < 0 && table != ob.handles.kernelTable || !table.setAttributes(value, attributes)) {
-      return NtStatus.STATUS_INVALID_HANDLE;
+      return NtStatus.STATUS_ACCESS_DENIED;
     }
     return NtStatus.STATUS_SUCCESS;
   }

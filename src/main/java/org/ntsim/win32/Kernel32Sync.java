@@ -47,8 +47,8 @@ abstract class Kernel32Sync extends Kernel32Console {
   // ------------------------------------------------------------------ handle flags
 
   /**
-   * GetHandleInformation: HANDLE_FLAG_INHERIT and HANDLE_FLAG_PROTECT_FROM_CLOSE of the handle, or
-   * FALSE with ERROR_INVALID_HANDLE for a handle not open (a pseudo handle included).
+   * GetHandleInformation: HANDLE_FLAG_INHERIT and HANDLE_FLAG_PROTECT_FROM_CLOSE of the handle
+   * (none for a pseudo handle), or FALSE with ERROR_INVALID_HANDLE for a handle not open.
    */
   public boolean GetHandleInformation(long hObject, int[] lpdwFlags) {
     ObjectHandleFlagInformation info = new ObjectHandleFlagInformation();
@@ -67,7 +67,8 @@ abstract class Kernel32Sync extends Kernel32Console {
 
   /**
    * SetHandleInformation: the flags in {@code dwMask} take their values from {@code dwFlags}, the
-   * others stay (the flags are read, changed and written back). A protected handle makes
+   * others stay (the flags are read, changed and written back; a pseudo handle's cannot be
+   * written: ERROR_ACCESS_DENIED). A protected handle makes
    * CloseHandle fail with ERROR_INVALID_HANDLE (NtClose's STATUS_HANDLE_NOT_CLOSABLE) and stays
    * open; DuplicateHandle with DUPLICATE_CLOSE_SOURCE duplicates it and leaves it open.
    */

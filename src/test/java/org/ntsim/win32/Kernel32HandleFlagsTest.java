@@ -170,6 +170,32 @@ class Kernel32HandleFlagsTest extends SyncTestSupport {
         STATUS_INFO_LENGTH_MISMATCH, STATUS_INVALID_INFO_CLASS);
   }
 
+  /**
+   * WRK NtQueryObject references the handle as every class does, so a pseudo handle has flags
+   * (none); NtSetInformationObject changes the table entry (ExChangeHandle), which a pseudo handle
+   * or a closed one has not: STATUS_ACCESS_DENIED, and SetHandleInformation ERROR_ACCESS_DENIED.
+   */
+  @Test
+  void aPseudoHandleHasNoFlagsToSet() {
+    List<Object> r = new ArrayList<>();
+    run(ctx -> {
+      Kernel32 k = ctx.kernel32();
+      int[] flags = {-1};
+      r.add(k.GetHandleInformation(k.GetCurrentProcess(), flags));
+      r.add(flags[0]);
+      r.add(k.SetHandleInformation(k.GetCurrentProcess(), HANDLE_FLAG_INHERIT,
+          HANDLE_FLAG_INHERIT));
+      r.add(k.GetLastError());
+      long e = k.CreateEventW(null, true, false, null);
+      k.CloseHandle(e);
+      r.add(ctx.ntdll().NtSetInformationObject(e, Ntdll.ObjectHandleFlagInformation,
+          new ObjectHandleFlagInformation(), ObjectHandleFlagInformation.SIZE));
+      return 0;
+    });
+    assertThat(r).containsExactly(true, 0, false, WinError.ERROR_ACCESS_DENIED,
+        org.ntsim.ke.NtStatus.STATUS_ACCESS_DENIED);
+  }
+
   /** ObKillProcess closes every handle at exit, protected ones too: the event goes with them. */
   @Test
   void theProcessExitClosesAProtectedHandle() {
