@@ -91,8 +91,7 @@ final class Timers {
   /**
    * KeSetSystemTime's re-evaluation of the absolute timers: each inserted absolute timer's due
    * time moves back by {@code deltaNs} (the system time moved forward by it), and one that has
-   * then passed expires now. The timers are taken in the table's order, so the run is the same on
-   * every seed.
+   * then passed expires now, in the order of their due times.
    */
   void adjustAbsoluteTimers(long deltaNs) {
     if (deltaNs == 0) {
@@ -100,7 +99,10 @@ final class Timers {
     }
     long now = machine.activeCpu().clockNs();
     boolean expired = false;
-    for (KTimer t : timerTable.all()) {
+    List<KTimer> timers = timerTable.all();
+    timers.sort(java.util.Comparator.<KTimer>comparingLong(t -> t.dueTimeNs)
+        .thenComparingLong(t -> t.tableSeq)); // those that pass expire in due order
+    for (KTimer t : timers) {
       if (!t.absolute || !t.inserted) {
         continue;
       }
