@@ -38,6 +38,14 @@ public final class MachineConfig {
    */
   public int win32PrioritySeparation = 2;
   /**
+   * The system time of day at boot (KeBootTime), a UTC FILETIME: 100 ns units since 1 January
+   * 1601. {@link #VISTA_ERA_BOOT_TIME} unless set; KeQuerySystemTime is this plus the time since
+   * boot, until a caller sets the system time.
+   */
+  public long bootTimeOfDay = VISTA_ERA_BOOT_TIME;
+  /** 27 February 2008, 00:00:00 UTC (the day Windows Server 2008 and Vista SP1 shipped). */
+  public static final long VISTA_ERA_BOOT_TIME = 128_485_440_000_000_000L;
+  /**
    * For the fuzzer's own tests only, never set in a real run: a bug planted in one service, to
    * prove that the fuzzer catches such a bug. {@value #PLANTED_QUERY_THROWS}: the query of a free
    * region (NtQueryVirtualMemory, VirtualQuery) throws IllegalStateException out of the memory
@@ -77,6 +85,10 @@ public final class MachineConfig {
     if (win32PrioritySeparation < 0 || win32PrioritySeparation > 0x3F) {
       throw new IllegalArgumentException("Win32PrioritySeparation must be 0..0x3F, not "
           + win32PrioritySeparation);
+    }
+    if (bootTimeOfDay < 0 || (bootTimeOfDay >>> 32) > 0x2000_0000L) {
+      throw new IllegalArgumentException("boot time of day must be a FILETIME NtSetSystemTime"
+          + " accepts (0 to 0x20000000FFFFFFFF), not " + bootTimeOfDay);
     }
     if (plantedBug != null && !plantedBug.equals(PLANTED_QUERY_THROWS)) {
       throw new IllegalArgumentException("no planted bug called " + plantedBug);

@@ -11,6 +11,7 @@ package org.ntsim.ke;
 public final class KTimer extends DispatcherObject {
   long dueTimeNs;
   long periodNs;
+  boolean absolute; // Header.Absolute: set for a system time, so it follows KeSetSystemTime
   Kdpc dpc;
   boolean inserted;
   int bucket = -1; // dueTick % TimerTable.SIZE while inserted, else -1

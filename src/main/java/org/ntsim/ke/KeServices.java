@@ -5,7 +5,7 @@ package org.ntsim.ke;
  * method is the service's body, run by the service dispatcher after the trap, with the caller's
  * previous mode; each Zw* method is the entry point for kernel-mode callers, which runs the same
  * body with PreviousMode KernelMode (KiSystemService from kernel mode). Times are NT intervals in
- * 100 ns units, negative for relative, positive for absolute system time (counted from boot).
+ * 100 ns units, negative for relative, positive for absolute system time (a UTC FILETIME).
  */
 public final class KeServices {
   public static final int NT_YIELD_EXECUTION = ServiceTable.number("NtYieldExecution");
@@ -58,7 +58,8 @@ public final class KeServices {
 
   /**
    * An NT timeout as the kernel's waits take it: -1 for none ({@code Long.MIN_VALUE}, a null
-   * pointer), else relative nanoseconds (0 only tests the objects).
+   * pointer), else relative nanoseconds (0 only tests the objects); a positive timeout is a system
+   * time (UTC FILETIME), converted once, here.
    */
   public static long timeoutNs(Kernel kernel, long timeout) {
     if (timeout == Long.MIN_VALUE) {
@@ -67,6 +68,7 @@ public final class KeServices {
     if (timeout <= 0) {
       return -timeout * 100;
     }
-    return Math.max(0, timeout * 100 - kernel.machine().activeCpu().clockNs());
+    long dueNs = SystemTime.of(kernel).interruptTimeNsOf(timeout); // a UTC FILETIME
+    return Math.max(0, dueNs - kernel.machine().activeCpu().clockNs());
   }
 }

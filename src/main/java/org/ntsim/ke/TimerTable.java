@@ -48,8 +48,9 @@ import java.util.List;
  * shrink (the slots hold the most timers inserted at once, the run those of the ticks being
  * expired at once), so after warm-up nothing here allocates.
  *
- * <p><b>Left out.</b> NT's per-list due-time hint and the absolute/relative timer distinction (due
- * times here are absolute simulated time); NT's lock per list (the model has one dispatcher lock).
+ * <p><b>Left out.</b> NT's per-list due-time hint; NT's lock per list (the model has one dispatcher
+ * lock). Due times here are simulated time (interrupt time); a timer set for a system time is
+ * converted when set and moved when the time is set ({@link Timers#adjustAbsoluteTimers}).
  */
 final class TimerTable {
   static final int SIZE = 512;

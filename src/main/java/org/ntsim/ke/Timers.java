@@ -16,8 +16,11 @@ import org.ntsim.trace.TraceKind;
  * signalled before its DPC is queued; a periodic timer's next due time never falls behind the
  * time it expired by more than one period (NT's catch-up rule).
  *
- * <p>Left out: absolute timers that follow a change of the system time, and timers with a
- * tolerance (coalescing).
+ * <p>An absolute timer (set for a system time, {@code KTimer.absolute}) keeps that system time when
+ * the time is set: {@link SystemTime#setSystemTime} moves its due time by the change
+ * ({@link #adjustAbsoluteTimers}). A periodic timer's later expiries are intervals, relative.
+ *
+ * <p>Left out: timers with a tolerance (coalescing).
  */
 final class Timers {
   /**
@@ -36,6 +39,8 @@ final class Timers {
   private final TimerTable timerTable;
   /** KiTimerExpireDpc: queued by the clock interrupt on processor 0 when a list falls due. */
   final Kdpc timerExpiryDpc;
+  /** The time of day, which converts absolute due times and moves them when it is set. */
+  final SystemTime systemTime;
   private int warmUpSink; // keeps the reads of warmUpNextExpiries; its value means nothing
 
   Timers(Kernel kernel, Scheduler scheduler, TimerTable timerTable) {
@@ -47,6 +52,7 @@ final class Timers {
         kernel.staticAddress(0x20));
     this.timerExpiryDpc.importance = Kdpc.HIGH_IMPORTANCE;
     this.timerExpiryDpc.targetCpu = 0;
+    this.systemTime = new SystemTime(kernel, this, machine.config.bootTimeOfDay);
   }
 
   int count() {
@@ -59,8 +65,9 @@ final class Timers {
 
   /**
    * KeSetTimerEx: inserts the timer to fire {@code dueNs} from now (or, if {@code absolute}, at
-   * that simulated time), then every {@code periodNs} if positive, queueing {@code dpc} each time.
-   * Returns whether the timer was already inserted.
+   * that simulated time, which {@link SystemTime#interruptTimeNsOf} gives for a system time; the
+   * timer then follows changes of the system time), then every {@code periodNs} if positive,
+   * queueing {@code dpc} each time. Returns whether the timer was already inserted.
    */
   boolean setTimer(KTimer timer, long dueNs, boolean absolute, long periodNs, Kdpc dpc) {
     boolean wasInserted = timer.inserted;
@@ -70,13 +77,49 @@ final class Timers {
     timer.signalState = 0;
     timer.periodNs = periodNs;
     timer.dpc = dpc;
+    timer.absolute = absolute;
     if (due <= now) {
+      timer.dueTimeNs = due;
       expireTimer(timer, now);
       kernel.exitDispatcher();
     } else {
       timerTable.insert(timer, due);
     }
     return wasInserted;
+  }
+
+  /**
+   * KeSetSystemTime's re-evaluation of the absolute timers: each inserted absolute timer's due
+   * time moves back by {@code deltaNs} (the system time moved forward by it), and one that has
+   * then passed expires now, in the order of their due times.
+   */
+  void adjustAbsoluteTimers(long deltaNs) {
+    if (deltaNs == 0) {
+      return;
+    }
+    long now = machine.activeCpu().clockNs();
+    boolean expired = false;
+    List<KTimer> timers = timerTable.all();
+    timers.sort(java.util.Comparator.<KTimer>comparingLong(t -> t.dueTimeNs)
+        .thenComparingLong(t -> t.tableSeq)); // those that pass expire in due order
+    for (KTimer t : timers) {
+      if (!t.absolute || !t.inserted) {
+        continue;
+      }
+      long due = Math.max(-SystemTime.FAR_NS,
+          Math.min(SystemTime.FAR_NS, t.dueTimeNs - deltaNs));
+      timerTable.remove(t);
+      if (due <= now) {
+        t.dueTimeNs = due;
+        expireTimer(t, now);
+        expired = true;
+      } else {
+        timerTable.insert(t, due);
+      }
+    }
+    if (expired) {
+      kernel.exitDispatcher();
+    }
   }
 
   /** KeCancelTimer: returns whether the timer was inserted. */
@@ -150,6 +193,7 @@ final class Timers {
     t.signalState = 1;
     kernel.waits.waitTest(t, Kernel.TIMER_EXPIRE_INCREMENT);
     if (t.periodNs > 0) {
+      t.absolute = false;
       timerTable.insert(t, Math.max(t.dueTimeNs, nowNs - t.periodNs) + t.periodNs);
     }
     if (t.dpc != null) {

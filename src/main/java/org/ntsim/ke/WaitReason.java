@@ -18,11 +18,14 @@ public final class WaitReason {
   public static final int WR_USER_REQUEST = 13;
   public static final int WR_EVENT_PAIR = 14;
   public static final int WR_QUEUE = 15;
+  /** A wait in NtWaitForKeyedEvent or NtReleaseKeyedEvent. */
+  public static final int WR_KEYED_EVENT = 21;
 
   private static final String[] NAMES = {
     "Executive", "FreePage", "PageIn", "PoolAllocation", "DelayExecution", "Suspended",
     "UserRequest", "WrExecutive", "WrFreePage", "WrPageIn", "WrPoolAllocation",
-    "WrDelayExecution", "WrSuspended", "WrUserRequest", "WrEventPair", "WrQueue"
+    "WrDelayExecution", "WrSuspended", "WrUserRequest", "WrEventPair", "WrQueue",
+    "WrLpcReceive", "WrLpcReply", "WrVirtualMemory", "WrPageOut", "WrRendezvous", "WrKeyedEvent"
   };
 
   private WaitReason() {}

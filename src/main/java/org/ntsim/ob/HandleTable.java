@@ -9,7 +9,7 @@ import org.ntsim.ke.KProcess;
  * HANDLE_TABLE: a process's handles. Handle values are multiples of four starting at 4; a closed
  * handle's slot goes on a free list and is the first reused (LIFO), as NT's tables do. Each entry
  * holds the object, the access granted when the handle was made, and the handle's attributes
- * (OBJ_INHERIT).
+ * (OBJ_INHERIT, and OBJ_PROTECT_CLOSE once SetHandleInformation protects it).
  *
  * <p>Invariants: a slot is either free (object null, on the free list) or in use; the free list
  * holds exactly the free slots below {@code highWater}; {@code count} is the number in use. Once
@@ -21,9 +21,15 @@ import org.ntsim.ke.KProcess;
  * object manager hands out with KERNEL_HANDLE_MASK set and strips before it comes here
  * ({@link ObjectManager#KERNEL_HANDLE_MASK}).
  *
- * <p>Left out: the three-level table layout and protect-from-close.
+ * <p>Left out: the three-level table layout.
  */
 public final class HandleTable {
+  /**
+   * OBJ_PROTECT_CLOSE: the handle attribute HANDLE_FLAG_PROTECT_FROM_CLOSE sets; NtClose then
+   * refuses the handle (NT keeps it in a spare bit of the entry's granted access).
+   */
+  public static final int OBJ_PROTECT_CLOSE = 0x00000001;
+
   /** The process the table belongs to (QuotaProcess), whom type procedures are told of; or null. */
   private KProcess process;
   private ObjectHeader[] objects = new ObjectHeader[16];
@@ -168,6 +174,19 @@ public final class HandleTable {
   public int attributes(long handle) {
     int slot = slotOf(handle);
     return slot < 0 ? 0 : attributes[slot];
+  }
+
+  /**
+   * NtSetInformationObject's ObjectHandleFlagInformation: the entry's attributes become
+   * {@code handleAttributes} (OBJ_INHERIT, OBJ_PROTECT_CLOSE); false if the handle is not in use.
+   */
+  boolean setAttributes(long handle, int handleAttributes) {
+    int slot = slotOf(handle);
+    if (slot < 0) {
+      return false;
+    }
+    attributes[slot] = handleAttributes;
+    return true;
   }
 
   /** Checks the invariants; throws IllegalStateException naming the first one broken. */

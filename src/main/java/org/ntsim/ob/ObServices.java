@@ -13,7 +13,9 @@ import org.ntsim.ke.WaitBlock;
 import org.ntsim.ke.WaitReason;
 
 /**
- * The object manager's system services: NtClose, NtDuplicateObject, the directory objects, and
+ * The object manager's system services: NtClose, NtDuplicateObject, a handle's flags
+ * (NtQueryObject and NtSetInformationObject with ObjectHandleFlagInformation), the directory
+ * objects, and
  * the waits on handles (NtWaitForSingleObject, NtWaitForMultipleObjects,
  * NtSignalAndWaitForSingleObject, which NT keeps in ob's obwait.c). Each Nt* method is the body
  * the service dispatcher runs with the caller's previous mode; each Zw* method is the entry for
@@ -34,6 +36,12 @@ public final class ObServices {
 
   public static final int NT_CLOSE = ServiceTable.number("NtClose");
   public static final int NT_DUPLICATE_OBJECT = ServiceTable.number("NtDuplicateObject");
+  public static final int NT_QUERY_OBJECT = ServiceTable.number("NtQueryObject");
+  public static final int NT_SET_INFORMATION_OBJECT = ServiceTable.number("NtSetInformationObject");
+  /** OBJECT_INFORMATION_CLASS: the handle's flags; classes 0-3 exist but are not modelled. */
+  public static final int ObjectHandleFlagInformation = 4;
+  /** ObjectSessionInformation: a directory's session, set only with SeTcbPrivilege. */
+  private static final int OBJECT_SESSION_INFORMATION = 5;
   public static final int NT_CREATE_DIRECTORY_OBJECT =
       ServiceTable.number("NtCreateDirectoryObject");
   public static final int NT_OPEN_DIRECTORY_OBJECT = ServiceTable.number("NtOpenDirectoryObject");
@@ -137,7 +145,11 @@ public final class ObServices {
 
   // ------------------------------------------------------------------ NtClose
 
-  /** NtClose: STATUS_INVALID_HANDLE for a handle not in the table; the pseudo handles succeed. */
+  /**
+   * NtClose: STATUS_INVALID_HANDLE for a handle not in the table, STATUS_HANDLE_NOT_CLOSABLE (the
+   * handle stays) for one protected from close; the pseudo handles succeed. (Under a user-mode
+   * debugger Windows raises STATUS_HANDLE_NOT_CLOSABLE instead; ntsim has none.)
+   */
   public int NtClose(int previousMode, long handle) {
     if (handle == NtCurrentThread || handle == NtCurrentProcess) {
       return NtStatus.STATUS_SUCCESS;
@@ -148,6 +160,96 @@ public final class ObServices {
   /** ZwClose. */
   public int ZwClose(long handle) {
     return kernel.systemCalls().zw(NT_CLOSE, mode -> NtClose(mode, handle));
+  }
+
+  // ------------------------------------------------------------------ handle flags
+
+  /**
+   * NtQueryObject, class ObjectHandleFlagInformation only: the handle's inherit and
+   * protect-from-close flags; {@code returnLength}, if given, gets 2. The handle is referenced as
+   * every class references it (ObReferenceObjectByHandle with no access: STATUS_INVALID_HANDLE
+   * for one not open; a pseudo handle has neither flag). A buffer under 2 bytes is
+   * STATUS_INFO_LENGTH_MISMATCH; classes 0-3 (basic, name, type, types) are
+   * STATUS_NOT_IMPLEMENTED here, a class above 4 STATUS_INVALID_INFO_CLASS (the WRK's obquery.c).
+   */
+  public int NtQueryObject(int previousMode, long handle, int objectInformationClass,
+      ObjectHandleFlagInformation information, int length, int[] returnLength) {
+    int check = checkHandleFlagClass(objectInformationClass);
+    if (check != NtStatus.STATUS_SUCCESS) {
+      return check;
+    }
+    if (length < org.ntsim.ob.ObjectHandleFlagInformation.SIZE) {
+      return NtStatus.STATUS_INFO_LENGTH_MISMATCH;
+    }
+    int probe = information != null ? NtStatus.STATUS_SUCCESS
+        : out.probe(previousMode, null, "ObjectInformation");
+    if (probe == NtStatus.STATUS_SUCCESS) {
+      probe = out.probeOptional(previousMode, returnLength, "ReturnLength");
+    }
+    if (probe != NtStatus.STATUS_SUCCESS) {
+      return probe;
+    }
+    return withObject(previousMode, handle, 0, null, body -> {
+      int attributes = 0;
+      if (handle != NtCurrentProcess && handle != NtCurrentThread) {
+        HandleTable table = ob.handles.tableOf(currentHandleTable(), handle, previousMode);
+        attributes = table.attributes(ObjectHandles.valueIn(handle, previousMode));
+      }
+      information.Inherit = (attributes & ObjectAttributes.OBJ_INHERIT) != 0;
+      information.ProtectFromClose = (attributes & HandleTable.OBJ_PROTECT_CLOSE) != 0;
+      if (returnLength != null) {
+        returnLength[0] = org.ntsim.ob.ObjectHandleFlagInformation.SIZE;
+      }
+      return NtStatus.STATUS_SUCCESS;
+    });
+  }
+
+  /**
+   * NtSetInformationObject, class ObjectHandleFlagInformation: sets the handle's two flags; the
+   * length must be exactly 2 (STATUS_INFO_LENGTH_MISMATCH), and a handle whose table entry cannot
+   * be changed (not open, or a pseudo handle) is STATUS_ACCESS_DENIED, as ExChangeHandle's failure
+   * is in the WRK. ObjectSessionInformation (5) needs SeTcbPrivilege, which no guest holds
+   * (STATUS_PRIVILEGE_NOT_HELD; not modelled for kernel mode); other classes are
+   * STATUS_INVALID_INFO_CLASS.
+   */
+  public int NtSetInformationObject(int previousMode, long handle, int objectInformationClass,
+      ObjectHandleFlagInformation information, int length) {
+    if (objectInformationClass == OBJECT_SESSION_INFORMATION) {
+      return previousMode == Kernel.KERNEL_MODE ? NtStatus.STATUS_NOT_IMPLEMENTED
+          : NtStatus.STATUS_PRIVILEGE_NOT_HELD;
+    }
+    if (objectInformationClass != ObjectHandleFlagInformation) {
+      return NtStatus.STATUS_INVALID_INFO_CLASS;
+    }
+    if (length != org.ntsim.ob.ObjectHandleFlagInformation.SIZE) {
+      return NtStatus.STATUS_INFO_LENGTH_MISMATCH;
+    }
+    if (information == null) {
+      return out.probe(previousMode, null, "ObjectInformation");
+    }
+    HandleTable table = ob.handles.tableOf(currentHandleTable(), handle, previousMode);
+    long value = ObjectHandles.valueIn(handle, previousMode);
+    int attributes = (information.Inherit ? ObjectAttributes.OBJ_INHERIT : 0)
+        | (information.ProtectFromClose ? HandleTable.OBJ_PROTECT_CLOSE : 0);
+    if (handle < 0 && table != ob.handles.kernelTable || !table.setAttributes(value, attributes)) {
+      return NtStatus.STATUS_ACCESS_DENIED;
+    }
+    return NtStatus.STATUS_SUCCESS;
+  }
+
+  /** ZwSetInformationObject. */
+  public int ZwSetInformationObject(long handle, int objectInformationClass,
+      ObjectHandleFlagInformation information, int length) {
+    return kernel.systemCalls().zw(NT_SET_INFORMATION_OBJECT,
+        m -> NtSetInformationObject(m, handle, objectInformationClass, information, length));
+  }
+
+  private static int checkHandleFlagClass(int objectInformationClass) {
+    if (objectInformationClass == ObjectHandleFlagInformation) {
+      return NtStatus.STATUS_SUCCESS;
+    }
+    return objectInformationClass >= 0 && objectInformationClass < ObjectHandleFlagInformation
+        ? NtStatus.STATUS_NOT_IMPLEMENTED : NtStatus.STATUS_INVALID_INFO_CLASS;
   }
 
   // ------------------------------------------------------------------ waits

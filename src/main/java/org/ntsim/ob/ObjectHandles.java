@@ -76,6 +76,19 @@ final class ObjectHandles {
         : attributes & ~ObjectAttributes.OBJ_KERNEL_HANDLE;
   }
 
+  /**
+   * The table and value {@code handle} names for a caller in {@code previousMode}: the kernel
+   * table for a kernel handle from kernel mode, else {@code processTable}.
+   */
+  HandleTable tableOf(HandleTable processTable, long handle, int previousMode) {
+    return isKernelHandle(handle, previousMode) ? kernelTable : processTable;
+  }
+
+  /** The value of {@code handle} in {@link #tableOf}'s table. */
+  static long valueIn(long handle, int previousMode) {
+    return isKernelHandle(handle, previousMode) ? decode(handle) : handle;
+  }
+
   /** The entry {@code handle} names for a caller in {@code previousMode}, or null. */
   ObjectHeader entry(HandleTable processTable, long handle, int previousMode) {
     return isKernelHandle(handle, previousMode) ? kernelTable.lookup(decode(handle))
@@ -166,8 +179,9 @@ final class ObjectHandles {
   }
 
   /**
-   * ObpCloseHandleTableEntry: the type's OkayToClose procedure may refuse
-   * (STATUS_HANDLE_NOT_CLOSABLE, the handle stays); else the entry goes, the handle count goes
+   * ObpCloseHandleTableEntry: a handle protected from close (OBJ_PROTECT_CLOSE) is refused with
+   * STATUS_HANDLE_NOT_CLOSABLE unless the process is exiting, and so may the type's OkayToClose
+   * procedure refuse (the handle stays); else the entry goes, the handle count goes
    * down (ObpDecrementHandleCount) and the entry's reference is dropped. {@code rundown}: the
    * process's handles are being closed at its exit (ObKillProcess).
    */
@@ -175,6 +189,9 @@ final class ObjectHandles {
     ObjectHeader h = table.lookup(handle);
     if (h == null) {
       return NtStatus.STATUS_INVALID_HANDLE;
+    }
+    if (!rundown && (table.attributes(handle) & HandleTable.OBJ_PROTECT_CLOSE) != 0) {
+      return ObStatus.STATUS_HANDLE_NOT_CLOSABLE; // in either mode; only the exit closes it
     }
     ObjectType type = h.type;
     if (type.okayToCloseProcedure != null

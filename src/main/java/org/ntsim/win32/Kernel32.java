@@ -21,7 +21,7 @@ import org.ntsim.ps.ThreadInfoClass;
  * <p>Left out in this version: security attributes, stack sizes (accepted and ignored, as threads
  * have no simulated stacks yet).
  */
-public final class Kernel32 extends Kernel32Console {
+public final class Kernel32 extends Kernel32Sync {
   public static final int INFINITE = 0xFFFFFFFF;
   public static final int WAIT_OBJECT_0 = 0x00000000;
   public static final int WAIT_ABANDONED_0 = 0x00000080;

@@ -11,7 +11,7 @@ import org.ntsim.ps.PsServices;
  * NTSTATUS values named as in ntstatus.h; handles are {@code long}; times are NT intervals in
  * 100 ns units, negative for relative.
  */
-public final class Ntdll extends NtdllMemory {
+public final class Ntdll extends NtdllSync {
   /** NtCurrentProcess() and NtCurrentThread() pseudo handles. */
   public static final long NtCurrentProcess = -1;
   public static final long NtCurrentThread = -2;

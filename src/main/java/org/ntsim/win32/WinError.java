@@ -42,8 +42,8 @@ public final class WinError {
   public static int fromNtStatus(int status) {
     return switch (status) {
       case NtStatus.STATUS_SUCCESS -> ERROR_SUCCESS;
-      case NtStatus.STATUS_INVALID_HANDLE, NtStatus.STATUS_OBJECT_TYPE_MISMATCH ->
-          ERROR_INVALID_HANDLE;
+      case NtStatus.STATUS_INVALID_HANDLE, NtStatus.STATUS_OBJECT_TYPE_MISMATCH,
+          ObStatus.STATUS_HANDLE_NOT_CLOSABLE -> ERROR_INVALID_HANDLE;
       case NtStatus.STATUS_ACCESS_DENIED -> ERROR_ACCESS_DENIED;
       case NtStatus.STATUS_INVALID_PARAMETER, NtStatus.STATUS_INVALID_PARAMETER_1,
           NtStatus.STATUS_INVALID_PARAMETER_2, NtStatus.STATUS_INVALID_PARAMETER_3,

@@ -116,7 +116,8 @@ class ServiceLayerTest {
   private static final java.util.Set<String> VALUES = java.util.Set.of("NtStatus",
       "ObjectAttributes", "MemoryBasicInformation", "ClientId", "ProcessPriorityClass",
       "ThreadBasicInformation", "ProcessBasicInformation", "PerformanceInformation",
-      "ServiceTable");
+      "ServiceTable", "ObjectHandleFlagInformation", "EventBasic", "MutantBasic",
+      "SemaphoreBasic", "TimerBasic");
 
   private static boolean belowWin32(JavaClass owner) {
     String pkg = owner.getPackageName();

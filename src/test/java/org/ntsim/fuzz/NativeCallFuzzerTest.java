@@ -79,7 +79,8 @@ class NativeCallFuzzerTest {
         org.ntsim.win32.Ntdll.class);
     assertThat(catalog.calls()).extracting(c -> c.name())
         .contains("VirtualFree", "NtFreeVirtualMemory", "WriteProcessMemory", "CreateEventW",
-            "NtWaitForMultipleObjects", "DuplicateHandle", "QueueUserAPC");
+            "NtWaitForMultipleObjects", "DuplicateHandle", "QueueUserAPC", "NtQueryMutant",
+            "NtWaitForKeyedEvent", "SetHandleInformation", "GetSystemTimeAsFileTime");
     long publicMethods = java.util.Arrays.stream(org.ntsim.win32.Kernel32.class.getMethods())
         .filter(m -> m.getDeclaringClass() == org.ntsim.win32.Kernel32.class
             && !java.lang.reflect.Modifier.isStatic(m.getModifiers()))

@@ -135,7 +135,11 @@ class Kernel32TimerTest extends SyncTestSupport {
     assertThat(r).containsExactly(WAIT_OBJECT_0, 0, WAIT_IO_COMPLETION);
     assertThat(args).containsExactly(99L);
     long when100ns = ((long) lowHigh[1] << 32) | Integer.toUnsignedLong(lowHigh[0]);
-    assertThat(when100ns * 100).as("the expiry time, 100 ns units").isGreaterThan(10 * MS);
+    // TimerAPCProc's dwTimerLowValue/HighValue: "the UTC-based time at which the timer was
+    // signaled", a FILETIME (Microsoft's TimerAPCProc page)
+    long boot = org.ntsim.hal.MachineConfig.VISTA_ERA_BOOT_TIME;
+    assertThat(when100ns).as("the expiry's system time, a UTC FILETIME")
+        .isBetween(boot + 10 * 10_000L, boot + 1_000 * 10_000L);
   }
 
   @Test

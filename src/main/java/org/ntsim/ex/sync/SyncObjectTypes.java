@@ -2,12 +2,14 @@ package org.ntsim.ex.sync;
 
 import org.ntsim.ke.KMutant;
 import org.ntsim.ke.Kernel;
+import org.ntsim.ob.AccessMask;
+import org.ntsim.ob.GenericMapping;
 import org.ntsim.ob.ObjectType;
 import org.ntsim.ob.ObjectTypeInitializer;
 
 /**
  * The executive's synchronisation object types (ExEventObjectType, ExMutantObjectType,
- * ExSemaphoreObjectType, ExTimerObjectType), made through the object manager's API as
+ * ExSemaphoreObjectType, ExTimerObjectType, ExpKeyedEventObjectType), made through the object manager's API as
  * ExpEventInitialization and its siblings make them, with their delete procedures, and their
  * specific access rights, as winnt.h and ntddk.h define them. One instance per system, so that
  * the types' object and handle counts are the system's.
@@ -39,16 +41,34 @@ public final class SyncObjectTypes {
   /** STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3. */
   public static final int TIMER_ALL_ACCESS = 0x001F0003;
 
+  public static final int KEYEDEVENT_WAIT = 0x0001;
+  public static final int KEYEDEVENT_WAKE = 0x0002;
+  /** STANDARD_RIGHTS_REQUIRED | 0x3: without SYNCHRONIZE, which the type still grants. */
+  public static final int KEYEDEVENT_ALL_ACCESS = 0x000F0003;
+
   /** Pool sizes of the x86 bodies (KEVENT, KMUTANT, KSEMAPHORE, ETIMER), for their addresses. */
   public static final int KEVENT_SIZE = 0x10;
   public static final int KMUTANT_SIZE = 0x20;
   public static final int KSEMAPHORE_SIZE = 0x14;
   public static final int ETIMER_SIZE = 0x98;
+  /** KEYED_EVENT_OBJECT: a push lock and a list head. */
+  public static final int KEYED_EVENT_SIZE = 0x0C;
 
   public final ObjectType event = new ObjectType("Event", EVENT_ALL_ACCESS);
   public final ObjectType mutant;
   public final ObjectType semaphore = new ObjectType("Semaphore", SEMAPHORE_ALL_ACCESS);
   public final ObjectType timer;
+  /**
+   * ExpKeyedEventObjectType: ExpKeyedEventMapping (GENERIC_READ waits, GENERIC_WRITE wakes,
+   * GENERIC_EXECUTE only its standard rights); SYNCHRONIZE is valid, and a wait on a handle waits
+   * on an always-signalled default object (ObpDefaultObject), so it ends at once.
+   */
+  public final ObjectType keyedEvent = new ObjectType("KeyedEvent",
+      new ObjectTypeInitializer(new GenericMapping(AccessMask.STANDARD_RIGHTS_READ
+          | KEYEDEVENT_WAIT, AccessMask.STANDARD_RIGHTS_WRITE | KEYEDEVENT_WAKE,
+          AccessMask.STANDARD_RIGHTS_EXECUTE, KEYEDEVENT_ALL_ACCESS),
+          KEYEDEVENT_ALL_ACCESS | AccessMask.SYNCHRONIZE)
+          .defaultObject(body -> ((KeyedEvent) body).defaultObject));
 
   private final Kernel kernel;
 

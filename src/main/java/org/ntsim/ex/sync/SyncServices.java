@@ -3,6 +3,7 @@ package org.ntsim.ex.sync;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
+import org.ntsim.ke.EventBoost;
 import org.ntsim.ke.KEvent;
 import org.ntsim.ke.KMutant;
 import org.ntsim.ke.KSemaphore;
@@ -13,6 +14,7 @@ import org.ntsim.ke.Kernel;
 import org.ntsim.ke.NtStatus;
 import org.ntsim.ke.OutParameter;
 import org.ntsim.ke.ServiceTable;
+import org.ntsim.ke.SystemTime;
 import org.ntsim.ob.ObServices;
 import org.ntsim.ob.ObjectAttributes;
 import org.ntsim.ob.ObjectHeader;
@@ -22,7 +24,9 @@ import org.ntsim.ob.ObjectType;
 /**
  * The executive's services for its synchronisation objects (ex's event.c, mutant.c, semphore.c
  * and timer.c): NtCreate/NtOpen of events, mutants, semaphores and timers, NtSetEvent,
- * NtResetEvent, NtPulseEvent, NtReleaseMutant, NtReleaseSemaphore, NtSetTimer, NtCancelTimer.
+ * NtResetEvent, NtPulseEvent, NtSetEventBoostPriority, NtReleaseMutant, NtReleaseSemaphore,
+ * NtSetTimer, NtCancelTimer, and their queries (NtQueryEvent, NtQueryMutant, NtQuerySemaphore,
+ * NtQueryTimer, each with the one basic class of {@link SyncInformation}).
  * Each Nt* method is the body the service dispatcher runs with the caller's previous mode; each
  * Zw* method is the entry for kernel-mode callers (PreviousMode KernelMode).
  *
@@ -53,6 +57,12 @@ public final class SyncServices {
   public static final int NT_OPEN_TIMER = ServiceTable.number("NtOpenTimer");
   public static final int NT_SET_TIMER = ServiceTable.number("NtSetTimer");
   public static final int NT_CANCEL_TIMER = ServiceTable.number("NtCancelTimer");
+  public static final int NT_QUERY_EVENT = ServiceTable.number("NtQueryEvent");
+  public static final int NT_QUERY_MUTANT = ServiceTable.number("NtQueryMutant");
+  public static final int NT_QUERY_SEMAPHORE = ServiceTable.number("NtQuerySemaphore");
+  public static final int NT_QUERY_TIMER = ServiceTable.number("NtQueryTimer");
+  public static final int NT_SET_EVENT_BOOST_PRIORITY =
+      ServiceTable.number("NtSetEventBoostPriority");
 
   /** PTIMER_APC_ROUTINE: the completion routine of NtSetTimer, run as a user APC. */
   @FunctionalInterface
@@ -66,6 +76,8 @@ public final class SyncServices {
   private final SyncObjectTypes types;
   private final Supplier<List<ETimer>> currentThreadTimers;
   private final OutParameter out;
+  /** The keyed event services, which share this class's object paths. */
+  public final KeyedEventServices keyedEvents;
 
   /**
    * {@code currentThreadTimers} gives the current thread's active-timer list (ETHREAD's
@@ -79,6 +91,7 @@ public final class SyncServices {
     this.types = types;
     this.currentThreadTimers = currentThreadTimers;
     this.out = new OutParameter(kernel);
+    this.keyedEvents = new KeyedEventServices(kernel, ob, this, types);
   }
 
   public SyncObjectTypes types() {
@@ -88,7 +101,7 @@ public final class SyncServices {
   // ------------------------------------------------------------------ common paths
 
   /** ObReferenceObjectByHandle, {@code call} on the body, then the reference dropped. */
-  private <T> int withObject(int previousMode, long handle, int access, ObjectType type,
+  <T> int withObject(int previousMode, long handle, int access, ObjectType type,
       ObServices.ObjectCall<T> call) {
     return obServices.withObject(previousMode, handle, access, type, call);
   }
@@ -100,7 +113,7 @@ public final class SyncServices {
    * STATUS_OBJECT_NAME_COLLISION without it, STATUS_OBJECT_TYPE_MISMATCH for a name of another
    * type). When an existing object is opened the new one is deleted.
    */
-  private int insertObject(int previousMode, ObjectType type, Object body, long address,
+  int insertObject(int previousMode, ObjectType type, Object body, long address,
       ObjectAttributes attributes, int desiredAccess, long[] handleOut) {
     ObjectHeader h = ob.createObject(type, body, address);
     if (body instanceof ETimer t) {
@@ -115,7 +128,7 @@ public final class SyncServices {
   }
 
   /** Whether an object created under {@code attributes} gets a name (and a name-info header). */
-  private static boolean named(ObjectAttributes attributes) {
+  static boolean named(ObjectAttributes attributes) {
     return attributes != null && attributes.ObjectName() != null
         && !attributes.ObjectName().isEmpty();
   }
@@ -125,7 +138,7 @@ public final class SyncServices {
    * STATUS_OBJECT_NAME_NOT_FOUND for a name not there, STATUS_OBJECT_TYPE_MISMATCH for one of
    * another type, STATUS_ACCESS_DENIED for rights the type does not have.
    */
-  private int openObject(int previousMode, long[] handleOut, int desiredAccess,
+  int openObject(int previousMode, long[] handleOut, int desiredAccess,
       ObjectAttributes attributes, ObjectType type) {
     int probe = out.probe(previousMode, handleOut, "handle");
     if (probe != NtStatus.STATUS_SUCCESS) {
@@ -140,7 +153,7 @@ public final class SyncServices {
   }
 
   /** Runs {@code body} as a Zw* call of service {@code service}: PreviousMode KernelMode. */
-  private int zw(int service, java.util.function.IntUnaryOperator body) {
+  int zw(int service, java.util.function.IntUnaryOperator body) {
     return kernel.systemCalls().zw(service, body);
   }
 
@@ -211,6 +224,132 @@ public final class SyncServices {
   public int NtPulseEvent(int previousMode, long eventHandle, int[] previousState) {
     return eventCall(previousMode, eventHandle, previousState,
         e -> kernel.objects.pulseEvent(e, KEvent.EVENT_INCREMENT));
+  }
+
+  /**
+   * NtSetEventBoostPriority (EVENT_MODIFY_STATE): a synchronization event is handed to its first
+   * waiter with the lock-ownership boost (KeSetEventBoostPriority, {@link EventBoost}), or left
+   * signalled if none waits; a notification event is STATUS_OBJECT_TYPE_MISMATCH (the WRK).
+   */
+  public int NtSetEventBoostPriority(int previousMode, long eventHandle) {
+    return this.<KEvent>withObject(previousMode, eventHandle, SyncObjectTypes.EVENT_MODIFY_STATE,
+        types.event, e -> {
+          if (e.isNotification()) {
+            return NtStatus.STATUS_OBJECT_TYPE_MISMATCH;
+          }
+          EventBoost.setEventBoostPriority(kernel, e);
+          return NtStatus.STATUS_SUCCESS;
+        });
+  }
+
+  /**
+   * NtQueryEvent (EVENT_QUERY_STATE): the event's type and state. Another class is
+   * STATUS_INVALID_INFO_CLASS, a length other than 8 STATUS_INFO_LENGTH_MISMATCH, both before the
+   * handle is looked at; {@code returnLength}, if given, gets 8.
+   */
+  public int NtQueryEvent(int previousMode, long eventHandle, int informationClass,
+      SyncInformation.EventBasic information, int length, int[] returnLength) {
+    int check = checkQuery(previousMode, informationClass, SyncInformation.EventBasicInformation,
+        NtStatus.STATUS_INVALID_INFO_CLASS, length, SyncInformation.EventBasic.SIZE, information,
+        returnLength);
+    if (check != NtStatus.STATUS_SUCCESS) {
+      return check;
+    }
+    return this.<KEvent>withObject(previousMode, eventHandle, SyncObjectTypes.EVENT_QUERY_STATE,
+        types.event, e -> {
+          information.EventType = e.isNotification() ? NotificationEvent : SynchronizationEvent;
+          information.EventState = e.signalState();
+          return returned(returnLength, SyncInformation.EventBasic.SIZE);
+        });
+  }
+
+  /**
+   * NtQueryMutant (MUTANT_QUERY_STATE): the count (1 free, 0 owned once, -1 twice, ...), whether
+   * the caller owns it and whether it was abandoned. As NtQueryEvent, except that Vista x86
+   * answers another class with STATUS_NOT_IMPLEMENTED (Wine's sync.c test_mutant records it as
+   * the 32-bit Vista/2008 result; later versions say STATUS_INVALID_INFO_CLASS).
+   */
+  public int NtQueryMutant(int previousMode, long mutantHandle, int informationClass,
+      SyncInformation.MutantBasic information, int length, int[] returnLength) {
+    int check = checkQuery(previousMode, informationClass, SyncInformation.MutantBasicInformation,
+        NtStatus.STATUS_NOT_IMPLEMENTED, length, SyncInformation.MutantBasic.SIZE, information,
+        returnLength);
+    if (check != NtStatus.STATUS_SUCCESS) {
+      return check;
+    }
+    return this.<KMutant>withObject(previousMode, mutantHandle,
+        SyncObjectTypes.MUTANT_QUERY_STATE, types.mutant, m -> {
+          information.CurrentCount = m.count();
+          information.OwnedByCaller = m.owner() == kernel.currentThread();
+          information.AbandonedState = m.abandoned();
+          return returned(returnLength, SyncInformation.MutantBasic.SIZE);
+        });
+  }
+
+  /** NtQuerySemaphore (SEMAPHORE_QUERY_STATE): the count and the limit; as NtQueryEvent. */
+  public int NtQuerySemaphore(int previousMode, long semaphoreHandle, int informationClass,
+      SyncInformation.SemaphoreBasic information, int length, int[] returnLength) {
+    int check = checkQuery(previousMode, informationClass,
+        SyncInformation.SemaphoreBasicInformation, NtStatus.STATUS_INVALID_INFO_CLASS, length,
+        SyncInformation.SemaphoreBasic.SIZE, information, returnLength);
+    if (check != NtStatus.STATUS_SUCCESS) {
+      return check;
+    }
+    return this.<KSemaphore>withObject(previousMode, semaphoreHandle,
+        SyncObjectTypes.SEMAPHORE_QUERY_STATE, types.semaphore, s -> {
+          information.CurrentCount = s.count();
+          information.MaximumCount = s.limit();
+          return returned(returnLength, SyncInformation.SemaphoreBasic.SIZE);
+        });
+  }
+
+  /**
+   * NtQueryTimer (TIMER_QUERY_STATE): whether the timer is signalled, and its due time less the
+   * interrupt time (KeQueryInterruptTime), in 100 ns units: negative once the due time has
+   * passed, and for a timer never set (whose due time is 0). As NtQueryEvent otherwise (16 bytes).
+   */
+  public int NtQueryTimer(int previousMode, long timerHandle, int informationClass,
+      SyncInformation.TimerBasic information, int length, int[] returnLength) {
+    int check = checkQuery(previousMode, informationClass, SyncInformation.TimerBasicInformation,
+        NtStatus.STATUS_INVALID_INFO_CLASS, length, SyncInformation.TimerBasic.SIZE, information,
+        returnLength);
+    if (check != NtStatus.STATUS_SUCCESS) {
+      return check;
+    }
+    return this.<ETimer>withObject(previousMode, timerHandle, SyncObjectTypes.TIMER_QUERY_STATE,
+        types.timer, t -> {
+          information.RemainingTime = t.timer.dueTimeNs() / 100
+              - SystemTime.of(kernel).queryInterruptTime();
+          information.TimerState = t.timer.signalState() != 0;
+          return returned(returnLength, SyncInformation.TimerBasic.SIZE);
+        });
+  }
+
+  /**
+   * The checks the four queries share, in the WRK's order: the class, the length (exactly the
+   * structure's), then the buffer and ReturnLength pointers.
+   */
+  private int checkQuery(int previousMode, int informationClass, int knownClass, int unknownClass,
+      int length, int size, Object information, int[] returnLength) {
+    if (informationClass != knownClass) {
+      return unknownClass;
+    }
+    if (length != size) {
+      return NtStatus.STATUS_INFO_LENGTH_MISMATCH;
+    }
+    int probe = information != null ? NtStatus.STATUS_SUCCESS
+        : out.probe(previousMode, null, "information buffer");
+    if (probe == NtStatus.STATUS_SUCCESS) {
+      probe = out.probeOptional(previousMode, returnLength, "ReturnLength");
+    }
+    return probe;
+  }
+
+  private static int returned(int[] returnLength, int size) {
+    if (returnLength != null) {
+      returnLength[0] = size;
+    }
+    return NtStatus.STATUS_SUCCESS;
   }
 
   private int eventCall(int previousMode, long handle, int[] previousState,
@@ -364,19 +503,19 @@ public final class SyncServices {
 
   /**
    * ExpTimerDpcRoutine: queues the completion routine's APC to the thread that set the timer,
-   * with the expiry time (100 ns units) as its argument, unless it is still queued.
+   * with the system time of the expiry (a UTC FILETIME, as SetWaitableTimer's completion routine
+   * gets it) as its argument, unless it is still queued.
    */
   private void timerDpc(Kdpc dpc, Object context, Object a1, Object a2) {
     ETimer t = (ETimer) context;
     if (t.apc != null && !t.apc.isInserted()) {
-      long now100ns = kernel.machine().activeCpu().clockNs() / 100;
-      kernel.objects.insertQueueApc(t.apc, now100ns, null, 0);
+      kernel.objects.insertQueueApc(t.apc, SystemTime.of(kernel).querySystemTime(), null, 0);
     }
   }
 
   /**
    * NtSetTimer (TIMER_MODIFY_STATE): {@code dueTime} in 100 ns units, negative relative, positive
-   * absolute; {@code period} in milliseconds (0 once, negative STATUS_INVALID_PARAMETER_6); an
+   * an absolute system time (a UTC FILETIME, which the timer keeps when the time is set); {@code period} in milliseconds (0 once, negative STATUS_INVALID_PARAMETER_6); an
    * optional completion routine queued as an APC to the calling thread, in the caller's previous
    * mode, at each expiry. Resetting a timer cancels it first and leaves it not signalled.
    * {@code previousState} gets whether it was signalled. With {@code resumeTimer} the result is
@@ -405,7 +544,8 @@ public final class SyncServices {
                 }, null, previousMode, t.address + 0x28), currentThreadTimers.get());
           }
           boolean absolute = dueTime > 0;
-          long dueNs = absolute ? dueTime * 100 : -dueTime * 100;
+          long dueNs = absolute ? SystemTime.of(kernel).interruptTimeNsOf(dueTime)
+              : -dueTime * 100;
           kernel.setTimer(t.timer, dueNs, absolute, period * 1_000_000L,
               t.apc != null ? t.dpc : null);
           if (previousState != null) {
