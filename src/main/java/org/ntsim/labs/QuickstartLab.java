@@ -98,6 +98,9 @@ final class QuickstartLab implements Lab {
     k32.SetThreadPriority(h, level);
     threads.add(LabSupport.keep(os, tid[0], role));
     roles.add(role);
+    if (role.equals("ticker")) {
+      count.tickerTid = tid[0];
+    }
     return h;
   }
 
@@ -161,8 +164,15 @@ final class QuickstartLab implements Lab {
     for (String line : turnsTaken(cpus)) {
       out.println("  " + line);
     }
+    if (count.tickerDispatches > 0) {
+      out.printf("  ticker: woken and then running %d times, %s after its wait ended on average,"
+          + " %s at most%n",
+          count.tickerDispatches,
+          ThreadTable.us(count.tickerWaitSumNs / count.tickerDispatches),
+          ThreadTable.us(count.tickerWaitMaxNs));
+    }
     out.println();
-    out.println("Windows Internals expects (not measured):");
+    out.println("Windows Internals expects:");
     out.println("  a higher-priority thread that becomes ready runs at once (the ticker wakes every"
         + " 50 ms, rounded up to a clock tick);");
     out.printf("  a quantum lasts %d ticks of CPU time; at its end the CPU goes round robin to a"
@@ -230,6 +240,11 @@ final class QuickstartLab implements Lab {
     private final long[] pendingQuantumEnd; // tid whose quantum end awaits its switch, or -1
     private final long[] runningTid;
     private final long[] runningSinceNs;
+    long tickerTid = -1;
+    private long tickerReadyNs = -1; // when the ticker's last wait ended, until it runs
+    long tickerDispatches; // times the ticker went from a satisfied wait to running
+    long tickerWaitSumNs;
+    long tickerWaitMaxNs;
 
     EventCounts(int cpus) {
       quantumEnds = new long[cpus];
@@ -246,6 +261,9 @@ final class QuickstartLab implements Lab {
 
     @Override
     public void emit(long timeNs, int cpu, TraceKind kind, long a, long b, long c) {
+      if (kind == TraceKind.UNWAIT && a == tickerTid && tickerReadyNs < 0) {
+        tickerReadyNs = timeNs;
+      }
       if (cpu < 0 || cpu >= quantumEnds.length) {
         return;
       }
@@ -259,6 +277,13 @@ final class QuickstartLab implements Lab {
       } else if (kind == TraceKind.CONTEXT_SWITCH) {
         charge(cpu, timeNs);
         runningTid[cpu] = b;
+        if (b == tickerTid && tickerReadyNs >= 0) {
+          long waitedNs = timeNs - tickerReadyNs;
+          tickerDispatches++;
+          tickerWaitSumNs += waitedNs;
+          tickerWaitMaxNs = Math.max(tickerWaitMaxNs, waitedNs);
+          tickerReadyNs = -1;
+        }
         if (pendingQuantumEnd[cpu] == a) {
           if (priorityOf(b) > priorityOf(a)) {
             toHigher[cpu]++;

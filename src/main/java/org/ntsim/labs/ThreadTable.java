@@ -34,4 +34,9 @@ final class ThreadTable {
   static String mb(long bytes) {
     return bytes >= 1 << 20 ? (bytes >> 20) + " MB" : (bytes >> 10) + " KB";
   }
+
+  /** Nanoseconds as microseconds with three decimals. */
+  static String us(long ns) {
+    return String.format("%d.%03d us", ns / 1_000, ns % 1_000);
+  }
 }
