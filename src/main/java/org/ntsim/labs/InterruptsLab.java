@@ -60,6 +60,8 @@ final class InterruptsLab implements Lab {
     Kdpc dpc;
     KEvent done;
     int connectStatus = -1;
+    long isrCpus; // mask of the processors its ISR ran on
+    long dpcCpus; // ... and its DPC
     int eventStatus = -1;
     int completed;
     long isrCalls;
@@ -129,12 +131,14 @@ final class InterruptsLab implements Lab {
       d.dpc = ke.initializeDpc(d.name + "!DpcForIsr", (dpc, context, a1, a2) -> {
         d.dpcRuns++;
         d.dpcIrql = os.machine.activeCpu().irql();
+        d.dpcCpus |= 1L << os.machine.activeCpu().index;
         d.sumDpcLatencyNs += os.machine.activeCpu().clockNs() - d.isrAtNs;
         ke.setEvent(d.done, 1);
       }, d, os.pool.allocateNonPaged(0x20, "Kdpc"));
       d.interrupt = ke.initializeInterrupt(d.name + "!InterruptService", (interrupt, ctx) -> {
         d.isrCalls++;
         d.isrIrql = os.machine.activeCpu().irql();
+        d.isrCpus |= 1L << os.machine.activeCpu().index;
         if (!d.device.interrupting) {
           return false; // not this device's interrupt: the next on the chain may claim it
         }
@@ -172,8 +176,8 @@ final class InterruptsLab implements Lab {
 
   @Override
   public void report(Ntos os, PrintStream out) {
-    out.printf("interrupts: line %d of the I/O APIC -> vector %02x at DIRQL %d on processor 0;"
-        + " the line was raised %d times%n", LINE, VECTOR, DIRQL,
+    out.printf("interrupts: line %d of the I/O APIC routed to vector %02x at DIRQL %d for"
+        + " processor 0; the line was raised %d times%n", LINE, VECTOR, DIRQL,
         os.machine.ioApic.raisedCount(LINE));
     out.printf("%-6s %9s %9s %7s %7s %-16s %17s %5s %5s%n", "driver", "completed",
         "ISR calls", "claims", "DPCs", "ISR IRQL", "ISR to DPC (us)", "conn", "event");
@@ -186,6 +190,8 @@ final class InterruptsLab implements Lab {
         Irql.name(nic.dpcIrql), Irql.name(disk.dpcIrql), os.kernel.prcb(0).unexpectedInterrupts());
     out.printf("ISR calls that were not the device's own: nic %d, disk %d%n",
         nic.isrCalls - nic.claims, disk.isrCalls - disk.claims);
+    out.printf("processors the ISRs ran on: %s; the DPCs: %s%n",
+        processors(nic.isrCpus | disk.isrCpus), processors(nic.dpcCpus | disk.dpcCpus));
     out.println("Windows Internals expects: interrupt objects that share a vector are chained and"
         + " called in connection order; an ISR that did not interrupt returns FALSE; for a latched"
         + " (edge-triggered) vector the chain is walked again after any pass with a claim, so each"
@@ -193,6 +199,16 @@ final class InterruptsLab implements Lab {
         + " DIRQL here), does little and queues a DPC, which runs at DISPATCH_LEVEL after the ISRs"
         + " and wakes the waiting thread.");
     out.println("Look at it: ntsim kd interrupts, then !idt 62, !dpcs, g");
+  }
+
+  private static String processors(long mask) {
+    StringBuilder s = new StringBuilder();
+    for (int cpu = 0; cpu < 64; cpu++) {
+      if ((mask & 1L << cpu) != 0) {
+        s.append(s.isEmpty() ? "" : ", ").append(cpu);
+      }
+    }
+    return s.isEmpty() ? "none" : s.toString();
   }
 
   private static double mean(long sumNs, long n) {

@@ -108,10 +108,13 @@ final class KQueueLab implements Lab {
               : "the second waiter is released in its place");
           if (entry.equals("request A")) {
             ke.spend(firstWorkBeforeRead);
-            step(name + " starts a file read and blocks", "");
+            step(name + " starts a read, waits for it", "");
             ke.setTimer(disk, readLatency, false, 0, diskDpc);
+            long switches = ke.currentThread().contextSwitches();
             ke.waitForSingleObject(readDone, WaitReason.EXECUTIVE, Kernel.KERNEL_MODE, false, -1);
-            step(name + " wakes: its read is done", "active again: 2 with a limit of 1");
+            step(ke.currentThread().contextSwitches() != switches
+                ? name + " wakes: its read is done" : name + " finds its read done, not blocked",
+                "active again: 2 with a limit of 1");
             ke.spend(firstWorkAfterRead);
           } else {
             ke.spend(secondWork);

@@ -1,6 +1,9 @@
 package org.ntsim.labs;
 
+import org.ntsim.ke.NtStatus;
+import org.ntsim.ps.EProcess;
 import org.ntsim.ps.EThread;
+import org.ntsim.win32.WinError;
 import org.ntsim.win32.Ntos;
 
 /** Instrumentation labs use from inside their guests: the lab's own view, not the guest's. */
@@ -17,5 +20,26 @@ final class LabSupport {
     t.setName(role);
     os.machine.tracer.nameThread(tid, t.process().pid(), role);
     return t;
+  }
+
+  /** How process {@code p} ended, from its exit time and status: what a report says of it. */
+  static String outcome(EProcess p) {
+    if (p.exitTimeNs() < 0) {
+      return p.imageName() + " is still running";
+    }
+    int status = p.exitStatus();
+    String name = status == NtStatus.STATUS_ACCESS_VIOLATION ? " (STATUS_ACCESS_VIOLATION)" : "";
+    return String.format("%s exited at %s with status 0x%08X%s", p.imageName(),
+        ThreadTable.ms(p.exitTimeNs()), status, name);
+  }
+
+  /** A Win32 error code as its name, for the errors the labs' guests meet. */
+  static String errorName(int error) {
+    return switch (error) {
+      case WinError.ERROR_NOT_ENOUGH_MEMORY -> "ERROR_NOT_ENOUGH_MEMORY";
+      case WinError.ERROR_COMMITMENT_LIMIT -> "ERROR_COMMITMENT_LIMIT";
+      case WinError.ERROR_INVALID_PARAMETER -> "ERROR_INVALID_PARAMETER";
+      default -> "error " + error;
+    };
   }
 }

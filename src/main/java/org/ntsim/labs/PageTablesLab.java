@@ -38,6 +38,8 @@ final class PageTablesLab implements Lab {
   private int selfMapPde;
   private int markerSeen;
   private int virtualMarker;
+  private long reserveBytes;
+  private int allocError; // GetLastError after a VirtualAlloc that failed, else 0
 
   @Override
   public String name() {
@@ -58,11 +60,16 @@ final class PageTablesLab implements Lab {
   public void start(Ntos os) {
     org.ntsim.hal.Prng pick = os.machine.prng.split("page-tables");
     long reserve = 0x10000L * (1 + pick.nextLong(1, 64)); // the seed picks the region's size
+    reserveBytes = reserve;
     long offset = pick.nextLong(0, reserve - 4) & ~3L;   // ... and where the marker goes
     guest = os.launch("pagetables.exe", ctx -> {
       Kernel32 k = ctx.kernel32();
       long base = k.VirtualAlloc(0, reserve, Kernel32.MEM_RESERVE | Kernel32.MEM_COMMIT,
           Kernel32.PAGE_READWRITE);
+      if (base == 0) {
+        allocError = k.GetLastError();
+        return 1;
+      }
       ctx.writeInt(base + offset, MARKER);
       va = base + offset;
       while (true) {
@@ -92,13 +99,21 @@ final class PageTablesLab implements Lab {
 
   @Override
   public boolean finished(Ntos os) {
-    return walked;
+    return walked || guest.exitTimeNs() >= 0;
   }
 
   @Override
   public void report(Ntos os, PrintStream out) {
     if (!walked) {
-      out.println("page-tables: the walk did not happen");
+      out.printf("page-tables: the walk did not happen: %s%n", allocError != 0
+          ? String.format("VirtualAlloc of %d KB failed with %s (%s of memory); ",
+              reserveBytes / 1024, LabSupport.errorName(allocError),
+              ThreadTable.mb(os.machine.config.memoryBytes))
+              + LabSupport.outcome(guest)
+          : LabSupport.outcome(guest) + " before writing its marker");
+      out.println("Windows Internals expects (not seen in this run): the PDE and PTE addresses"
+          + " the self-map gives, the frame in the PTE holding the data, and PDE 0x300 naming"
+          + " the directory.");
       return;
     }
     long pdeVa = 0xC0300000L + (va >>> 22) * 4;

@@ -5,7 +5,6 @@ import org.ntsim.ps.EProcess;
 import org.ntsim.win32.Kernel32;
 import org.ntsim.win32.MemoryStatusEx;
 import org.ntsim.win32.Ntos;
-import org.ntsim.win32.WinError;
 
 /**
  * The Testlimit experiments of Windows Internals ch. 9 ("Reserving and Committing Pages",
@@ -119,29 +118,21 @@ final class TestLimitLab implements Lab {
 
   @Override
   public void report(Ntos os, PrintStream out) {
-    if (!finished(os)) {
-      out.println("testlimit: still running");
+    if (!finished(os) || process.exitStatus() != 0) {
+      out.println("testlimit: " + LabSupport.outcome(process) + "; it did not finish its runs");
       return;
     }
     out.printf("testlimit -r: reserved %d MB of address space (VirtualAlloc failed with %s)%n",
-        reservedMb, errorName(reserveError));
+        reservedMb, LabSupport.errorName(reserveError));
     out.printf("testlimit -m: leaked %d MB of private memory, never touched (failed with %s);"
-        + " commit limit %d MB%n", committedMb, errorName(commitError), commitLimitMb);
+        + " commit limit %d MB%n", committedMb, LabSupport.errorName(commitError), commitLimitMb);
     out.printf("testlimit -d: leaked and touched %d MB (failed with %s); available physical"
         + " memory %d MB before, %d MB after; working set %d pages (%d MB)%n", touchedMb,
-        errorName(touchError), availableBefore, availableAfter, workingSetPages,
+        LabSupport.errorName(touchError), availableBefore, availableAfter, workingSetPages,
         workingSetPages * 4096 / MB);
     out.println("Windows Internals expects: a 32-bit process reserves close to 2 GB (its user"
         + " address space); committing stops at the commit limit whether or not the pages are"
         + " touched, since commit is charged when memory is committed; touching them takes"
         + " physical memory (here there is no paging file, so the limit is RAM less a reserve).");
-  }
-
-  private static String errorName(int error) {
-    return switch (error) {
-      case WinError.ERROR_NOT_ENOUGH_MEMORY -> "ERROR_NOT_ENOUGH_MEMORY";
-      case WinError.ERROR_COMMITMENT_LIMIT -> "ERROR_COMMITMENT_LIMIT";
-      default -> "error " + error;
-    };
   }
 }

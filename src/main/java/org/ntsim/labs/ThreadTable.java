@@ -29,4 +29,14 @@ final class ThreadTable {
   static String ms(long ns) {
     return String.format("%d.%03d ms", ns / 1_000_000, (ns / 1_000) % 1_000);
   }
+
+  /** Bytes as mebibytes, or kibibytes below one. */
+  static String mb(long bytes) {
+    return bytes >= 1 << 20 ? (bytes >> 20) + " MB" : (bytes >> 10) + " KB";
+  }
+
+  /** Nanoseconds as microseconds with three decimals. */
+  static String us(long ns) {
+    return String.format("%d.%03d us", ns / 1_000, ns % 1_000);
+  }
 }

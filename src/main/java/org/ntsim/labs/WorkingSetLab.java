@@ -47,6 +47,10 @@ final class WorkingSetLab implements Lab {
   private long transitionAfter;
   private long idlePages;
   private long hogPages;
+  private long cappedTouched; // pages each guest actually wrote
+  private long idleTouched;
+  private boolean idleRetouched;
+  private final int[] allocErrors = new int[3]; // capped, idle, hog: GetLastError of a failed VirtualAlloc
 
   @Override
   public String name() {
@@ -76,8 +80,13 @@ final class WorkingSetLab implements Lab {
           Kernel32.QUOTA_LIMITS_HARDWS_MAX_ENABLE);
       long base = k.VirtualAlloc(0, 3000 * 4096L, Kernel32.MEM_RESERVE | Kernel32.MEM_COMMIT,
           Kernel32.PAGE_READWRITE);
+      if (base == 0) {
+        allocErrors[0] = k.GetLastError();
+        return 1;
+      }
       for (long i = 0; i < 3000; i++) {
         ctx.writeInt(base + i * 4096, (int) i);
+        cappedTouched++;
       }
       k.Sleep(6000);
       return 0;
@@ -86,8 +95,13 @@ final class WorkingSetLab implements Lab {
       Kernel32 k = ctx.kernel32();
       long base = k.VirtualAlloc(0, idlePages * 4096, Kernel32.MEM_RESERVE | Kernel32.MEM_COMMIT,
           Kernel32.PAGE_READWRITE);
+      if (base == 0) {
+        allocErrors[1] = k.GetLastError();
+        return 1;
+      }
       for (long i = 0; i < idlePages; i++) {
         ctx.writeInt(base + i * 4096, (int) i);
+        idleTouched++;
       }
       k.Sleep(5000);
       AddressSpace as = os.ps.currentProcess().addressSpace();
@@ -99,6 +113,7 @@ final class WorkingSetLab implements Lab {
       }
       idleFaultsAfter = as.pageFaults();
       transitionAfter = os.mm.faults().transitionFaults();
+      idleRetouched = true;
       return sum == idlePages * (idlePages - 1) / 2 ? 0 : 1;
     });
     hog = os.launch("hog.exe", ctx -> {
@@ -112,6 +127,7 @@ final class WorkingSetLab implements Lab {
         long a = k.VirtualAlloc(0, 1 << 20, Kernel32.MEM_RESERVE | Kernel32.MEM_COMMIT,
             Kernel32.PAGE_READWRITE);
         if (a == 0) {
+          allocErrors[2] = k.GetLastError();
           break;
         }
         chunks.add(a);
@@ -157,8 +173,14 @@ final class WorkingSetLab implements Lab {
 
   @Override
   public void report(Ntos os, PrintStream out) {
-    out.printf("working-set: idle.exe touched %d pages, hog.exe %d; capped.exe 3000 with a"
-        + " hard maximum of 1000%n", idlePages, hogPages);
+    out.printf("working-set: %s of memory; idle.exe touched %d pages, hog.exe %d, capped.exe %d"
+        + " with a hard maximum of 1000%n", ThreadTable.mb(os.machine.config.memoryBytes),
+        idleTouched, hogPages, cappedTouched);
+    EProcess[] guests = {capped, idle, hog};
+    for (int i = 0; i < guests.length; i++) {
+      out.println("  " + LabSupport.outcome(guests[i]) + (allocErrors[i] == 0 ? ""
+          : "; a VirtualAlloc failed with " + LabSupport.errorName(allocErrors[i])));
+    }
     out.println("  time    capped.exe   idle.exe    hog.exe  available   modified   standby"
         + "   (working sets and lists in pages)");
     for (long[] s : samples) {
@@ -168,18 +190,30 @@ final class WorkingSetLab implements Lab {
       }
     }
     long idleMin = Long.MAX_VALUE;
+    long hogMin = Long.MAX_VALUE;
     long cappedAfter = 0;
     for (long[] s : samples) {
       if (s[0] > 2_000 * MS && s[0] < 5_000 * MS) {
         idleMin = Math.min(idleMin, s[2]);
         cappedAfter = s[1];
       }
+      if (s[0] > 2_000 * MS && s[0] < 4_000 * MS) {
+        hogMin = Math.min(hogMin, s[3]);
+      }
     }
+    long cappedPeak = capped.addressSpace() == null ? 0 : capped.addressSpace().peakValidPages();
     out.printf("  capped.exe at its peak: %d pages (hard maximum 1000); at 4 s: %d%n",
-        capped.addressSpace().peakValidPages(), cappedAfter);
-    out.printf("  idle.exe at its smallest: %d pages; touching its %d pages again took %d faults,"
-        + " %d of them soft (transition) faults, no I/O%n", idleMin, idlePages,
-        idleFaultsAfter - idleFaultsBefore, transitionAfter - transitionBefore);
+        cappedPeak, cappedAfter);
+    if (idleMin != Long.MAX_VALUE) {
+      out.printf("  idle.exe at its smallest between 2 s and 5 s: %d pages%n", idleMin);
+    }
+    if (idleRetouched) {
+      out.printf("  idle.exe touched its %d pages again: %d faults, %d of them soft (transition)"
+          + " faults%n", idleTouched, idleFaultsAfter - idleFaultsBefore,
+          transitionAfter - transitionBefore);
+    } else {
+      out.println("  idle.exe did not touch its pages again");
+    }
     out.printf("  working set manager passes %d; exit codes %08x %08x %08x%n",
         os.mm.workingSetManager().passes(), capped.exitStatus(), idle.exitStatus(),
         hog.exitStatus());
@@ -188,5 +222,38 @@ final class WorkingSetLab implements Lab {
         + " process's, not the busy hog's) down to the minimum, and a trimmed page faults back"
         + " from the modified or standby list without disk I/O. With no paging file yet the"
         + " modified pages cannot be written out, so trimming does not raise available memory.");
+    out.println("  seen here: " + seenHardMaximum(cappedPeak) + "; "
+        + seenTrim(idleMin, hogMin) + "; " + seenSoftFaults());
+  }
+
+  private String seenHardMaximum(long cappedPeak) {
+    if (cappedTouched <= 1000) {
+      return "hard maximum not tested (capped.exe touched " + cappedTouched + " pages)";
+    }
+    return cappedPeak <= 1000 ? "the hard maximum held (peak " + cappedPeak + ")"
+        : "the hard maximum did NOT hold (peak " + cappedPeak + ")";
+  }
+
+  private String seenTrim(long idleMin, long hogMin) {
+    if (idleMin == Long.MAX_VALUE || idleTouched == 0) {
+      return "no trimming of idle.exe to see";
+    }
+    if (idleMin >= idleTouched) {
+      return "idle.exe was not trimmed";
+    }
+    String hog = hogPages == 0 || hogMin == Long.MAX_VALUE ? "hog.exe had no pages to keep"
+        : hogMin >= hogPages ? "hog.exe kept its " + hogPages
+        : "hog.exe was trimmed too, to " + hogMin;
+    return "idle.exe trimmed from " + idleTouched + " to " + idleMin + " pages, " + hog;
+  }
+
+  private String seenSoftFaults() {
+    long faults = idleFaultsAfter - idleFaultsBefore;
+    if (!idleRetouched || faults == 0) {
+      return "no trimmed page faulted back";
+    }
+    long soft = transitionAfter - transitionBefore;
+    return soft == faults ? "every fault back was soft (no paging file: no disk read)"
+        : (faults - soft) + " of " + faults + " faults back were not transition faults";
   }
 }

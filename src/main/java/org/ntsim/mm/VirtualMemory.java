@@ -143,7 +143,8 @@ public final class VirtualMemory {
   /**
    * The checks NtAllocateVirtualMemory makes before it looks at its pointers: the allocation
    * type (STATUS_INVALID_PARAMETER_5), then the protection (STATUS_INVALID_PAGE_PROTECTION;
-   * copy-on-write is refused for private memory; MEM_RESET ignores the protection).
+   * copy-on-write is refused for private memory; MEM_RESET ignores the protection but, as the
+   * WRK's allocvm.c checks it first, still needs a valid one).
    */
   public static int checkAllocation(int allocationType, int protect) {
     int known = MEM_COMMIT | MEM_RESERVE | MEM_RESET | MEM_TOP_DOWN | MEM_WRITE_WATCH
@@ -155,10 +156,12 @@ public final class VirtualMemory {
         || (allocationType & (MEM_PHYSICAL | MEM_LARGE_PAGES)) != 0) {
       return NtStatus.STATUS_INVALID_PARAMETER_5;
     }
-    if (allocationType == MEM_RESET) {
-      return NtStatus.STATUS_SUCCESS;
-    }
     int protection = MmPte.fromWin32(protect);
+    if (allocationType == MEM_RESET) {
+      // MiMakeProtectionMask runs before the MEM_RESET path: the protection is ignored, but it
+      // must be a valid one.
+      return protection < 0 ? NtStatus.STATUS_INVALID_PAGE_PROTECTION : NtStatus.STATUS_SUCCESS;
+    }
     if (protection < 0 || (protection & 7) == MmPte.MM_WRITECOPY
         || (protection & 7) == MmPte.MM_EXECUTE_WRITECOPY) {
       return NtStatus.STATUS_INVALID_PAGE_PROTECTION;
@@ -286,10 +289,18 @@ public final class VirtualMemory {
     mm.writePte(MmLayout.pteAddress(va), pte);
   }
 
-  /** MEM_RESET: the pages' contents are no longer of interest; they stop being modified. */
+  /**
+   * MEM_RESET: the pages' contents are no longer of interest; they stop being modified. The
+   * range is rounded inward, to the whole pages inside it, so that data sharing a page with it is
+   * kept (allocvm.c); a range holding no whole page, or not inside one region, is
+   * STATUS_CONFLICTING_ADDRESSES.
+   */
   private int reset(AddressSpace as, long[] baseAddress, long[] regionSize) {
-    long start = baseAddress[0] & ~(PAGE - 1);
-    long end = roundUp(baseAddress[0] + regionSize[0], PAGE);
+    long start = roundUp(baseAddress[0], PAGE);
+    long end = (baseAddress[0] + regionSize[0]) & ~(PAGE - 1);
+    if (start >= end) {
+      return NtStatus.STATUS_CONFLICTING_ADDRESSES;
+    }
     Attachment a = Attachment.attach(mm, as);
     int old = mm.lock();
     try {
@@ -346,8 +357,8 @@ public final class VirtualMemory {
       if (end > vad.endAddress()) {
         return NtStatus.STATUS_UNABLE_TO_FREE_VM;
       }
-      if (freeType == MEM_RELEASE && size == 0 && start != vad.startAddress()) {
-        return STATUS_FREE_VM_NOT_AT_BASE;
+      if (size == 0 && (base >>> 12) != vad.startingVpn) {
+        return STATUS_FREE_VM_NOT_AT_BASE; // a size of 0 means the whole region, from its base
       }
       pages = (end - start) / PAGE;
       mm.tb.startBatch();

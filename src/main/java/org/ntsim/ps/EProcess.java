@@ -16,6 +16,8 @@ import org.ntsim.ob.ObjectHeader;
 public final class EProcess extends KProcess implements org.ntsim.mm.MmProcess {
   /** The Win32 PROCESS_* priority class flag. */
   int priorityClass;
+  /** PROCESS_MODE_BACKGROUND_BEGIN is in force: every thread of the process, new ones too. */
+  boolean backgroundMode;
   final String imageName;
   private String commandLine;
   final long parentId;
@@ -109,5 +111,21 @@ public final class EProcess extends KProcess implements org.ntsim.mm.MmProcess {
   @Override
   public org.ntsim.mm.AddressSpace addressSpace() {
     return addressSpace;
+  }
+
+  /** Whether the process is in background processing mode (PROCESS_MODE_BACKGROUND_BEGIN). */
+  public boolean inBackgroundMode() {
+    return backgroundMode;
+  }
+
+  /** The process's memory (page) priority: normal (5), very low (1) in background mode. */
+  public int pagePriority() {
+    return backgroundMode ? PsConstants.MEMORY_PRIORITY_VERY_LOW
+        : PsConstants.MEMORY_PRIORITY_NORMAL;
+  }
+
+  /** The process's I/O priority: normal (2), very low (0) in background mode. */
+  public int ioPriority() {
+    return backgroundMode ? PsConstants.IO_PRIORITY_VERY_LOW : PsConstants.IO_PRIORITY_NORMAL;
   }
 }

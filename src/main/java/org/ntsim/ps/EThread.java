@@ -21,6 +21,8 @@ public final class EThread extends KThread {
   public final java.util.List<org.ntsim.ex.sync.ETimer> activeTimers = new java.util.ArrayList<>();
   final String startSymbol;
   ObjectHeader header;
+  /** THREAD_MODE_BACKGROUND_BEGIN is in force (SetThreadPriority on itself). */
+  boolean backgroundMode;
 
   EThread(EProcess process, long address, long timerAddress, boolean idle, String startSymbol) {
     super(process, address, timerAddress, idle);
@@ -58,5 +60,25 @@ public final class EThread extends KThread {
 
   public ObjectHeader header() {
     return header;
+  }
+
+  /** Whether the thread is in background processing mode, its own or its process's. */
+  public boolean inBackgroundMode() {
+    return backgroundMode || eprocess.backgroundMode;
+  }
+
+  /**
+   * The memory (page) priority given to the pages this thread brings in: normal (5), or very
+   * low (1) in background processing mode (Windows Internals 5th ed., ch. 9 and ch. 7, "I/O
+   * Prioritization": background mode lowers memory priority and I/O priority).
+   */
+  public int pagePriority() {
+    return inBackgroundMode() ? PsConstants.MEMORY_PRIORITY_VERY_LOW
+        : PsConstants.MEMORY_PRIORITY_NORMAL;
+  }
+
+  /** The I/O priority of the IRPs this thread issues: normal (2), very low (0) in background. */
+  public int ioPriority() {
+    return inBackgroundMode() ? PsConstants.IO_PRIORITY_VERY_LOW : PsConstants.IO_PRIORITY_NORMAL;
   }
 }

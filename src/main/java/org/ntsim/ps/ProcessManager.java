@@ -232,7 +232,7 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
     process.activeThreads++;
     String label = name != null ? name : process.imageName + ":" + t.uniqueThread;
     machine.tracer.nameThread(t.uniqueThread, process.uniqueProcess, label);
-    kernel.initThread(t, label, priority, process.affinity(), kernelMode, new ThreadMain(t, body));
+    kernel.initThread(t, label, priority, process.affinity(), kernelMode, new ThreadMain(t, body, kernelMode));
     if (!suspended) {
       kernel.readyNewThread(t);
     }
@@ -252,10 +252,12 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
   private final class ThreadMain implements Runnable {
     private final EThread t;
     private final ThreadStart body;
+    private final boolean kernelMode;
 
-    ThreadMain(EThread t, ThreadStart body) {
+    ThreadMain(EThread t, ThreadStart body, boolean kernelMode) {
       this.t = t;
       this.body = body;
+      this.kernelMode = kernelMode;
     }
 
     @Override
@@ -264,6 +266,9 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
       try {
         kernel.deliverKernelApcs(); // e.g. the suspend APC of a thread created suspended
         kernel.testTermination(); // a thread ended before it first ran never runs its body
+        if (!kernelMode) {
+          ldrInitializeThunk();
+        }
         status = body.run();
       } catch (ThreadExitSignal exit) {
         status = t.exitStatus == PsConstants.STILL_ACTIVE ? t.eprocess.exitStatus : t.exitStatus;
@@ -294,6 +299,17 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
       }
       exitThread(t, status);
     }
+  }
+
+  /**
+   * LdrInitializeThunk's last step, NtTestAlert: a new user-mode thread enters user mode through
+   * ntdll's loader initialisation, which ends by making the thread's queued user APCs
+   * deliverable, so APCs queued before the thread first ran (to a thread created suspended, say)
+   * run, in the order queued, before its start routine.
+   */
+  private void ldrInitializeThunk() {
+    kernel.objects.testAlert();
+    kernel.objects.deliverUserApcs();
   }
 
   /** ExitThread / NtTerminateThread on self: unwinds the current thread with {@code status}. */

@@ -5,6 +5,13 @@ public final class PsConstants {
   /** STILL_ACTIVE (STATUS_PENDING): the exit code of a thread or process that has not ended. */
   public static final int STILL_ACTIVE = 0x103;
 
+  /** Memory (page) priorities, 0-7 (Windows Internals 5th ed., ch. 9, "Prioritized Standby"). */
+  public static final int MEMORY_PRIORITY_VERY_LOW = 1;
+  public static final int MEMORY_PRIORITY_NORMAL = 5;
+  /** I/O priorities (IO_PRIORITY_HINT): IoPriorityVeryLow 0 .. IoPriorityCritical 4. */
+  public static final int IO_PRIORITY_VERY_LOW = 0;
+  public static final int IO_PRIORITY_NORMAL = 2;
+
   public static final int PROCESS_ALL_ACCESS = 0x001FFFFF;
   public static final int PROCESS_QUERY_INFORMATION = 0x0400;
   public static final int PROCESS_QUERY_LIMITED_INFORMATION = 0x1000;

@@ -338,6 +338,52 @@ public final class PsQueryServices {
   }
 
   /** A reference with {@code access}, or failing that with its limited form (Vista's). */
+  // ------------------------------------------------------------------ background processing mode
+
+  /**
+   * The background-processing-mode request of NtSetInformationProcess that Vista's kernel32
+   * makes for SetPriorityClass(PROCESS_MODE_BACKGROUND_BEGIN or _END): PROCESS_SET_INFORMATION,
+   * and only on the caller's own process (STATUS_INVALID_PARAMETER for another; the
+   * documentation names no error). {@code changed[0]} is false, with STATUS_SUCCESS, when the
+   * process was already in the mode asked for; kernel32 turns that into its own error. While the
+   * mode lasts the process and all its threads, new ones too, have very low memory and I/O
+   * priorities ({@link EProcess#pagePriority()}, {@link EThread#ioPriority()}).
+   */
+  public int setProcessBackgroundMode(int previousMode, long processHandle, boolean begin,
+      boolean[] changed) {
+    return obServices.<EProcess>withObject(previousMode, processHandle,
+        PsConstants.PROCESS_SET_INFORMATION, ps.processType, p -> {
+      if (p != ps.currentProcess()) {
+        return NtStatus.STATUS_INVALID_PARAMETER;
+      }
+      changed[0] = p.backgroundMode != begin;
+      p.backgroundMode = begin;
+      return NtStatus.STATUS_SUCCESS;
+    });
+  }
+
+  /**
+   * The same for a thread, as SetThreadPriority(THREAD_MODE_BACKGROUND_BEGIN or _END) asks it:
+   * THREAD_SET_INFORMATION or THREAD_SET_LIMITED_INFORMATION, only on the calling thread.
+   */
+  public int setThreadBackgroundMode(int previousMode, long threadHandle, boolean begin,
+      boolean[] changed) {
+    Reference ref = referenceEither(previousMode, threadHandle,
+        PsConstants.THREAD_SET_INFORMATION, PsConstants.THREAD_SET_LIMITED_INFORMATION,
+        ps.threadType);
+    if (!ref.ok()) {
+      return ref.status();
+    }
+    EThread t = ref.body();
+    ob.dereference(ref.header());
+    if (t != ps.currentThread()) {
+      return NtStatus.STATUS_INVALID_PARAMETER;
+    }
+    changed[0] = t.backgroundMode != begin;
+    t.backgroundMode = begin;
+    return NtStatus.STATUS_SUCCESS;
+  }
+
   private Reference referenceEither(int previousMode, long handle, int access, int limitedAccess,
       ObjectType type) {
     Reference ref = obServices.referenceObjectByHandle(previousMode, handle, access, type);

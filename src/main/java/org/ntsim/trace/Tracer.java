@@ -54,6 +54,7 @@ public final class Tracer implements TraceSink {
   private final RecentEvents recent = new RecentEvents();
   private final TraceNames names = new TraceNames();
   private long product = SEED ^ (SEED >>> 32); // the state is product ^ (product >>> 32), SEED at first
+  private TraceSink listener; // null unless a lab counts events as they happen
 
   /** A tracer that always computes the digest, and stores every event only if {@code recordEvents}. */
   public Tracer(boolean recordEvents) {
@@ -79,6 +80,18 @@ public final class Tracer implements TraceSink {
     if (store != null) {
       store.append(timeNs, cpu, kindOrdinal, a, b, c);
     }
+    if (listener != null) {
+      listener.emit(timeNs, cpu, kind, a, b, c);
+    }
+  }
+
+  /**
+   * Hands every event emitted from now on to {@code sink} as well (null: nobody), recording or
+   * not: how a lab counts what happened, by cause, from the events themselves. One listener at
+   * a time; it must not emit events or allocate per event on the hot path.
+   */
+  public void listen(TraceSink sink) {
+    this.listener = sink;
   }
 
   /**

@@ -41,6 +41,10 @@ public final class Kernel32 extends Kernel32Sync {
   public static final int THREAD_PRIORITY_HIGHEST = 2;
   public static final int THREAD_PRIORITY_TIME_CRITICAL = 15;
   public static final int THREAD_PRIORITY_ERROR_RETURN = 0x7FFFFFFF;
+  public static final int THREAD_MODE_BACKGROUND_BEGIN = 0x00010000;
+  public static final int THREAD_MODE_BACKGROUND_END = 0x00020000;
+  public static final int PROCESS_MODE_BACKGROUND_BEGIN = 0x00100000;
+  public static final int PROCESS_MODE_BACKGROUND_END = 0x00200000;
   /** SetThreadIdealProcessor's "query only" value on x86. */
   public static final int MAXIMUM_PROCESSORS = PsQueryServices.MAXIMUM_PROCESSORS;
 
@@ -250,6 +254,9 @@ public final class Kernel32 extends Kernel32Sync {
    * the real-time class); needs THREAD_SET_INFORMATION or THREAD_SET_LIMITED_INFORMATION.
    */
   public boolean SetThreadPriority(long hThread, int nPriority) {
+    if (nPriority == THREAD_MODE_BACKGROUND_BEGIN || nPriority == THREAD_MODE_BACKGROUND_END) {
+      return backgroundMode(hThread, true, nPriority == THREAD_MODE_BACKGROUND_BEGIN);
+    }
     int increment = nPriority == THREAD_PRIORITY_TIME_CRITICAL ? PsQueryServices.SATURATION
         : nPriority == THREAD_PRIORITY_IDLE ? -PsQueryServices.SATURATION : nPriority;
     int status = nt.NtSetInformationThread(hThread, ThreadInfoClass.ThreadBasePriority,
@@ -273,11 +280,37 @@ public final class Kernel32 extends Kernel32Sync {
 
   /** SetPriorityClass: needs PROCESS_SET_INFORMATION; the class's threads move with it. */
   public boolean SetPriorityClass(long hProcess, int dwPriorityClass) {
+    if (dwPriorityClass == PROCESS_MODE_BACKGROUND_BEGIN
+        || dwPriorityClass == PROCESS_MODE_BACKGROUND_END) {
+      return backgroundMode(hProcess, false, dwPriorityClass == PROCESS_MODE_BACKGROUND_BEGIN);
+    }
     ProcessPriorityClass info = new ProcessPriorityClass();
     info.PriorityClass = ProcessPriorityClass.ofFlag(dwPriorityClass);
     int status = nt.NtSetInformationProcess(hProcess, ProcessInfoClass.ProcessPriorityClass, info,
         ProcessPriorityClass.SIZE);
     return status == NtStatus.STATUS_SUCCESS || failStatus(status);
+  }
+
+  /**
+   * Background processing mode (Vista), for the calling process or thread only: very low memory
+   * and I/O priorities. Entering it twice is ERROR_PROCESS_MODE_ALREADY_BACKGROUND (or the
+   * THREAD_ form), leaving it when not in it ERROR_PROCESS_MODE_NOT_BACKGROUND.
+   */
+  private boolean backgroundMode(long handle, boolean thread, boolean begin) {
+    boolean[] changed = new boolean[1];
+    int status = nt.setBackgroundMode(handle, thread, begin, changed);
+    if (status != NtStatus.STATUS_SUCCESS) {
+      return failStatus(status);
+    }
+    if (!changed[0]) {
+      nt.currentThread().lastError = thread
+          ? begin ? WinError.ERROR_THREAD_MODE_ALREADY_BACKGROUND
+              : WinError.ERROR_THREAD_MODE_NOT_BACKGROUND
+          : begin ? WinError.ERROR_PROCESS_MODE_ALREADY_BACKGROUND
+              : WinError.ERROR_PROCESS_MODE_NOT_BACKGROUND;
+      return false;
+    }
+    return true;
   }
 
   /** GetPriorityClass: the class flag, or 0 on failure. */

@@ -212,6 +212,22 @@ public final class Ntdll extends NtdllSync {
     }
   }
 
+  /**
+   * NtSetInformationProcess / NtSetInformationThread for background processing mode: see
+   * PsQueryServices.setProcessBackgroundMode and setThreadBackgroundMode.
+   */
+  int setBackgroundMode(long handle, boolean thread, boolean begin, boolean[] changed) {
+    enter(thread ? org.ntsim.ps.PsQueryServices.NT_SET_INFORMATION_THREAD
+        : org.ntsim.ps.PsQueryServices.NT_SET_INFORMATION_PROCESS);
+    try {
+      return thread
+          ? ps.query.setThreadBackgroundMode(Kernel.USER_MODE, handle, begin, changed)
+          : ps.query.setProcessBackgroundMode(Kernel.USER_MODE, handle, begin, changed);
+    } finally {
+      leave();
+    }
+  }
+
   // ------------------------------------------------------------------ the TEB: no system call
 
   /** TEB.ClientId.UniqueThread of the calling thread. */

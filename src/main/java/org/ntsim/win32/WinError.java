@@ -26,6 +26,10 @@ public final class WinError {
   public static final int ERROR_NOACCESS = 998;
   public static final int ERROR_BAD_LENGTH = 24;
   public static final int ERROR_NOT_LOCKED = 158;
+  public static final int ERROR_THREAD_MODE_ALREADY_BACKGROUND = 400;
+  public static final int ERROR_THREAD_MODE_NOT_BACKGROUND = 401;
+  public static final int ERROR_PROCESS_MODE_ALREADY_BACKGROUND = 402;
+  public static final int ERROR_PROCESS_MODE_NOT_BACKGROUND = 403;
   public static final int ERROR_PARTIAL_COPY = 299;
   public static final int ERROR_INVALID_ADDRESS = 487;
   public static final int ERROR_PRIVILEGE_NOT_HELD = 1314;
@@ -78,6 +82,9 @@ public final class WinError {
       case NtStatus.STATUS_NOT_LOCKED -> ERROR_NOT_LOCKED;
       case NtStatus.STATUS_WORKING_SET_QUOTA -> ERROR_WORKING_SET_QUOTA;
       case NtStatus.STATUS_INFO_LENGTH_MISMATCH -> ERROR_BAD_LENGTH;
+      // RtlNtStatusToDosError passes this warning through unchanged (Wine's test_guard_page
+      // sees GetLastError() == STATUS_GUARD_PAGE_VIOLATION after VirtualLock on Windows).
+      case NtStatus.STATUS_GUARD_PAGE_VIOLATION -> NtStatus.STATUS_GUARD_PAGE_VIOLATION;
       default -> ERROR_GEN_FAILURE;
     };
   }

@@ -55,7 +55,7 @@ class DispatcherLabsTest {
     run(lab, seed, 2);
     assertThat(lab.delivered()).containsExactly(1L, 2L, 3L, 4L);
     assertThat(lab.rows()).extracting(ApcLab.Row::result).containsExactly("-",
-        "returns; APCs run: 0", "WAIT_IO_COMPLETION (0xC0); APCs run: [1, 2, 3]",
+        "returns; APCs run: 0", "WAIT_IO_COMPLETION (0xC0) after 0.000 ms; APCs run: [1, 2, 3]",
         "WAIT_IO_COMPLETION (0xC0); APCs run: 4", "WAIT_OBJECT_0 (0)", "0");
   }
 

@@ -127,4 +127,31 @@ class Kernel32ApcTest extends SyncTestSupport {
     });
     assertThat(ran).containsExactly(5L);
   }
+
+  /**
+   * QueueUserAPC's documentation: "If an application queues an APC before the thread begins
+   * running, the thread begins by calling the APC function. After the thread calls an APC
+   * function, it calls the APC functions for all APCs in its APC queue." (In NT a new thread
+   * enters user mode through LdrInitializeThunk, which ends with NtTestAlert.)
+   */
+  @Test
+  void apcsQueuedToASuspendedThreadRunBeforeItsStartRoutine() {
+    List<String> order = new ArrayList<>();
+    run(ctx -> {
+      Kernel32 k = ctx.kernel32();
+      long t = k.CreateThread(null, 0, p -> {
+        order.add("start");
+        order.add("SleepEx " + k.SleepEx(0, true)); // nothing left queued: 0
+        return 0;
+      }, 0, Kernel32.CREATE_SUSPENDED, null);
+      for (long i = 1; i <= 2; i++) {
+        k.QueueUserAPC(v -> order.add("apc " + v), t, i);
+      }
+      k.ResumeThread(t);
+      k.WaitForSingleObject(t, INFINITE);
+      k.CloseHandle(t);
+      return 0;
+    });
+    assertThat(order).containsExactly("apc 1", "apc 2", "start", "SleepEx 0");
+  }
 }

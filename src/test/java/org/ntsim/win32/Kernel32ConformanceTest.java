@@ -149,10 +149,14 @@ class Kernel32ConformanceTest extends SyncTestSupport {
     long[] apcBlocks = new long[2];
     run(ctx -> {
       Kernel32 k = ctx.kernel32();
+      long started = k.CreateEventW(null, true, false, null);
       long t = k.CreateThread(null, 0, p -> {
+        k.SetEvent(started);
         k.Sleep(20); // not alertable: the APCs stay queued
         return 0;
       }, 0, 0, null);
+      // Queued before the thread first ran, they would run at its start (LdrInitializeThunk).
+      k.WaitForSingleObject(started, INFINITE);
       apcBlocks[0] = apcBlocksInUse();
       k.QueueUserAPC(p -> r.add("ran"), t, 1);
       k.QueueUserAPC(p -> r.add("ran"), t, 2);
