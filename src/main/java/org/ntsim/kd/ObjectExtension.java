@@ -272,10 +272,19 @@ final class ObjectExtension {
     }
   }
 
+  /**
+   * Where the HANDLE_TABLE_ENTRY for {@code handle} lies: 00000000, as WinDbg prints a null
+   * pointer, until the handle table is laid out in simulated memory.
+   */
+  private static long entryAddress(HandleTable table, long handle) {
+    return 0;
+  }
+
   private void entry(Listing out, HandleTable table, long handle, ObjectHeader h, int flags) {
     if ((flags & 0x1) != 0) {
-      out.format("%04x: Object: %s  GrantedAccess: %s", handle, KdFormat.hex8(h.bodyAddress),
-          KdFormat.hex8(table.access(handle)));
+      out.format("%04x: Object: %s  GrantedAccess: %s Entry: %s", handle,
+          KdFormat.hex8(h.bodyAddress), KdFormat.hex8(table.access(handle)),
+          KdFormat.hex8(entryAddress(table, handle)));
     }
     if ((flags & 0x2) != 0) {
       header(out, h.body, 0x1, "        ");

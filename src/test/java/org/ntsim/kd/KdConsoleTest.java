@@ -39,12 +39,12 @@ class KdConsoleTest {
       assertThat(out).contains(String.format("PROCESS %s  SessionId: none  Cid: 0004    "
           + "Peb: 00000000  ParentCid: 0000", KdSession.hex8(s.os.ps.systemProcess().address)));
       assertThat(out).contains("    Image: System\n");
-      assertThat(out).contains(String.format("PROCESS %s  SessionId: none  Cid: %04x",
+      assertThat(out).contains(String.format("PROCESS %s  SessionId: 1  Cid: %04x",
           KdSession.hex8(s.demo.address), s.demo.pid()));
       assertThat(out).contains("ParentCid: 0004\n");
       assertThat(out).contains("    Image: demo.exe\n");
       assertThat(out).contains("HandleCount:    3.");
-      assertThat(out).doesNotContain("THREAD");
+      assertThat(out).doesNotContain("THREAD").doesNotContain("VadRoot");
     }
   }
 
@@ -59,8 +59,8 @@ class KdConsoleTest {
             + "Win32Thread: 00000000 ", KdSession.hex8(t.address), s.demo.pid(), t.tid()));
       }
       assertThat(out).contains("    ElapsedTime                       00:00:00.100");
-      assertThat(out).contains("        Win32 Start Address demo.exe!main");
-      assertThat(out).contains("        Win32 Start Address nt!KeBalanceSetManager");
+      assertThat(out).contains("        Win32 Start Address demo!main (0x");
+      assertThat(out).contains("        Win32 Start Address nt!KeBalanceSetManager (0x");
       assertThat(out).contains("        Owning Process            " + KdSession.hex8(s.demo.address)
           + "       Image:         demo.exe");
       assertThat(out).contains("WAIT: (UserRequest) UserMode Non-Alertable\n"
@@ -95,7 +95,7 @@ class KdConsoleTest {
             s.demo.pid(), t.uniqueThread));
       }
       assertThat(s.run("!ready")).isEqualTo(expected.toString());
-      assertThat(s.run("!ready 6")).contains("Win32 Start Address demo.exe!ThreadProc");
+      assertThat(s.run("!ready 6")).contains("Win32 Start Address demo!ThreadProc (0x");
     }
   }
 
@@ -120,8 +120,9 @@ class KdConsoleTest {
           KdSession.hex8(sleeper.address), s.demo.pid(), sleeper.tid()));
       assertThat(lines.get(1)).isEqualTo("    " + KdSession.hex8(sleeper.timer().address)
           + "  NotificationTimer");
-      assertThat(lines).contains("Not impersonating", "Win32 Start Address demo.exe!ThreadProc",
-          "Priority 8 BasePriority 8 PriorityDecrement 0",
+      assertThat(lines).contains("Not impersonating", "Win32 Start Address "
+          + KdSymbols.withAddress("demo.exe!ThreadProc"),
+          "Priority 8 BasePriority 8 PriorityDecrement 0 IoPriority 2 PagePriority 5",
           "Attached Process          N/A            Image:         N/A");
       assertThat(out).contains(String.format("Context Switch Count      %-15dIdealProcessor: %d",
           sleeper.contextSwitches(), sleeper.idealProcessor()));
@@ -163,7 +164,7 @@ class KdConsoleTest {
             KdSession.hex8(prcb.idleThread().address)));
       }
       assertThat(s.run("!running -t")).contains("ntsim: no stacks are modelled;")
-          .contains("started at demo.exe!ThreadProc, user mode, PASSIVE_LEVEL");
+          .contains("started at demo!ThreadProc, user mode, PASSIVE_LEVEL");
     }
   }
 
@@ -186,7 +187,7 @@ class KdConsoleTest {
           .contains("1: kd> ~0\n0: kd> !irql\nDebugger saved IRQL for processor 0x0 -- 0 "
               + "(PASSIVE_LEVEL)\n")
           .contains("0: kd> ~5\nInvalid processor number 5 (the target has 2)\n");
-      assertThat(out).startsWith("Windows Vista Kernel Version 6001").contains("\nkd> ~1\n");
+      assertThat(out).startsWith("Windows Vista Kernel Version 6001").contains("\n0: kd> ~1\n");
     }
   }
 

@@ -169,7 +169,7 @@ class KdMemoryTest {
       assertThat(mem).contains("Zeroed:").contains("Active/Valid:")
           .containsPattern("TOTAL: +" + frames + " ");
       String vm = s.run("!vm");
-      assertThat(vm).contains("*** Virtual Memory Usage ***").contains("Commit Limit:")
+      assertThat(vm).contains("*** Virtual Memory Usage ***").contains("Commit limit:")
           .contains("mem.exe").containsPattern("working set \\d+ pages, estimated unused \\d+");
     }
   }
@@ -186,7 +186,7 @@ class KdMemoryTest {
       String vm = s.run("!vm");
       assertThat(vm).containsPattern("NonPagedPool Usage: +" + sp.nonPagedPages() + " ")
           .containsPattern("PagedPool Usage: +" + sp.pagedPages() + " ")
-          .contains("System Working Set:   current " + sws.count() + ", minimum "
+          .contains("ntsim: system working set: current " + sws.count() + ", minimum "
               + sws.minimumPages() + ", maximum " + sws.maximumPages() + ", peak " + sws.peak());
       String pte = s.run("!pte " + Long.toHexString(object));
       assertThat(pte).containsPattern("pfn [0-9a-f]+ +-+DA--KWEV").doesNotContain("not valid")
