@@ -86,6 +86,25 @@ final class KdFormat {
         Math.floorMod(unixMs, 1000));
   }
 
+  /**
+   * The time of day {@code ns} after boot as {@code .time} and {@code vertarget} print the debug
+   * session time: {@code Mon Feb  4 00:00:00.050 2008 (UTC + 0:00)}.
+   */
+  static String sessionTime(long ns) {
+    long filetime = BOOT_SYSTEM_TIME + Math.max(0, ns) / 100;
+    long unixMs = filetime / 10_000 - 11_644_473_600_000L;
+    java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(
+        Math.floorDiv(unixMs, 1000), 0, java.time.ZoneOffset.UTC);
+    return String.format(Locale.ROOT, "%s %s %2d %02d:%02d:%02d.%03d %d (UTC + 0:00)",
+        threeLetters(t.getDayOfWeek().name()), threeLetters(t.getMonth().name()),
+        t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond(),
+        Math.floorMod(unixMs, 1000), t.getYear());
+  }
+
+  private static String threeLetters(String name) {
+    return name.charAt(0) + name.substring(1, 3).toLowerCase(Locale.ROOT);
+  }
+
   /** An exact duration in milliseconds with nanosecond digits: {@code 12.345678 ms}. */
   static String exactMs(long ns) {
     long abs = Math.abs(ns);

@@ -31,13 +31,16 @@ import org.ntsim.ps.EProcess;
  * demand zero, transition, page file, prototype, decommitted, or zero (the VADs decide).
  *
  * A system address whose PDE the process lacks is read through the boot directory's master PDE,
- * so pool pages decode and dump from any process. {@code !vm} adds the pools' pages and the
- * system working set.
+ * so pool pages decode and dump from any process. {@code !vm} prints kdexts' labels for the
+ * counters the model keeps and puts the page lists, faults and the system working set on
+ * {@code ntsim:} lines.
  *
  * <p>Invariants: reads only; unreadable memory prints as {@code ?}.
  *
- * <p>Left out: the per-image breakdown of {@code !memusage}, session and system-cache lines of
- * {@code !vm}, and the {@code !pte} range form.
+ * <p>Left out: the per-image breakdown of {@code !memusage}; the page file lines of {@code !vm}
+ * (no paging file exists, and WinDbg prints none then), its counters the model does not keep
+ * (ResAvail Pages, Free System PTEs, pool maxima, Shared Commit, Driver Commit, ...), session and
+ * system-cache lines; the {@code !pte} range form.
  */
 final class MemoryExtensions {
   private final KdTarget target;

@@ -21,11 +21,11 @@ class KdConsoleTest {
   @Test
   void gWithATimeRunsThatMuchSimulatedTime() {
     try (KdSession s = KdSession.withDemo(1)) {
-      assertThat(s.run("g 100ms")).isEqualTo("Simulated time: 0:00:00.100 (100000000 ns)\n");
-      assertThat(s.run("g 500us")).contains("Simulated time: 0:00:00.100 (100500000 ns)");
+      assertThat(s.run("g 100ms")).isEqualTo("ntsim: simulated time 0:00:00.100 (100000000 ns)\n");
+      assertThat(s.run("g 500us")).contains("ntsim: simulated time 0:00:00.100 (100500000 ns)");
       assertThat(s.run("g 1000ns")).contains("(100501000 ns)");
       // the session's limit is one second; KdGoTest shows a longer g cut to it
-      assertThat(s.run("g 900ms")).contains("Simulated time: 0:00:01.000 (1000501000 ns)");
+      assertThat(s.run("g 900ms")).contains("ntsim: simulated time 0:00:01.000 (1000501000 ns)");
       assertThat(s.os.machine.nowNs()).isEqualTo(1_000_501_000L);
     }
   }
@@ -215,9 +215,12 @@ class KdConsoleTest {
     try (KdSession s = KdSession.withDemo(1)) {
       s.run("g 100ms");
       assertThat(s.run(".time")).isEqualTo(s.run("!time"))
-          .startsWith("System Uptime: 0 days 0:00:00.100\n")
+          .startsWith("Debug session time: Mon Feb  4 00:00:00.100 2008 (UTC + 0:00)\n"
+              + "System Uptime: 0 days 0:00:00.100\n")
           .contains("ntsim: simulated time 100000000 ns, tick count 6");
-      assertThat(s.run("!timer")).contains("Interrupt time: 000f4240 00000000")
+      // DOCS/-timer: the interrupt time, then the time of day in brackets
+      assertThat(s.run("!timer")).contains("Interrupt time: 000f4240 00000000 [ 2/ 4/2008 "
+          + "00:00:00.100 (Coordinated Universal Time)]")
           .contains("thread " + KdSession.hex8(s.thread(2).address))
           .contains("Total Timers: 2");
     }
@@ -233,7 +236,7 @@ class KdConsoleTest {
       });
       s.finished = () -> p.exitTimeNs() >= 0;
       String out = s.run("g");
-      assertThat(out).startsWith("ntsim: the lab's programs have finished.\nSimulated time: ");
+      assertThat(out).startsWith("ntsim: the lab's programs have finished.\nntsim: simulated time ");
       assertThat(p.exitTimeNs()).isPositive();
       assertThat(s.os.machine.nowNs()).isLessThan(100 * KdSession.MS);
       assertThat(s.run("!process 0 1 short.exe")).contains("ExitStatus 00000007 at 0:00:00.0");
@@ -250,8 +253,8 @@ class KdConsoleTest {
         }
       });
       assertThat(s.run("g")).isEqualTo("ntsim: time limit reached (0:00:00.250 of simulated time)."
-          + "\nSimulated time: 0:00:00.250 (250000000 ns)\n");
-      assertThat(s.run("g")).contains("Simulated time: 0:00:00.500 (500000000 ns)");
+          + "\nntsim: simulated time 0:00:00.250 (250000000 ns)\n");
+      assertThat(s.run("g")).contains("ntsim: simulated time 0:00:00.500 (500000000 ns)");
     }
   }
 
@@ -298,8 +301,8 @@ class KdConsoleTest {
       String out = s.script("g 100ms", "!ready", "q", "!process 0 0");
       List<String> lines = lines(out);
       assertThat(lines.get(0)).isEqualTo("Windows Vista Kernel Version 6001 (Service Pack 1) UP "
-          + "(1 procs) Free x86 compatible");
-      assertThat(lines).contains("kd> g 100ms", "Simulated time: 0:00:00.100 (100000000 ns)",
+          + "Free x86 compatible");
+      assertThat(lines).contains("kd> g 100ms", "ntsim: simulated time 0:00:00.100 (100000000 ns)",
           "kd> !ready", "Processor 0: Ready Threads at priority 8", "kd> q");
       assertThat(lines.get(lines.size() - 1)).isEqualTo("kd> q");
       assertThat(out).doesNotContain("NT ACTIVE PROCESS DUMP");
@@ -310,7 +313,7 @@ class KdConsoleTest {
   void aScriptEndsAtEndOfInput() {
     try (KdSession s = KdSession.withDemo(1)) {
       String out = s.script("g 10ms");
-      assertThat(lines(out)).endsWith("kd> g 10ms", "Simulated time: 0:00:00.010 (10000000 ns)");
+      assertThat(lines(out)).endsWith("kd> g 10ms", "ntsim: simulated time 0:00:00.010 (10000000 ns)");
     }
   }
 

@@ -16,8 +16,9 @@ import org.ntsim.win32.Kernel32;
  *
  * <p>The machine: two processors (so the prompt is {@code 0: kd>}), seed 1, and golden.exe, whose
  * main thread reserves and commits memory, creates an owned mutex, an event and a semaphore,
- * starts a thread waiting on all three, a sleeper with two user APCs queued, and two CPU-bound
- * threads, then sleeps; the machine runs 50 ms before the first command.
+ * starts a thread waiting on all three, a sleeper with two user APCs queued, and three CPU-bound
+ * threads (one more than there are processors), then sleeps; the machine runs 50 ms before the
+ * first command.
  */
 class KdGoldenTest {
   private static final long BASE = 0x00400000L;
@@ -45,7 +46,7 @@ class KdGoldenTest {
       k.Sleep(10_000);
       return 0;
     }, 0, 0, tid);
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {
       k.CreateThread(null, 0, p -> {
         while (true) {
           ctx.compute(1_000_000);
