@@ -236,7 +236,8 @@ class KdConsoleTest {
       });
       s.finished = () -> p.exitTimeNs() >= 0;
       String out = s.run("g");
-      assertThat(out).startsWith("ntsim: the lab's programs have finished.\nntsim: simulated time ");
+      assertThat(out)
+          .startsWith("ntsim: the lab's programs have finished.\nntsim: simulated time ");
       assertThat(p.exitTimeNs()).isPositive();
       assertThat(s.os.machine.nowNs()).isLessThan(100 * KdSession.MS);
       assertThat(s.run("!process 0 1 short.exe")).contains("ExitStatus 00000007 at 0:00:00.0");
@@ -313,7 +314,8 @@ class KdConsoleTest {
   void aScriptEndsAtEndOfInput() {
     try (KdSession s = KdSession.withDemo(1)) {
       String out = s.script("g 10ms");
-      assertThat(lines(out)).endsWith("kd> g 10ms", "ntsim: simulated time 0:00:00.010 (10000000 ns)");
+      assertThat(lines(out))
+          .endsWith("kd> g 10ms", "ntsim: simulated time 0:00:00.010 (10000000 ns)");
     }
   }
 

@@ -11,9 +11,10 @@ import org.ntsim.win32.Kernel32;
 
 /**
  * The console's views of dispatcher objects, handles and APCs: {@code !thread}'s wait blocks,
- * {@code !object}, {@code !handle}, {@code !locks}, {@code !mutant} and {@code !apc}, on sync.exe: main owns a
- * mutex and sleeps; a waiter waits for any of {mutex, auto-reset event, semaphore of limit 4};
- * a sleeper sleeps without being alertable with two user APCs queued to it.
+ * {@code !object}, {@code !handle}, {@code !locks}, {@code !mutant} and {@code !apc}, on
+ * sync.exe: main owns a mutex and sleeps; a waiter waits for any of {mutex, auto-reset event,
+ * semaphore of limit 4}; a sleeper sleeps without being alertable with two user APCs queued to
+ * it.
  */
 class KdDispatcherObjectsTest {
   private long mutex;
