@@ -351,7 +351,7 @@ final class MemoryExtensions {
               + (v.writeWatch() ? " WriteWatch" : ""));
     }
     out.blank();
-    out.format("Total VADs: %5d, average level: %4d, maximum depth: %d", vads.size(),
+    out.format("Total VADs: %5d  average level: %4d  maximum depth: %d", vads.size(),
         vads.isEmpty() ? 0 : (levels + vads.size() - 1) / vads.size(), depth);
   }
 

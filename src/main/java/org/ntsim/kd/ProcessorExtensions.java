@@ -147,11 +147,19 @@ final class ProcessorExtensions {
     }
   }
 
+  /**
+   * The name x86 kdexts gives an IRQL: level 0 is LOW_LEVEL there (Microsoft's !irql page, a
+   * dual-processor x86 example: {@code -- 0 (LOW_LEVEL)}, {@code -- 28 (CLOCK2_LEVEL)}).
+   */
+  static String x86IrqlName(int irql) {
+    return irql == Irql.PASSIVE_LEVEL ? "LOW_LEVEL" : Irql.name(irql);
+  }
+
   /** {@code !irql [processor]}: the IRQL the processor was at when the machine stopped. */
   void irql(Listing out, List<String> args) {
     int n = processorArgument(args);
     int irql = target.prcb(n).cpu.irql();
-    out.format("Debugger saved IRQL for processor 0x%x -- %d (%s)", n, irql, Irql.name(irql));
+    out.format("Debugger saved IRQL for processor 0x%x -- %d (%s)", n, irql, x86IrqlName(irql));
   }
 
   /**

@@ -185,7 +185,7 @@ class KdConsoleTest {
       assertThat(out).contains("kd> ~1\n1: kd> !pcr\nKPCR for Processor 1 at f87e0000:\n")
           .contains("\t               Prcb: f87e0120\n")
           .contains("1: kd> ~0\n0: kd> !irql\nDebugger saved IRQL for processor 0x0 -- 0 "
-              + "(PASSIVE_LEVEL)\n")
+              + "(LOW_LEVEL)\n")
           .contains("0: kd> ~5\nInvalid processor number 5 (the target has 2)\n");
       assertThat(out).startsWith("Windows Vista Kernel Version 6001").contains("\n0: kd> ~1\n");
     }

@@ -98,8 +98,8 @@ class KdGoldenTest {
       "db", "dq", "!object", "!handle", "!pool", "!poolused", "!process", "!dpcs", "!pcr",
       "!irql", "!timer", "!running", "!ready", "!thread");
 
-  // Prompt "0: kd>" on a multiprocessor target, "kd>" on a uniprocessor one: DOCS/-thread
-  // ("0: kd> !thread ..."), DOCS/-pfn ("kd> !pfn 3b" on a uniprocessor target).
+  // Prompt "kd>" on a uniprocessor target, as in DOCS/-pfn's x86 example ("kd> !pfn 3b");
+  // "0: kd>" on a multiprocessor one, as in DOCS/-idt's x86 example ("0: kd> !idt").
   @Test
   void promptOnOneProcessorIsKd() {
     try (KdSession s = new KdSession(1, KdSession.MS)) {
@@ -117,9 +117,10 @@ class KdGoldenTest {
     }
   }
 
-  // DOCS/-thread (Not impersonating, DeviceMap, Owning Process, ..., Win32 Start Address,
-  // "Priority 8 BasePriority 8 PriorityDecrement 0 IoPriority 2 PagePriority 5"); seed 001 for
-  // the THREAD header line and its wait objects.
+  // DOCS/-thread's example (Not impersonating, DeviceMap, Owning Process, Attached Process,
+  // Wait Start TickCount, Context Switch Count, UserTime, KernelTime, Win32 Start Address,
+  // "Priority 8 BasePriority 8 PriorityDecrement 0 IoPriority 2 PagePriority 5"), with x86's
+  // eight-digit addresses; seed 001 (Vista SP1) for the THREAD line and its wait objects.
   @Test
   void thread() {
     try (KdSession s = machine()) {
@@ -129,14 +130,17 @@ class KdGoldenTest {
     }
   }
 
-  // DOCS/-irql: "Debugger saved IRQL for processor 0x0 -- 28 (CLOCK2_LEVEL)".
+  // DOCS/-irql's dual-processor x86 example: "Debugger saved IRQL for processor 0x0 -- 28
+  // (CLOCK2_LEVEL)", "... 0x1 -- 0 (LOW_LEVEL)".
   @Test
   void irql() {
     golden("irql", "!irql", "!irql 1");
   }
 
-  // DOCS/-pfn: the x86 example (PFN at address, flink / blink / share count / pteaddress,
-  // reference count, restore pte, containing page, state).
+  // DOCS/-pfn's x86 example (PFN at address, flink / blink / share count / pteaddress,
+  // reference count and color, restore pte, containing page, state); the reference count line
+  // carries the Cached and Priority fields later x86 kdexts add, and no "used entry count"
+  // (UsedPageTableEntries is an x64 MMPFN field).
   @Test
   void pfn() {
     try (KdSession s = machine()) {
@@ -144,7 +148,8 @@ class KdGoldenTest {
     }
   }
 
-  // DOCS/-pfn's !pte example and DOCS/-pte (VA, PDE at / PTE at, contains, pfn and flags).
+  // DOCS/-pte (x86 example and the flag letters: G, D, A, U/K, W/R, E, V) in the layout of
+  // later kdexts, which print the VA on its own line above the PDE and PTE columns.
   @Test
   void pte() {
     try (KdSession s = machine()) {
@@ -153,28 +158,32 @@ class KdGoldenTest {
     }
   }
 
-  // DOCS/-vm: "*** Virtual Memory Usage ***", Physical Memory, Available Pages, ..., Committed
-  // pages, Commit limit, then Total Private and each process.
+  // DOCS/-vm's example: "*** Virtual Memory Usage ***", Physical Memory, Available Pages,
+  // Modified Pages, NonPagedPool Usage, PagedPool Usage, Committed pages, Commit limit (the
+  // counters the model keeps), then Total Private and each process's commit.
   @Test
   void vm() {
     golden("vm", "!vm");
   }
 
-  // DOCS/-memusage: loading PFN database, the list counts in pages and kb, TOTAL.
+  // DOCS/-memusage's example: loading PFN database, the list counts in pages and kb, Unknown,
+  // TOTAL (Vista has no SLIST/Temp line).
   @Test
   void memusage() {
     golden("memusage", "!memusage");
   }
 
-  // DOCS/-timer: "Dump system timers", Interrupt time with the date, the List / Timer /
-  // Interrupt Low/High / Fire Time / DPC/thread columns, "Total Timers: 193, Maximum List: 7".
+  // DOCS/-timer's example: "Dump system timers", Interrupt time with the date and time zone,
+  // the List / Timer / Interrupt Low/High / Fire Time / DPC/thread columns (the list number on
+  // a list's first timer only), "Total Timers: 193, Maximum List: 7".
   @Test
   void timer() {
     golden("timer", "!timer");
   }
 
-  // DOCS/-handle (kernel mode: Handle, KMFlags, Process, TypeName); seed 001's !process header;
-  // "0004: Object: ...  GrantedAccess: ... Entry: ..." as kdexts prints a handle on Vista.
+  // DOCS/-handle (kernel mode: Handle, KMFlags 1 basic and 2 object information, Process,
+  // TypeName); the process in !process 0 0's three lines (DOCS/-process), then kdexts'
+  // "Handle table at", "0004: Object: ...  GrantedAccess: ... Entry: ..." and the object.
   @Test
   void handle() {
     try (KdSession s = machine()) {
@@ -182,8 +191,8 @@ class KdGoldenTest {
     }
   }
 
-  // DOCS/-locks---kdext--locks-: "**** DUMP OF ALL RESOURCE OBJECTS ****", "KD: Scanning for
-  // held locks", the total line; no executive resources exist in the model.
+  // DOCS/-locks---kdext--locks-'s basic example: "**** DUMP OF ALL RESOURCE OBJECTS ****",
+  // "KD: Scanning for held locks", the total line; no executive resources exist in the model.
   @Test
   void locks() {
     golden("locks", "!locks", "!locks -v");
@@ -195,44 +204,52 @@ class KdGoldenTest {
     golden("mutant", "!mutant", "!mutant -v");
   }
 
-  // DOCS/-apc: "*** Enumerating APCs in all processes", Process, Thread, KAPC lines.
+  // DOCS/-apc (no process or thread: every process's APCs): "*** Enumerating APCs in all
+  // processes", then Process, Thread and KAPC blocks.
   @Test
   void apc() {
     golden("apc", "!apc");
   }
 
-  // DOCS/-idt: "Dumping IDT:" then "vector: address symbol".
+  // DOCS/-idt's x86 example: "Dumping IDT:", then "d1:806b9dd4 hal!HalpClockInterrupt" and
+  // "(KINTERRUPT address)" after a connected interrupt's routine.
   @Test
   void idt() {
     golden("idt", "!idt");
   }
 
-  // DOCS/-dpcs: "CPU Type KDPC Function".
+  // DOCS/-dpcs (the queues of every processor, or of one); the page has no example: the
+  // heading and entry lines are those of Server 2003's kdexts, the queue rates ntsim's own.
   @Test
   void dpcs() {
     golden("dpcs", "!dpcs");
   }
 
-  // DOCS/-pcr: "KPCR for Processor 0 at ffdff000:", Major Minor, the named fields.
+  // DOCS/-pcr: "KPCR for Processor 0 at ffdff000:", Major Minor, the named fields (the
+  // command's owner lays out the KPCR in memory; regenerate after merging).
   @Test
   void pcr() {
     golden("pcr", "!pcr", "!pcr 1");
   }
 
-  // DOCS/-ready: "Processor 0: Ready Threads at priority 8" then one THREAD line each.
+  // DOCS/-ready: output like !thread's (its THREAD line, flags 0), ready threads only, by
+  // decreasing priority, under a "Processor N: Ready Threads at priority P" heading.
   @Test
   void ready() {
     golden("ready", "!ready");
   }
 
-  // DOCS/-running: "System Processors", "Idle Processors", the Prcbs / Current / Next / Idle
-  // columns.
+  // DOCS/-running's x86 example: System Processors, Idle Processors, then per processor the
+  // Prcb, Current and Next threads and the 16 queued-lock characters; with the (pri) and Idle
+  // columns of later kdexts.
   @Test
   void running() {
     golden("running", "!running", "!running -t");
   }
 
-  // DOCS/-vad: "VAD level start end commit", one line per VAD, the totals line.
+  // DOCS/-vad's example: "VAD     level      start      end    commit", one line per VAD
+  // (address, level, VPNs, commit, kind, protection), "Total VADs: ... average level: ...
+  // maximum depth: ...".
   @Test
   void vad() {
     try (KdSession s = machine()) {
@@ -242,7 +259,7 @@ class KdGoldenTest {
   }
 
   // DOCS/-object: "Object: ... Type: (...) ...", ObjectHeader, HandleCount / PointerCount,
-  // and a directory's hash buckets.
+  // and a directory's Hash / Address / Type / Name table.
   @Test
   void object() {
     try (KdSession s = machine()) {
@@ -250,7 +267,8 @@ class KdGoldenTest {
     }
   }
 
-  // DOCS/-pool: "Pool page ... region is ...", one line per block with its tag.
+  // DOCS/-pool: "Pool page ... region is ...", one line per block (address, size, previous
+  // size, state, tag), the block holding the address starred, its pooltag line.
   @Test
   void pool() {
     try (KdSession s = machine()) {
@@ -258,13 +276,14 @@ class KdGoldenTest {
     }
   }
 
-  // DOCS/-poolused: "Sorting by Tag", the NonPaged / Paged columns per tag.
+  // DOCS/-poolused: "Sorting by Tag", the NonPaged and Paged Allocs / Used columns per tag,
+  // the owner from pooltag.txt.
   @Test
   void poolused() {
     golden("poolused", "!poolused");
   }
 
-  // DOCS/-analyze: the "Exception Analysis" banner.
+  // DOCS/-analyze: the "Exception Analysis" banner (no bug check here: ntsim says so).
   @Test
   void analyze() {
     golden("analyze", "!analyze -v");
@@ -290,13 +309,14 @@ class KdGoldenTest {
     }
   }
 
-  // DOCS/vertarget--show-target-computer-version-: the version line, then System Uptime.
+  // DOCS/vertarget--show-target-computer-version-: the version line ("MP (2 procs)"), Debug
+  // session time, System Uptime.
   @Test
   void vertarget() {
     golden("vertarget", "vertarget");
   }
 
-  // DOCS/-time--display-system-time-: "System Uptime: 0 days 0:00:00.050".
+  // DOCS/-time--display-system-time-: "Debug session time: ...", "System Uptime: ...".
   @Test
   void time() {
     golden("time", ".time", "!time");
