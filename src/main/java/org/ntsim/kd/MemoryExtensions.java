@@ -343,7 +343,7 @@ final class MemoryExtensions {
     int depth = 0;
     long levels = 0;
     for (Vad v : vads) {
-      int level = v.level();
+      int level = v.level() - 1; // kdexts counts the root as level 0
       depth = Math.max(depth, level);
       levels += level;
       out.format("%08x (%2d) %10x %8x %9d Private      %s", v.address(), level, v.startingVpn(),

@@ -126,9 +126,9 @@ class KdMemoryTest {
     try (KdSession s = sessionWithMemory(f)) {
       String out = s.run("!vad");
       assertThat(out).startsWith("VAD     level      start      end    commit\n")
-          .containsPattern("[0-9a-f]{8} \\( [12]\\)        400      40f         3 Private"
+          .containsPattern("[0-9a-f]{8} \\( [01]\\)        400      40f         3 Private"
               + "      READWRITE")
-          .containsPattern("[0-9a-f]{8} \\( [12]\\)        500      501         1 Private"
+          .containsPattern("[0-9a-f]{8} \\( [01]\\)        500      501         1 Private"
               + "      READONLY")
           .contains("Total VADs:     2");
     }
