@@ -56,7 +56,8 @@ final class DispatcherExtensions {
   void apc(Listing out, List<String> args) {
     if (args.isEmpty()) {
       out.line("*** Enumerating APCs in all processes");
-      for (EProcess p : target.processesWithHandles()) {
+      // PsActiveProcessHead: Idle is not on it, so the list starts with System
+      for (EProcess p : target.activeProcesses()) {
         apcsOfProcess(out, p);
       }
       return;

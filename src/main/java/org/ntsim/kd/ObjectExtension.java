@@ -231,7 +231,8 @@ final class ObjectExtension {
     }
     if (selector == 0) {
       out.line("**** NT ACTIVE PROCESS HANDLE DUMP ****");
-      for (EProcess p : target.processesWithHandles()) {
+      // PsActiveProcessHead: Idle is not on it
+      for (EProcess p : target.activeProcesses()) {
         table(out, p, handle, flags, typeName);
       }
       return;
