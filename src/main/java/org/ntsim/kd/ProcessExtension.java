@@ -71,6 +71,11 @@ final class ProcessExtension {
       throw new KdError("Searching for Process with Cid == " + Long.toHexString(selector)
           + "\nUnable to read _EPROCESS at " + KdFormat.hex8(selector));
     }
+    if (selector != KdTarget.CURRENT && (p.address & 0xFFFFFFFFL) != (selector & 0xFFFFFFFFL)) {
+      // given by client ID, as kdexts says before the process (a Windows 2000 session:
+      // "kd> !process 8 0" / "Searching for Process with Cid == 8" / "PROCESS 8141e020 ...")
+      out.line("Searching for Process with Cid == " + Long.toHexString(selector));
+    }
     int defaultFlags = selector == KdTarget.CURRENT ? 0x3 : 0xF;
     int flags = args.size() > 1 ? KdFormat.flags(args.get(1)) : defaultFlags;
     print(out, p, flags);

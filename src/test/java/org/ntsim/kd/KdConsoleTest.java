@@ -74,7 +74,9 @@ class KdConsoleTest {
       s.run("g 50ms");
       String byCid = s.run("!process " + Long.toHexString(s.demo.pid()));
       String byAddress = s.run("!process " + KdSession.hex8(s.demo.address));
-      assertThat(byCid).isEqualTo(byAddress).contains("Image: demo.exe").contains("THREAD");
+      assertThat(byCid).isEqualTo(String.format("Searching for Process with Cid == %x\n",
+          s.demo.pid()) + byAddress);
+      assertThat(byAddress).contains("Image: demo.exe").contains("THREAD");
       assertThat(s.run("!process 0 0 system")).contains("Image: System")
           .doesNotContain("demo.exe");
       assertThat(s.run("!process")).contains("PROCESS " + KdSession.hex8(s.demo.address));
