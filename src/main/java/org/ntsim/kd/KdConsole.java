@@ -24,8 +24,9 @@ import org.ntsim.win32.Ntos;
  * <p>Models a kd session on an x86 Vista SP1 target: a current processor (the one that broke in,
  * changed with {@code ~N}, shown in the prompt on a multiprocessor target), extension commands
  * that only read kernel state, {@code g} that runs simulated time, and the break-in notice kd
- * prints when a bug check stops the machine. Output is built per command and written in one piece; lines that
- * show what WinDbg cannot (exact simulated times, queue rates) start with {@code ntsim:}.
+ * prints when a bug check stops the machine. Output is built per command and written in one
+ * piece; lines that show what WinDbg cannot (exact simulated times, queue rates) start with
+ * {@code ntsim:}.
  *
  * <p>Invariants: commands other than {@code g} never change the simulated system; everything
  * printed is a function of the system's state and the commands typed (no host clock, no hash
