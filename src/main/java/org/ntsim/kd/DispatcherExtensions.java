@@ -18,14 +18,16 @@ import org.ntsim.ps.EProcess;
  * {@code thre <addr>}), one KAPC block per queued APC under its list ([KERNEL] or [USER]), with
  * its kind on an {@code ntsim:} line; kernel APCs first, special ahead of normal, then user ones,
  * which is the order they are delivered in; {@code thre} on a thread with none says so on an
- * {@code ntsim:} line rather than print nothing. {@code !locks} is kdexts' ERESOURCE dump applied to
- * KMUTANTs, which WinDbg has no command for: each held mutant with its owner and recursion
+ * {@code ntsim:} line rather than print nothing. {@code !locks} is kdexts' ERESOURCE dump, empty
+ * while no executive resources exist (Microsoft's !locks reference page). {@code !mutant} is
+ * ntsim's own: that dump's layout applied to KMUTANTs, which WinDbg has no command for: each
+ * held mutant with its owner and recursion
  * ({@code Threads: <owner>-<count><*>}) and the threads waiting for it; {@code -v} adds the free
  * and abandoned ones the debugger can reach (through handles or waiters); an address shows one.
  *
  * <p>Left out: routine addresses (the model names routines but keeps no code addresses, so the
  * name is printed alone), the APC list heads' addresses, the process's APC state index (always
- * 0: processes are never attached to), ERESOURCEs and fast mutexes (not modelled).
+ * 0: processes are never attached to), fast mutexes (not modelled).
  */
 final class DispatcherExtensions {
   private final KdTarget target;
@@ -34,16 +36,18 @@ final class DispatcherExtensions {
     this.target = target;
   }
 
-  /** Registers {@code !apc} and {@code !locks} (also typed {@code !mutant}). */
+  /** Registers {@code !apc}, {@code !locks} and {@code !mutant}. */
   static void register(KdCommands table) {
     DispatcherExtensions e = new DispatcherExtensions(table.target());
     table.register("!apc", "!apc [proc|thre <address>]",
         "queued APCs per thread: KAPC address, kind, routine", e::apc);
     table.register("!locks", "!locks [-v] [<address>]",
-        "held mutants with owner, recursion and waiters (-v: all known)", e::locks);
-    table.alias("!mutant", "!locks");
+        "held executive resources (ERESOURCE); held mutants: !mutant", e::resources);
+    table.register("!mutant", "!mutant [-v] [<address>]",
+        "ntsim: held mutants with owner, recursion and waiters (-v: all known)", e::locks);
     table.example("!apc", "!apc thre 84001558");
-    table.example("!locks", "!locks -v");
+    table.example("!locks", "!locks");
+    table.example("!mutant", "!mutant -v");
   }
 
   // ------------------------------------------------------------------ !apc
@@ -52,7 +56,8 @@ final class DispatcherExtensions {
   void apc(Listing out, List<String> args) {
     if (args.isEmpty()) {
       out.line("*** Enumerating APCs in all processes");
-      for (EProcess p : target.processesWithHandles()) {
+      // PsActiveProcessHead: Idle is not on it, so the list starts with System
+      for (EProcess p : target.activeProcesses()) {
         apcsOfProcess(out, p);
       }
       return;
@@ -120,6 +125,29 @@ final class DispatcherExtensions {
   // ------------------------------------------------------------------ !locks
 
   /** {@code !locks [-v] [address]}. */
+  /**
+   * {@code !locks}: kdexts' dump of the executive resources (ERESOURCE) held, as Microsoft's
+   * !locks reference page shows it. No executive resources exist in the model yet, so the dump
+   * is the one WinDbg prints when none are held; an address names no resource.
+   */
+  void resources(Listing out, List<String> args) {
+    for (String a : args) {
+      if (!a.equalsIgnoreCase("-v") && !a.equalsIgnoreCase("-p") && !a.equalsIgnoreCase("-d")) {
+        long address = KdFormat.address(a);
+        if (address != 0) {
+          throw new KdError("Unable to read ERESOURCE at " + KdFormat.hex8(address)
+              + "\nntsim: no executive resources are modelled; !mutant shows the held mutants");
+        }
+      }
+    }
+    out.line("**** DUMP OF ALL RESOURCE OBJECTS ****");
+    out.line("KD: Scanning for held locks.");
+    out.blank();
+    out.line("0 total locks");
+    out.line("ntsim: no executive resources are modelled; !mutant shows the held mutants");
+  }
+
+  /** {@code !mutant [-v] [address]}: the mutants in the layout of kdexts' resource dump. */
   void locks(Listing out, List<String> args) {
     boolean verbose = false;
     long address = 0;

@@ -55,15 +55,15 @@ final class InterruptExtension {
     for (int v = first; v <= last; v++) {
       InterruptHandler entry = cpu.idtEntry(v);
       if (entry instanceof KInterrupt head) {
-        out.append(String.format("%02x:\t%s %s (KINTERRUPT %s)%n", v,
+        out.append(String.format("%02x:%s %s (KINTERRUPT %s)%n", v,
             KdFormat.hex8(head.address + KInterrupt.DISPATCH_CODE_OFFSET), head.name,
             KdFormat.hex8(head.address)));
         for (KInterrupt i = head.chainNext(); i != null; i = i.chainNext()) {
-          out.append(String.format("\t         %s (KINTERRUPT %s)%n", i.name,
+          out.append(String.format("         %s (KINTERRUPT %s)%n", i.name,
               KdFormat.hex8(i.address)));
         }
       } else if (entry instanceof IdtRoutine r && !r.unexpected) {
-        out.append(String.format("%02x:\t%s %s%n", v, KdFormat.hex8(r.address), r.symbol));
+        out.append(String.format("%02x:%s %s%n", v, KdFormat.hex8(r.address), r.symbol));
       } else if (one) {
         out.append(String.format("Vector %x not connected%n", v));
       }

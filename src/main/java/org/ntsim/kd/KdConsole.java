@@ -22,10 +22,11 @@ import org.ntsim.win32.Ntos;
  * resumes the machine with {@code g}.
  *
  * <p>Models a kd session on an x86 Vista SP1 target: a current processor (the one that broke in,
- * changed with {@code ~N}, shown in the prompt once it matters), extension commands that only
- * read kernel state, {@code g} that runs simulated time, and the break-in notice kd prints when a
- * bug check stops the machine. Output is built per command and written in one piece; lines that
- * show what WinDbg cannot (exact simulated times, queue rates) start with {@code ntsim:}.
+ * changed with {@code ~N}, shown in the prompt on a multiprocessor target), extension commands
+ * that only read kernel state, {@code g} that runs simulated time, and the break-in notice kd
+ * prints when a bug check stops the machine. Output is built per command and written in one
+ * piece; lines that show what WinDbg cannot (exact simulated times, queue rates) start with
+ * {@code ntsim:}.
  *
  * <p>Invariants: commands other than {@code g} never change the simulated system; everything
  * printed is a function of the system's state and the commands typed (no host clock, no hash
@@ -87,12 +88,11 @@ public final class KdConsole {
   }
 
   /**
-   * The prompt: {@code kd> } until a processor is chosen (with {@code ~N}, or by a bug check
-   * breaking in on a processor other than 0), then {@code N: kd> }.
+   * The prompt, as kd shows it: {@code N: kd> } on a multiprocessor target, N the current
+   * processor, and {@code kd> } on a uniprocessor one.
    */
   String prompt() {
-    return target.processorSelected() || target.currentCpu() != 0
-        ? target.currentCpu() + ": kd> " : "kd> ";
+    return target.cpuCount() > 1 ? target.currentCpu() + ": kd> " : "kd> ";
   }
 
   /** Executes one command line; returns false when the user quits (q). */

@@ -12,6 +12,16 @@ import java.util.Locale;
  * root locale), so that a transcript is the same on every host.
  */
 final class KdFormat {
+  /**
+   * The time of day at boot as a UTC FILETIME (100 ns units since 1601-01-01): 2008-02-04
+   * 00:00:00 UTC, Vista SP1's release. The model keeps no time of day yet, so the console's
+   * dates ({@code !timer}) are this instant plus the interrupt time; this is the one place that
+   * says when the simulated machine booted.
+   */
+  static final long BOOT_SYSTEM_TIME = (1_202_083_200L + 11_644_473_600L) * 10_000_000L;
+  /** The name WinDbg prints after a local time; the machine's time zone is UTC. */
+  static final String TIME_ZONE_NAME = "Coordinated Universal Time";
+
   private static final long NS_PER_MS = 1_000_000L;
   private static final long MS_PER_SECOND = 1_000L;
 
@@ -60,6 +70,39 @@ final class KdFormat {
   static String uptime(long ns) {
     long days = Math.max(0, ns) / (86_400L * 1_000_000_000L);
     return days + " days " + hmmss(ns - days * 86_400L * 1_000_000_000L);
+  }
+
+  /**
+   * The time of day {@code ns} after boot as {@code !timer} prints dates:
+   * {@code 2/ 4/2008 00:00:01.250} (month and day padded to two columns).
+   */
+  static String date(long ns) {
+    long filetime = BOOT_SYSTEM_TIME + Math.max(0, ns) / 100;
+    long unixMs = filetime / 10_000 - 11_644_473_600_000L;
+    java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(
+        Math.floorDiv(unixMs, 1000), 0, java.time.ZoneOffset.UTC);
+    return String.format(Locale.ROOT, "%2d/%2d/%d %02d:%02d:%02d.%03d", t.getMonthValue(),
+        t.getDayOfMonth(), t.getYear(), t.getHour(), t.getMinute(), t.getSecond(),
+        Math.floorMod(unixMs, 1000));
+  }
+
+  /**
+   * The time of day {@code ns} after boot as {@code .time} and {@code vertarget} print the debug
+   * session time: {@code Mon Feb  4 00:00:00.050 2008 (UTC + 0:00)}.
+   */
+  static String sessionTime(long ns) {
+    long filetime = BOOT_SYSTEM_TIME + Math.max(0, ns) / 100;
+    long unixMs = filetime / 10_000 - 11_644_473_600_000L;
+    java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(
+        Math.floorDiv(unixMs, 1000), 0, java.time.ZoneOffset.UTC);
+    return String.format(Locale.ROOT, "%s %s %2d %02d:%02d:%02d.%03d %d (UTC + 0:00)",
+        threeLetters(t.getDayOfWeek().name()), threeLetters(t.getMonth().name()),
+        t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond(),
+        Math.floorMod(unixMs, 1000), t.getYear());
+  }
+
+  private static String threeLetters(String name) {
+    return name.charAt(0) + name.substring(1, 3).toLowerCase(Locale.ROOT);
   }
 
   /** An exact duration in milliseconds with nanosecond digits: {@code 12.345678 ms}. */

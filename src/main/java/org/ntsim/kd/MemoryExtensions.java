@@ -1,5 +1,7 @@
 package org.ntsim.kd;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.ntsim.ex.Pool;
@@ -29,13 +31,16 @@ import org.ntsim.ps.EProcess;
  * demand zero, transition, page file, prototype, decommitted, or zero (the VADs decide).
  *
  * A system address whose PDE the process lacks is read through the boot directory's master PDE,
- * so pool pages decode and dump from any process. {@code !vm} adds the pools' pages and the
- * system working set.
+ * so pool pages decode and dump from any process. {@code !vm} prints kdexts' labels for the
+ * counters the model keeps and puts the page lists, faults and the system working set on
+ * {@code ntsim:} lines.
  *
  * <p>Invariants: reads only; unreadable memory prints as {@code ?}.
  *
- * <p>Left out: the per-image breakdown of {@code !memusage}, session and system-cache lines of
- * {@code !vm}, and the {@code !pte} range form.
+ * <p>Left out: the per-image breakdown of {@code !memusage}; the page file lines of {@code !vm}
+ * (no paging file exists, and WinDbg prints none then), its counters the model does not keep
+ * (ResAvail Pages, Free System PTEs, pool maxima, Shared Commit, Driver Commit, ...), session and
+ * system-cache lines; the {@code !pte} range form.
  */
 final class MemoryExtensions {
   private final KdTarget target;
@@ -283,8 +288,9 @@ final class MemoryExtensions {
     out.format("    flink       %08X  blink / share count %08X  pteaddress %08X",
         listed ? db.flink(f) & 0xFFFFFFFFL : 0,
         listed ? db.blink(f) & 0xFFFFFFFFL : db.shareCount(f), db.pteAddress(f));
-    out.format("    reference count %04X    used entry count  0000      Cached    color 0"
-        + "   Priority 0", db.referenceCount(f));
+    // x86 MMPFN has no UsedPageTableEntries (an x64 field), so no "used entry count"
+    out.format("    reference count %04X    Cached    color 0   Priority %d", db.referenceCount(f),
+        pagePriority(state));
     String flags = ((db.flags(f) & PfnDatabase.FLAG_MODIFIED) != 0 ? " M" : "")
         + ((db.flags(f) & PfnDatabase.FLAG_READ_IN_PROGRESS) != 0 ? " R" : "")
         + ((db.flags(f) & PfnDatabase.FLAG_WRITE_IN_PROGRESS) != 0 ? " W" : "");
@@ -300,6 +306,18 @@ final class MemoryExtensions {
     if (!words.isEmpty()) {
       out.line("    " + words.toString().strip());
     }
+  }
+
+  /**
+   * The page priority a frame carries: ntsim keeps none per page, so a frame in use or on the
+   * standby and modified lists shows MEMORY_PRIORITY_NORMAL, the priority every thread's pages
+   * get (see {@code !thread}'s PagePriority), and a free, zeroed or bad frame 0.
+   */
+  private static int pagePriority(int state) {
+    return switch (state) {
+      case PfnDatabase.ZEROED, PfnDatabase.FREE, PfnDatabase.BAD -> 0;
+      default -> ThreadExtension.MEMORY_PRIORITY_NORMAL;
+    };
   }
 
   private static String stateWord(int state) {
@@ -325,7 +343,7 @@ final class MemoryExtensions {
     int depth = 0;
     long levels = 0;
     for (Vad v : vads) {
-      int level = v.level();
+      int level = v.level() - 1; // kdexts counts the root as level 0
       depth = Math.max(depth, level);
       levels += level;
       out.format("%08x (%2d) %10x %8x %9d Private      %s", v.address(), level, v.startingVpn(),
@@ -333,7 +351,7 @@ final class MemoryExtensions {
               + (v.writeWatch() ? " WriteWatch" : ""));
     }
     out.blank();
-    out.format("Total VADs: %5d, average level: %4d, maximum depth: %d", vads.size(),
+    out.format("Total VADs: %5d  average level: %4d  maximum depth: %d", vads.size(),
         vads.isEmpty() ? 0 : (levels + vads.size() - 1) / vads.size(), depth);
   }
 
@@ -360,70 +378,94 @@ final class MemoryExtensions {
 
   // ------------------------------------------------------------------ !memusage and !vm
 
-  /** {@code !memusage}: the page lists and the frames in use. */
+  /**
+   * {@code !memusage}: the page lists and the frames in use, with kdexts' labels and columns
+   * (Microsoft's !memusage reference page); Vista has no SLIST/Temp line.
+   */
   void memusage(Listing out) {
     PfnDatabase db = mm().pfnDatabase();
     int[] counts = new int[8];
     for (int f = 0; f < db.frameCount(); f++) {
       counts[db.state(f)]++;
     }
-    out.line(" loading PFN database");
+    out.line("loading PFN database");
     out.line("loading (100% complete)");
-    out.line("Compiling memory usage data (100% Complete).");
+    out.line("Compiling memory usage data (99% Complete).");
     String[] names = {"Zeroed", "Free", "Standby", "Modified", "ModifiedNoWrite", "Bad",
         "Active/Valid", "Transition"};
     int[] order = {0, 1, 2, 3, 4, 6, 7, 5};
     for (int i : order) {
-      out.format("%19s: %6d (%8d kb)", names[i], counts[i], counts[i] * 4L);
+      usage(out, names[i], counts[i]);
     }
-    out.format("%19s: %6d (%8d kb)", "TOTAL", db.frameCount(), db.frameCount() * 4L);
+    usage(out, "Unknown", 0);
+    usage(out, "TOTAL", db.frameCount());
+    out.blank();
     out.format("ntsim: available %d pages; zeroed by the zero page thread %d, on the fault path"
         + " %d; standby pages repurposed %d", db.availablePages(), mm().pagesZeroedByThread(),
         mm().pagesZeroedInline(), mm().pagesRepurposed());
   }
 
-  /** {@code !vm}: physical memory, commit, and each process's commit and working set. */
+  private static void usage(Listing out, String name, long pages) {
+    out.format("%19s: %8d (%8d kb)", name, pages, pages * 4);
+  }
+
+  /**
+   * {@code !vm}: kdexts' system lines for the counters the model keeps (Microsoft's !vm reference
+   * page), then Total Private and each process's commit, largest first; what WinDbg does not
+   * show (the page lists, peak commit, faults, the system working set, each process's working
+   * set) follows on {@code ntsim:} lines.
+   */
   void vm(Listing out) {
     MemoryManager m = mm();
     PfnDatabase db = m.pfnDatabase();
     out.line("*** Virtual Memory Usage ***");
     line(out, "Physical Memory", db.frameCount());
-    out.line("\tPage File: none (paging files come with the I/O manager)");
     line(out, "Available Pages", db.availablePages());
-    line(out, "Free Pages", db.count(PfnDatabase.FREE));
-    line(out, "Zeroed Pages", db.count(PfnDatabase.ZEROED));
-    line(out, "Standby Pages", db.count(PfnDatabase.STANDBY));
     line(out, "Modified Pages", db.count(PfnDatabase.MODIFIED));
-    line(out, "Modified No Write", db.count(PfnDatabase.MODIFIED_NO_WRITE));
-    line(out, "Commit Charge", m.commitTotal());
-    line(out, "Commit Limit", m.commitLimit());
-    line(out, "Peak Commit", m.peakCommitTotal());
-    PageFaults f = m.faults();
-    out.format("\tntsim: faults: demand zero %d, transition %d, guard %d, access violation %d,"
-        + " collided %d, page table %d, system PDE %d; TLB shootdowns %d",
-        f.demandZeroFaults(), f.transitionFaults(), f.guardPageFaults(), f.accessViolations(),
-        f.collidedFaults(), f.pageTableFaults(), f.systemPdeFaults(), m.tlbShootdowns());
     SystemPoolPages sp = m.systemPoolPages();
     line(out, "NonPagedPool Usage", sp.nonPagedPages());
     line(out, "PagedPool Usage", sp.pagedPages());
+    line(out, "Committed pages", m.commitTotal());
+    line(out, "Commit limit", m.commitLimit());
+    out.blank();
+    List<EProcess> processes = new ArrayList<>();
+    long totalPrivate = 0;
+    for (EProcess p : target.activeProcesses()) {
+      if (p.addressSpace() != null) {
+        processes.add(p);
+        totalPrivate += p.addressSpace().commitCharge();
+      }
+    }
+    processes.sort(Comparator.comparingLong((EProcess p) -> -p.addressSpace().commitCharge())
+        .thenComparingLong(EProcess::pid));
+    line(out, "Total Private", totalPrivate);
+    for (EProcess p : processes) {
+      long commit = p.addressSpace().commitCharge();
+      out.format("         %04x %-16s%7d (%10d Kb)", p.pid(), p.imageName(), commit, commit * 4);
+    }
+    out.blank();
+    out.format("ntsim: page lists: free %d, zeroed %d, standby %d, modified no write %d;"
+        + " peak commit %d", db.count(PfnDatabase.FREE), db.count(PfnDatabase.ZEROED),
+        db.count(PfnDatabase.STANDBY), db.count(PfnDatabase.MODIFIED_NO_WRITE),
+        m.peakCommitTotal());
+    PageFaults f = m.faults();
+    out.format("ntsim: faults: demand zero %d, transition %d, guard %d, access violation %d,"
+        + " collided %d, page table %d, system PDE %d; TLB shootdowns %d",
+        f.demandZeroFaults(), f.transitionFaults(), f.guardPageFaults(), f.accessViolations(),
+        f.collidedFaults(), f.pageTableFaults(), f.systemPdeFaults(), m.tlbShootdowns());
     WorkingSet sws = m.systemWorkingSet();
-    out.format("\tSystem Working Set:   current %d, minimum %d, maximum %d, peak %d pages;"
+    out.format("ntsim: system working set: current %d, minimum %d, maximum %d, peak %d pages;"
         + " trimmed %d, soft faults back %d", sws.count(), sws.minimumPages(),
         sws.maximumPages(), sws.peak(), sws.pagesTrimmed(), sp.softFaults());
-    out.blank();
-    for (EProcess p : target.activeProcesses()) {
+    for (EProcess p : processes) {
       AddressSpace as = p.addressSpace();
-      if (as == null) {
-        continue;
-      }
-      out.format("\t%04x %-16s %7d (%9d Kb)  working set %d pages, estimated unused %d",
-          p.pid(), p.imageName(), as.commitCharge(), as.commitCharge() * 4, as.workingSetPages(),
-          as.workingSet().unusedEstimate());
+      out.format("ntsim: %04x %s: working set %d pages, estimated unused %d", p.pid(),
+          p.imageName(), as.workingSetPages(), as.workingSet().unusedEstimate());
     }
   }
 
   private static void line(Listing out, String name, long pages) {
-    out.format("\t%-22s%8d (%10d Kb)", name + ":", pages, pages * 4);
+    out.format("\t%-20s%8d (%10d Kb)", name + ":", pages, pages * 4);
   }
 
   // ------------------------------------------------------------------ dd, db, dq

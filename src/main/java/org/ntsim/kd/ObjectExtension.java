@@ -231,7 +231,8 @@ final class ObjectExtension {
     }
     if (selector == 0) {
       out.line("**** NT ACTIVE PROCESS HANDLE DUMP ****");
-      for (EProcess p : target.processesWithHandles()) {
+      // PsActiveProcessHead: Idle is not on it
+      for (EProcess p : target.activeProcesses()) {
         table(out, p, handle, flags, typeName);
       }
       return;
@@ -272,10 +273,19 @@ final class ObjectExtension {
     }
   }
 
+  /**
+   * Where the HANDLE_TABLE_ENTRY for {@code handle} lies: 00000000, as WinDbg prints a null
+   * pointer, until the handle table is laid out in simulated memory.
+   */
+  private static long entryAddress(HandleTable table, long handle) {
+    return 0;
+  }
+
   private void entry(Listing out, HandleTable table, long handle, ObjectHeader h, int flags) {
     if ((flags & 0x1) != 0) {
-      out.format("%04x: Object: %s  GrantedAccess: %s", handle, KdFormat.hex8(h.bodyAddress),
-          KdFormat.hex8(table.access(handle)));
+      out.format("%04x: Object: %s  GrantedAccess: %s Entry: %s", handle,
+          KdFormat.hex8(h.bodyAddress), KdFormat.hex8(table.access(handle)),
+          KdFormat.hex8(entryAddress(table, handle)));
     }
     if ((flags & 0x2) != 0) {
       header(out, h.body, 0x1, "        ");

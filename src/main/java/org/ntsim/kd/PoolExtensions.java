@@ -47,6 +47,7 @@ final class PoolExtensions {
       Map.entry("Symb", "Symbolic link objects, Binary : nt!ob"),
       Map.entry("ObjT", "Object type objects, Binary : nt!ob"),
       Map.entry("Apc ", "KAPC of a user APC queued by NtQueueApcThread, Binary : nt!ps"),
+      Map.entry("Vad ", "Mm virtual address descriptors, Binary : nt!mm"),
       Map.entry("None", "Allocations made with ExAllocatePool (no tag), Binary : <unknown>"));
 
   private final KdTarget target;

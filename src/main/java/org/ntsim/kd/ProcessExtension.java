@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.ntsim.ke.KThread;
+import org.ntsim.mm.AddressSpace;
+import org.ntsim.mm.Vad;
+import org.ntsim.mm.WorkingSet;
 import org.ntsim.ps.EProcess;
 import org.ntsim.ps.PsConstants;
 
@@ -14,12 +17,26 @@ import org.ntsim.ps.PsConstants;
  * <p>Models the documented flag bits: 0x1 time and priority statistics, 0x2 threads with their
  * wait states, 0x4 threads (one line each without 0x2; with 0x2 the full !thread block, where
  * WinDbg would add the stack). Defaults as WinDbg's: 0x3 for the current process and for
- * {@code 0}, 0xF for a process given by address or ID.
+ * {@code 0}, 0xF for a process given by address or ID. Flags 0 give the three lines of
+ * {@code !process 0 0}; bit 0x1 adds the VadRoot and DeviceMap lines and the statistics in
+ * Vista's order (Windows Internals 5th ed., ch. 7, {@code !process 0 7 notmyfault.exe}).
  *
- * <p>Left out: sessions ("SessionId: none"), PEB and the handle table's address (00000000:
- * not modelled yet), quotas, tokens and device maps.
+ * <p>Invariants: the System and Idle processes show SessionId none and the kernel's page
+ * directory as DirBase; every other process shows {@link #INTERACTIVE_SESSION}.
+ *
+ * <p>Left out, printed as WinDbg prints a null pointer or zero: the PEB and the handle table's
+ * address (00000000 until they are laid out in memory), DeviceMap and Token (00000000),
+ * QuotaPoolUsage (0: pool quota is not charged), PeakVirtualSize (0 Mb: not kept). MemoryPriority
+ * is BACKGROUND: ntsim has no foreground window, so no process is in the foreground.
  */
 final class ProcessExtension {
+  /**
+   * The session of every process but System and Idle: Vista runs services in session 0 and the
+   * logged-on user's programs in session 1 (session 0 isolation); ntsim's programs are those of
+   * one logged-on user.
+   */
+  static final int INTERACTIVE_SESSION = 1;
+
   private final KdTarget target;
   private final ThreadExtension threads;
 
@@ -54,6 +71,11 @@ final class ProcessExtension {
       throw new KdError("Searching for Process with Cid == " + Long.toHexString(selector)
           + "\nUnable to read _EPROCESS at " + KdFormat.hex8(selector));
     }
+    if (selector != KdTarget.CURRENT && (p.address & 0xFFFFFFFFL) != (selector & 0xFFFFFFFFL)) {
+      // given by client ID, as kdexts says before the process (a Windows 2000 session:
+      // "kd> !process 8 0" / "Searching for Process with Cid == 8" / "PROCESS 8141e020 ...")
+      out.line("Searching for Process with Cid == " + Long.toHexString(selector));
+    }
     int defaultFlags = selector == KdTarget.CURRENT ? 0x3 : 0xF;
     int flags = args.size() > 1 ? KdFormat.flags(args.get(1)) : defaultFlags;
     print(out, p, flags);
@@ -76,19 +98,12 @@ final class ProcessExtension {
 
   /** One EPROCESS with the detail {@code flags} ask for, followed by an empty line. */
   void print(Listing out, EProcess p, int flags) {
-    out.format("PROCESS %s  SessionId: none  Cid: %s    Peb: 00000000  ParentCid: %s",
-        KdFormat.hex8(p.address), KdFormat.cid(p.pid()), KdFormat.cid(p.parentId()));
-    org.ntsim.mm.AddressSpace as = p.addressSpace();
+    out.format("PROCESS %s  SessionId: %s  Cid: %s    Peb: 00000000  ParentCid: %s",
+        KdFormat.hex8(p.address), sessionText(p), KdFormat.cid(p.pid()),
+        KdFormat.cid(p.parentId()));
     out.format("    DirBase: %s  ObjectTable: 00000000  HandleCount: %4d.",
-        KdFormat.hex8(as == null || as.isDeleted() ? 0 : as.directoryTableBase()),
-        p.handleTable().count());
+        KdFormat.hex8(directoryTableBase(p)), p.handleTable().count());
     out.line("    Image: " + p.imageName());
-    if (as != null) {
-      org.ntsim.mm.Vad root = as.vads().root();
-      out.format("    VadRoot %s Vads %d Clone 0 Private %d. Modified 0. Locked %d.",
-          KdFormat.hex8(root == null ? 0 : root.address()), as.vads().count(),
-          as.validPrivatePages(), as.lockedPages());
-    }
     if ((flags & 0x1) != 0) {
       statistics(out, p);
     }
@@ -106,28 +121,78 @@ final class ProcessExtension {
     }
   }
 
+  private boolean isSystemProcess(EProcess p) {
+    return p == target.os.ps.systemProcess() || p == target.os.ps.idleProcess();
+  }
+
+  private String sessionText(EProcess p) {
+    return isSystemProcess(p) ? "none" : Integer.toString(INTERACTIVE_SESSION);
+  }
+
+  /**
+   * DirectoryTableBase: the process's page directory; System and Idle run on the kernel's own,
+   * as do processes whose address space is gone.
+   */
+  private long directoryTableBase(EProcess p) {
+    AddressSpace as = p.addressSpace();
+    if (as == null || as.isDeleted() || isSystemProcess(p)) {
+      return (long) target.os.mm.systemDirectoryFrame() << 12;
+    }
+    return as.directoryTableBase();
+  }
+
   private void statistics(Listing out, EProcess p) {
     long interval = target.clockIntervalNs();
     long end = p.exitTimeNs() >= 0 ? p.exitTimeNs() : target.machine().nowNs();
-    out.format("    %-34s%s", "ElapsedTime", KdFormat.hhmmss(end - p.createTimeNs()));
-    out.format("    %-34s%s", "UserTime", KdFormat.hhmmss(p.userTicks() * interval));
-    out.format("    %-34s%s", "KernelTime", KdFormat.hhmmss(p.kernelTicks() * interval));
-    out.format("    %-34s%d", "BasePriority", p.basePriority());
-    org.ntsim.mm.AddressSpace as = p.addressSpace();
+    AddressSpace as = p.addressSpace();
     if (as != null) {
-      out.format("    %-34s%d", "CommitCharge", as.commitCharge());
-      org.ntsim.mm.WorkingSet ws = as.workingSet();
-      out.format("    %-34s(%d, %d, %d) (%dKB, %dKB, %dKB)", "Working Set Sizes (now,min,max)",
+      Vad root = as.vads().root();
+      out.format("    VadRoot %s Vads %d Clone 0 Private %d. Modified 0. Locked %d.",
+          KdFormat.hex8(root == null ? 0 : root.address()), as.vads().count(),
+          as.validPrivatePages(), as.lockedPages());
+    }
+    out.line("    DeviceMap 00000000");
+    statistic(out, "Token", "00000000");
+    statistic(out, "ElapsedTime", KdFormat.hhmmss(end - p.createTimeNs()));
+    statistic(out, "UserTime", KdFormat.hhmmss(p.userTicks() * interval));
+    statistic(out, "KernelTime", KdFormat.hhmmss(p.kernelTicks() * interval));
+    statistic(out, "QuotaPoolUsage[PagedPool]", "0");
+    statistic(out, "QuotaPoolUsage[NonPagedPool]", "0");
+    if (as != null) {
+      WorkingSet ws = as.workingSet();
+      // kdexts prints this label one column short of the others
+      out.format("    Working Set Sizes (now,min,max)  (%d, %d, %d) (%dKB, %dKB, %dKB)",
           as.workingSetPages(), ws.minimumPages(), ws.maximumPages(), as.workingSetPages() * 4,
           ws.minimumPages() * 4, ws.maximumPages() * 4);
-      out.format("    %-34s%d", "PeakWorkingSetSize", as.peakValidPages() + as.pageTablePages() + 1);
-      out.format("    %-34s%d (pages the last aging pass found unused)", "ntsim: WsUnusedEstimate",
-          ws.unusedEstimate());
-      out.format("    %-34s%d", "PageFaultCount", as.pageFaults());
+      statistic(out, "PeakWorkingSetSize",
+          Long.toString(as.peakValidPages() + as.pageTablePages() + 1));
+      statistic(out, "VirtualSize", virtualSizeMb(as) + " Mb");
+      statistic(out, "PeakVirtualSize", "0 Mb");
+      statistic(out, "PageFaultCount", Long.toString(as.pageFaults()));
+    }
+    statistic(out, "MemoryPriority", "BACKGROUND");
+    statistic(out, "BasePriority", Integer.toString(p.basePriority()));
+    statistic(out, "CommitCharge", Long.toString(as == null ? 0 : as.commitCharge()));
+    if (as != null) {
+      out.format("    ntsim: WsUnusedEstimate %d (pages the last aging pass found unused)",
+          as.workingSet().unusedEstimate());
     }
     out.format("    ntsim: PriorityClass %s  ActiveThreads %d  QuantumReset %d  ExitStatus %s",
         PsConstants.className(p.priorityClass()), p.activeThreads(), p.quantumReset(),
         exitText(p));
+  }
+
+  private static void statistic(Listing out, String name, String value) {
+    out.format("    %-34s%s", name, value);
+  }
+
+  /** VirtualSize: the bytes the process's VADs reserve, in whole megabytes. */
+  private static long virtualSizeMb(AddressSpace as) {
+    long bytes = 0;
+    for (Vad v : as.vads().inOrder()) {
+      bytes += v.endAddress() - v.startAddress();
+    }
+    return bytes >> 20;
   }
 
   private static String exitText(EProcess p) {

@@ -1,5 +1,7 @@
 package org.ntsim.kd;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.ntsim.hal.Cpu;
 import org.ntsim.hal.Irql;
@@ -145,46 +147,61 @@ final class ProcessorExtensions {
     }
   }
 
+  /**
+   * The name x86 kdexts gives an IRQL: level 0 is LOW_LEVEL there (Microsoft's !irql page, a
+   * dual-processor x86 example: {@code -- 0 (LOW_LEVEL)}, {@code -- 28 (CLOCK2_LEVEL)}).
+   */
+  static String x86IrqlName(int irql) {
+    return irql == Irql.PASSIVE_LEVEL ? "LOW_LEVEL" : Irql.name(irql);
+  }
+
   /** {@code !irql [processor]}: the IRQL the processor was at when the machine stopped. */
   void irql(Listing out, List<String> args) {
     int n = processorArgument(args);
     int irql = target.prcb(n).cpu.irql();
-    out.format("Debugger saved IRQL for processor 0x%x -- %d (%s)", n, irql, Irql.name(irql));
+    out.format("Debugger saved IRQL for processor 0x%x -- %d (%s)", n, irql, x86IrqlName(irql));
   }
 
-  /** {@code !timer}: every inserted timer, list by list, with what it releases. */
+  /**
+   * {@code !timer}: every inserted timer, list by list, as kdexts lays it out (Microsoft's !timer
+   * reference page): the list number on a list's first timer only, P for a periodic timer, the
+   * due interrupt time as two hex words and as a date, then the DPC routine or the first waiting
+   * thread. Dates are {@link KdFormat#BOOT_SYSTEM_TIME} plus the interrupt time.
+   */
   void timer(Listing out) {
     long now = target.machine().nowNs();
     out.line("Dump system timers");
     out.blank();
     long now100ns = now / 100;
-    out.format("Interrupt time: %s %s [%s]", KdFormat.hex8(now100ns),
-        KdFormat.hex8(now100ns >>> 32), KdFormat.uptime(now));
+    out.format("Interrupt time: %s %s [%s (%s)]", KdFormat.hex8(now100ns),
+        KdFormat.hex8(now100ns >>> 32), KdFormat.date(now), KdFormat.TIME_ZONE_NAME);
     out.blank();
     out.line("List Timer    Interrupt Low/High     Fire Time              DPC/thread");
-    List<KTimer> timers = target.kernel().timers();
+    List<KTimer> timers = new ArrayList<>(target.kernel().timers());
+    timers.sort(Comparator.comparingInt(KTimer::tableIndex));
+    int list = -1;
+    int length = 0;
+    int longest = 0;
     for (KTimer t : timers) {
       long due100ns = t.dueTimeNs() / 100;
-      out.format("%4d %s %s %s %s [%s]  %s", t.tableIndex(), KdFormat.hex8(t.address),
+      length = t.tableIndex() == list ? length + 1 : 1;
+      longest = Math.max(longest, length);
+      out.format("%3s %s %s %s %s [%s]  %s", t.tableIndex() == list ? ""
+          : Integer.toString(t.tableIndex()), KdFormat.hex8(t.address),
           t.periodNs() > 0 ? "P" : " ", KdFormat.hex8(due100ns), KdFormat.hex8(due100ns >>> 32),
-          KdFormat.hmmss(t.dueTimeNs()), releases(t));
+          KdFormat.date(t.dueTimeNs()), releases(t));
+      list = t.tableIndex();
     }
     out.blank();
-    out.format("Total Timers: %d", timers.size());
+    out.format("Total Timers: %d, Maximum List: %d", timers.size(), longest);
   }
 
+  /** The DPC routine, else {@code thread <address>} of the first thread waiting on the timer. */
   private static String releases(KTimer t) {
-    StringBuilder s = new StringBuilder();
     if (t.dpc() != null) {
-      s.append(t.dpc().name()).append(" (DPC @ ").append(KdFormat.hex8(t.dpc().address))
-          .append(')');
+      return KdSymbols.name(t.dpc().name());
     }
-    for (WaitBlock b : t.waitBlocks()) {
-      if (!s.isEmpty()) {
-        s.append(", ");
-      }
-      s.append("thread ").append(KdFormat.hex8(b.thread().address));
-    }
-    return s.toString();
+    List<WaitBlock> waiters = t.waitBlocks();
+    return waiters.isEmpty() ? "" : "thread " + KdFormat.hex8(waiters.get(0).thread().address);
   }
 }

@@ -92,7 +92,7 @@ final class SchedulerExtensions {
   /** Stands in for the stack WinDbg prints: the thread's start routine, mode and IRQL. */
   private void whatRuns(Listing out, int cpu) {
     KThread t = target.prcb(cpu).currentThread();
-    String start = t instanceof EThread e ? e.startSymbol() : "?";
+    String start = t instanceof EThread e ? KdSymbols.name(e.startSymbol()) : "?";
     int irql = target.prcb(cpu).cpu.irql();
     out.blank();
     out.format("ntsim: no stacks are modelled; %s started at %s, %s mode, %s", nameOf(t), start,

@@ -111,7 +111,7 @@ final class SessionCommands {
     if (!why.isEmpty()) {
       o.line(why);
     }
-    o.format("Simulated time: %s (%d ns)", KdFormat.hmmss(m.nowNs()), m.nowNs());
+    o.format("ntsim: simulated time %s (%d ns)", KdFormat.hmmss(m.nowNs()), m.nowNs());
     BugCheck bc = os.kernel.bugCheck();
     if (bc != null) {
       o.blank();
@@ -184,6 +184,7 @@ final class SessionCommands {
 
   private void time(Listing o) {
     long now = os.machine.nowNs();
+    o.line("Debug session time: " + KdFormat.sessionTime(now));
     o.line("System Uptime: " + KdFormat.uptime(now));
     o.format("ntsim: simulated time %d ns, tick count %d (clock interval %s)", now,
         os.kernel.tickCount(), KdFormat.exactMs(os.machine.config.clockIntervalNs));
@@ -195,14 +196,18 @@ final class SessionCommands {
     o.format("ntsim: seed %d, %d MB, clock interval %s, slice %d ns, %s backend", c.seed,
         c.memoryBytes >> 20, KdFormat.exactMs(c.clockIntervalNs), c.sliceNs,
         os.machine.backend.name());
+    o.line("Debug session time: " + KdFormat.sessionTime(os.machine.nowNs()));
     o.line("System Uptime: " + KdFormat.uptime(os.machine.nowNs()));
   }
 
-  /** The version line kd prints on connecting and for {@code vertarget}. */
+  /**
+   * The version line kd prints on connecting and for {@code vertarget}: {@code MP (2 procs)} on
+   * a multiprocessor target, {@code UP} alone on a uniprocessor one.
+   */
   static String versionLine(Ntos os) {
     int n = os.machine.cpuCount();
-    return String.format(Locale.ROOT,
-        "Windows Vista Kernel Version 6001 (Service Pack 1) %s (%d procs) Free x86 compatible",
-        n == 1 ? "UP" : "MP", n);
+    return "Windows Vista Kernel Version 6001 (Service Pack 1) "
+        + (n == 1 ? "UP" : String.format(Locale.ROOT, "MP (%d procs)", n))
+        + " Free x86 compatible";
   }
 }

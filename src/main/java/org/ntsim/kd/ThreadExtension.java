@@ -20,15 +20,23 @@ import org.ntsim.ps.EThread;
  * <p>Models: state texts as kdexts spells them ({@code RUNNING on processor 0},
  * {@code WAIT: (DelayExecution) UserMode Non-Alertable}); CPU times as NT keeps them, in clock
  * ticks, shown in WinDbg's {@code 00:00:00.015} form, with the exact simulated times on a line of
- * their own that starts with {@code ntsim:}; quantum, affinity and NextProcessor, which WinDbg
- * shows only through {@code dt nt!_KTHREAD}, on one extra line; the system service the thread
- * is in and its PreviousMode, which WinDbg shows as the service's frame on the stack, on an
- * {@code ntsim:} line.
+ * their own that starts with {@code ntsim:}; the start address as {@code module!symbol
+ * (address)} ({@link KdSymbols}); quantum, affinity and NextProcessor, which WinDbg shows only
+ * through {@code dt nt!_KTHREAD}, on an {@code ntsim:} line; the system service the thread is in
+ * and its PreviousMode, which WinDbg shows as the service's frame on the stack, on an
+ * {@code ntsim:} line. Field order as Vista's kdexts (Microsoft's !thread reference page, and
+ * Windows Internals 5th ed., ch. 7, {@code !process 0 7 notmyfault.exe}).
  *
- * <p>Left out: stacks (no kernel or user stacks are modelled, so no ChildEBP lines), TEB and
- * Win32Thread (printed as 00000000), impersonation, I/O and page priorities, IRPs.
+ * <p>Left out: stacks (no kernel or user stacks are modelled, so no Stack Init or ChildEBP
+ * lines), TEB and Win32Thread (printed as 00000000), DeviceMap (00000000), impersonation, IRPs;
+ * IoPriority and PagePriority are Vista's defaults, 2 and 5, for every thread.
  */
 final class ThreadExtension {
+  /** IoPriorityNormal: every thread's I/O priority until I/O priorities are modelled. */
+  static final int IO_PRIORITY_NORMAL = 2;
+  /** MEMORY_PRIORITY_NORMAL: every thread's page priority until page priorities are modelled. */
+  static final int MEMORY_PRIORITY_NORMAL = 5;
+
   private final KdTarget target;
 
   ThreadExtension(KdTarget target) {
@@ -133,6 +141,7 @@ final class ThreadExtension {
     long interval = target.clockIntervalNs();
     long waitedTicks = target.kernel().tickCount() - t.waitTick();
     out.line(indent + "Not impersonating");
+    out.format("%s%-26s%s", indent, "DeviceMap", "00000000");
     out.format("%s%-26s%-15s%-15s%s", indent, "Owning Process", KdFormat.hex8(t.kprocess().address),
         "Image:", KdTarget.imageOf(t.kprocess()));
     out.format("%s%-26s%-15s%-15s%s", indent, "Attached Process", "N/A", "Image:", "N/A");
@@ -146,7 +155,7 @@ final class ThreadExtension {
         KdFormat.exactMs(t.exactUserNs()), KdFormat.exactMs(t.exactKernelNs()),
         t.name() != null ? "  Name " + t.name() : "");
     if (t instanceof EThread e) {
-      out.line(indent + "Win32 Start Address " + e.startSymbol());
+      out.line(indent + "Win32 Start Address " + KdSymbols.withAddress(e.startSymbol()));
       exitLine(out, e, indent);
     }
     if (t.service() >= 0) {
@@ -157,9 +166,11 @@ final class ThreadExtension {
     if (!t.kernelStackResident()) {
       out.line(indent + "Kernel stack not resident.");
     }
-    out.format("%sPriority %d BasePriority %d PriorityDecrement %d", indent, t.priority(),
-        t.basePriority(), t.priorityDecrement());
-    out.format("%sQuantum %d QuantumReset %d Affinity %s NextProcessor %d", indent, t.quantum(),
+    out.format("%sPriority %d BasePriority %d PriorityDecrement %d IoPriority %d PagePriority %d",
+        indent, t.priority(), t.basePriority(), t.priorityDecrement(), IO_PRIORITY_NORMAL,
+        MEMORY_PRIORITY_NORMAL);
+    out.format("%sntsim: Quantum %d QuantumReset %d Affinity %s NextProcessor %d", indent,
+        t.quantum(),
         t.kprocess().quantumReset(), KdFormat.hex8(t.affinity()), t.lastCpu());
     out.blank();
   }

@@ -158,6 +158,6 @@ final class WaitsLab implements Lab {
         gateResult == Kernel32.WAIT_OBJECT_0 ? "WAIT_OBJECT_0" : "0x" + Long.toHexString(gateResult),
         gateTimeNs >= startSetNs ? "yes" : "NO");
     out.println("Inspect it: ntsim kd waits, then g 50ms, then !process 0 7 (the wait blocks),"
-        + " !handle 0 3 <pid>, !locks");
+        + " !handle 0 3 <pid>, !mutant");
   }
 }

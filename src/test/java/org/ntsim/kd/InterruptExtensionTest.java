@@ -36,11 +36,11 @@ class InterruptExtensionTest {
     String text = InterruptExtension.idt(kernel, 0, "");
 
     assertThat(text).startsWith("\nDumping IDT:\n\n");
-    assertThat(text).contains(String.format("62:\t%08x atapi!IdePortInterrupt (KINTERRUPT %08x)%n"
-        + "\t         USBPORT!USBPORT_InterruptService (KINTERRUPT %08x)%n",
+    assertThat(text).contains(String.format("62:%08x atapi!IdePortInterrupt (KINTERRUPT %08x)%n"
+        + "         USBPORT!USBPORT_InterruptService (KINTERRUPT %08x)%n",
         disk.address + KInterrupt.DISPATCH_CODE_OFFSET, disk.address, usb.address));
-    assertThat(text).contains("d1:\t806d3dd4 hal!HalpClockInterrupt");
-    assertThat(text).contains("e1:\t806d4f30 hal!HalpIpiHandler");
+    assertThat(text).contains("d1:806d3dd4 hal!HalpClockInterrupt");
+    assertThat(text).contains("e1:806d4f30 hal!HalpIpiHandler");
     assertThat(text).doesNotContain("KiUnexpectedInterrupt");
   }
 

@@ -45,7 +45,7 @@ class KdBugCheckTest {
           .contains("*** Fatal System Error: 0x000000b8\n")
           .contains("Break instruction exception - code 80000003 (first chance)\n")
           .contains("Use !analyze -v to get detailed debugging information.\n")
-          .containsPattern("Simulated time: 0:00:00\\.000 \\(\\d+ ns\\)");
+          .containsPattern("ntsim: simulated time 0:00:00\\.000 \\(\\d+ ns\\)");
       assertThat(s.run("g")).startsWith("The machine has stopped with bug check 0xb8 "
           + "(ATTEMPTED_SWITCH_FROM_DPC); it cannot run on.");
       assertThat(s.run("g 10ms")).contains("cannot run on");

@@ -21,11 +21,11 @@ class KdConsoleTest {
   @Test
   void gWithATimeRunsThatMuchSimulatedTime() {
     try (KdSession s = KdSession.withDemo(1)) {
-      assertThat(s.run("g 100ms")).isEqualTo("Simulated time: 0:00:00.100 (100000000 ns)\n");
-      assertThat(s.run("g 500us")).contains("Simulated time: 0:00:00.100 (100500000 ns)");
+      assertThat(s.run("g 100ms")).isEqualTo("ntsim: simulated time 0:00:00.100 (100000000 ns)\n");
+      assertThat(s.run("g 500us")).contains("ntsim: simulated time 0:00:00.100 (100500000 ns)");
       assertThat(s.run("g 1000ns")).contains("(100501000 ns)");
       // the session's limit is one second; KdGoTest shows a longer g cut to it
-      assertThat(s.run("g 900ms")).contains("Simulated time: 0:00:01.000 (1000501000 ns)");
+      assertThat(s.run("g 900ms")).contains("ntsim: simulated time 0:00:01.000 (1000501000 ns)");
       assertThat(s.os.machine.nowNs()).isEqualTo(1_000_501_000L);
     }
   }
@@ -39,12 +39,12 @@ class KdConsoleTest {
       assertThat(out).contains(String.format("PROCESS %s  SessionId: none  Cid: 0004    "
           + "Peb: 00000000  ParentCid: 0000", KdSession.hex8(s.os.ps.systemProcess().address)));
       assertThat(out).contains("    Image: System\n");
-      assertThat(out).contains(String.format("PROCESS %s  SessionId: none  Cid: %04x",
+      assertThat(out).contains(String.format("PROCESS %s  SessionId: 1  Cid: %04x",
           KdSession.hex8(s.demo.address), s.demo.pid()));
       assertThat(out).contains("ParentCid: 0004\n");
       assertThat(out).contains("    Image: demo.exe\n");
       assertThat(out).contains("HandleCount:    3.");
-      assertThat(out).doesNotContain("THREAD");
+      assertThat(out).doesNotContain("THREAD").doesNotContain("VadRoot");
     }
   }
 
@@ -59,8 +59,8 @@ class KdConsoleTest {
             + "Win32Thread: 00000000 ", KdSession.hex8(t.address), s.demo.pid(), t.tid()));
       }
       assertThat(out).contains("    ElapsedTime                       00:00:00.100");
-      assertThat(out).contains("        Win32 Start Address demo.exe!main");
-      assertThat(out).contains("        Win32 Start Address nt!KeBalanceSetManager");
+      assertThat(out).contains("        Win32 Start Address demo!main (0x");
+      assertThat(out).contains("        Win32 Start Address nt!KeBalanceSetManager (0x");
       assertThat(out).contains("        Owning Process            " + KdSession.hex8(s.demo.address)
           + "       Image:         demo.exe");
       assertThat(out).contains("WAIT: (UserRequest) UserMode Non-Alertable\n"
@@ -74,7 +74,9 @@ class KdConsoleTest {
       s.run("g 50ms");
       String byCid = s.run("!process " + Long.toHexString(s.demo.pid()));
       String byAddress = s.run("!process " + KdSession.hex8(s.demo.address));
-      assertThat(byCid).isEqualTo(byAddress).contains("Image: demo.exe").contains("THREAD");
+      assertThat(byCid).isEqualTo(String.format("Searching for Process with Cid == %x\n",
+          s.demo.pid()) + byAddress);
+      assertThat(byAddress).contains("Image: demo.exe").contains("THREAD");
       assertThat(s.run("!process 0 0 system")).contains("Image: System")
           .doesNotContain("demo.exe");
       assertThat(s.run("!process")).contains("PROCESS " + KdSession.hex8(s.demo.address));
@@ -97,7 +99,7 @@ class KdConsoleTest {
       // Below them, at priority 0, the zero page thread when it has not yet reached its first
       // wait: it lowers itself to 0 as soon as it starts, and a busy processor never runs it.
       assertThat(s.run("!ready")).startsWith(expected.toString());
-      assertThat(s.run("!ready 6")).contains("Win32 Start Address demo.exe!ThreadProc");
+      assertThat(s.run("!ready 6")).contains("Win32 Start Address demo!ThreadProc (0x");
     }
   }
 
@@ -122,8 +124,9 @@ class KdConsoleTest {
           KdSession.hex8(sleeper.address), s.demo.pid(), sleeper.tid()));
       assertThat(lines.get(1)).isEqualTo("    " + KdSession.hex8(sleeper.timer().address)
           + "  NotificationTimer");
-      assertThat(lines).contains("Not impersonating", "Win32 Start Address demo.exe!ThreadProc",
-          "Priority 8 BasePriority 8 PriorityDecrement 0",
+      assertThat(lines).contains("Not impersonating", "Win32 Start Address "
+          + KdSymbols.withAddress("demo.exe!ThreadProc"),
+          "Priority 8 BasePriority 8 PriorityDecrement 0 IoPriority 2 PagePriority 5",
           "Attached Process          N/A            Image:         N/A");
       assertThat(out).contains(String.format("Context Switch Count      %-15dIdealProcessor: %d",
           sleeper.contextSwitches(), sleeper.idealProcessor()));
@@ -165,7 +168,7 @@ class KdConsoleTest {
             KdSession.hex8(prcb.idleThread().address)));
       }
       assertThat(s.run("!running -t")).contains("ntsim: no stacks are modelled;")
-          .contains("started at demo.exe!ThreadProc, user mode, PASSIVE_LEVEL");
+          .contains("started at demo!ThreadProc, user mode, PASSIVE_LEVEL");
     }
   }
 
@@ -186,9 +189,9 @@ class KdConsoleTest {
       assertThat(out).contains("kd> ~1\n1: kd> !pcr\nKPCR for Processor 1 at f87e0000:\n")
           .contains("\t               Prcb: f87e0120\n")
           .contains("1: kd> ~0\n0: kd> !irql\nDebugger saved IRQL for processor 0x0 -- 0 "
-              + "(PASSIVE_LEVEL)\n")
+              + "(LOW_LEVEL)\n")
           .contains("0: kd> ~5\nInvalid processor number 5 (the target has 2)\n");
-      assertThat(out).startsWith("Windows Vista Kernel Version 6001").contains("\nkd> ~1\n");
+      assertThat(out).startsWith("Windows Vista Kernel Version 6001").contains("\n0: kd> ~1\n");
     }
   }
 
@@ -216,9 +219,12 @@ class KdConsoleTest {
     try (KdSession s = KdSession.withDemo(1)) {
       s.run("g 100ms");
       assertThat(s.run(".time")).isEqualTo(s.run("!time"))
-          .startsWith("System Uptime: 0 days 0:00:00.100\n")
+          .startsWith("Debug session time: Mon Feb  4 00:00:00.100 2008 (UTC + 0:00)\n"
+              + "System Uptime: 0 days 0:00:00.100\n")
           .contains("ntsim: simulated time 100000000 ns, tick count 6");
-      assertThat(s.run("!timer")).contains("Interrupt time: 000f4240 00000000")
+      // DOCS/-timer: the interrupt time, then the time of day in brackets
+      assertThat(s.run("!timer")).contains("Interrupt time: 000f4240 00000000 [ 2/ 4/2008 "
+          + "00:00:00.100 (Coordinated Universal Time)]")
           .contains("thread " + KdSession.hex8(s.thread(2).address))
           .contains("Total Timers: 2");
     }
@@ -234,7 +240,8 @@ class KdConsoleTest {
       });
       s.finished = () -> p.exitTimeNs() >= 0;
       String out = s.run("g");
-      assertThat(out).startsWith("ntsim: the lab's programs have finished.\nSimulated time: ");
+      assertThat(out)
+          .startsWith("ntsim: the lab's programs have finished.\nntsim: simulated time ");
       assertThat(p.exitTimeNs()).isPositive();
       assertThat(s.os.machine.nowNs()).isLessThan(100 * KdSession.MS);
       assertThat(s.run("!process 0 1 short.exe")).contains("ExitStatus 00000007 at 0:00:00.0");
@@ -251,8 +258,8 @@ class KdConsoleTest {
         }
       });
       assertThat(s.run("g")).isEqualTo("ntsim: time limit reached (0:00:00.250 of simulated time)."
-          + "\nSimulated time: 0:00:00.250 (250000000 ns)\n");
-      assertThat(s.run("g")).contains("Simulated time: 0:00:00.500 (500000000 ns)");
+          + "\nntsim: simulated time 0:00:00.250 (250000000 ns)\n");
+      assertThat(s.run("g")).contains("ntsim: simulated time 0:00:00.500 (500000000 ns)");
     }
   }
 
@@ -299,8 +306,8 @@ class KdConsoleTest {
       String out = s.script("g 100ms", "!ready", "q", "!process 0 0");
       List<String> lines = lines(out);
       assertThat(lines.get(0)).isEqualTo("Windows Vista Kernel Version 6001 (Service Pack 1) UP "
-          + "(1 procs) Free x86 compatible");
-      assertThat(lines).contains("kd> g 100ms", "Simulated time: 0:00:00.100 (100000000 ns)",
+          + "Free x86 compatible");
+      assertThat(lines).contains("kd> g 100ms", "ntsim: simulated time 0:00:00.100 (100000000 ns)",
           "kd> !ready", "Processor 0: Ready Threads at priority 8", "kd> q");
       assertThat(lines.get(lines.size() - 1)).isEqualTo("kd> q");
       assertThat(out).doesNotContain("NT ACTIVE PROCESS DUMP");
@@ -311,7 +318,8 @@ class KdConsoleTest {
   void aScriptEndsAtEndOfInput() {
     try (KdSession s = KdSession.withDemo(1)) {
       String out = s.script("g 10ms");
-      assertThat(lines(out)).endsWith("kd> g 10ms", "Simulated time: 0:00:00.010 (10000000 ns)");
+      assertThat(lines(out))
+          .endsWith("kd> g 10ms", "ntsim: simulated time 0:00:00.010 (10000000 ns)");
     }
   }
 

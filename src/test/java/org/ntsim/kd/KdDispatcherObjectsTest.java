@@ -11,9 +11,10 @@ import org.ntsim.win32.Kernel32;
 
 /**
  * The console's views of dispatcher objects, handles and APCs: {@code !thread}'s wait blocks,
- * {@code !object}, {@code !handle}, {@code !locks} and {@code !apc}, on sync.exe: main owns a
- * mutex and sleeps; a waiter waits for any of {mutex, auto-reset event, semaphore of limit 4};
- * a sleeper sleeps without being alertable with two user APCs queued to it.
+ * {@code !object}, {@code !handle}, {@code !locks}, {@code !mutant} and {@code !apc}, on
+ * sync.exe: main owns a mutex and sleeps; a waiter waits for any of {mutex, auto-reset event,
+ * semaphore of limit 4}; a sleeper sleeps without being alertable with two user APCs queued to
+ * it.
  */
 class KdDispatcherObjectsTest {
   private long mutex;
@@ -98,7 +99,7 @@ class KdDispatcherObjectsTest {
       assertThat(out).contains("Handle table at 00000000 with " + p.handleTable().count()
           + " entries in use\n");
       ObjectHeader m = header(s, mutex);
-      assertThat(out).contains(String.format("%04x: Object: %s  GrantedAccess: %s\n", mutex,
+      assertThat(out).contains(String.format("%04x: Object: %s  GrantedAccess: %s Entry: ", mutex,
           hex8(m.bodyAddress), hex8(p.handleTable().access(mutex))));
       assertThat(out).contains("Object: " + hex8(m.bodyAddress) + "  Type: (");
       assertThat(out).contains(") Mutant\n");
@@ -112,18 +113,18 @@ class KdDispatcherObjectsTest {
   }
 
   @Test
-  void locksShowsTheOwnedMutantItsOwnerAndWaiter() {
+  void mutantShowsTheOwnedMutantItsOwnerAndWaiter() {
     try (KdSession s = session()) {
       ObjectHeader m = header(s, mutex);
       EThread main = s.os.ps.lookupThread(mainTid);
       EThread waiter = s.os.ps.lookupThread(waiterTid[0]);
-      String out = s.run("!locks");
+      String out = s.run("!mutant");
       assertThat(out).contains("Mutant @ 0x" + hex8(m.bodyAddress) + "    Exclusively owned\n");
       assertThat(out).contains("     Threads: " + hex8(main.address) + "-01<*>\n");
       assertThat(out).contains("     Threads Waiting On Exclusive Access:\n              "
           + hex8(waiter.address) + "\n");
       assertThat(out).contains("1 mutants currently held");
-      assertThat(s.run("!locks " + hex8(m.bodyAddress))).contains("Exclusively owned");
+      assertThat(s.run("!mutant " + hex8(m.bodyAddress))).contains("Exclusively owned");
     }
   }
 
@@ -154,7 +155,8 @@ class KdDispatcherObjectsTest {
       assertThat(s.run("!handle 0 1 -1 Event extra")).contains("Couldn't resolve error");
       assertThat(s.run("!apc foo")).contains("Usage: !apc");
       assertThat(s.run("!apc thre 1234")).contains("Unable to get thread contents");
-      assertThat(s.run("!locks 1234")).contains("not a mutant");
+      assertThat(s.run("!mutant 1234")).contains("not a mutant");
+      assertThat(s.run("!locks 1234")).contains("Unable to read ERESOURCE at 00001234");
       assertThat(s.run("!thread")).contains("THREAD");
     }
   }

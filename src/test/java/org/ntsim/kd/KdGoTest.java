@@ -40,7 +40,7 @@ class KdGoTest {
     try (KdSession s = session(250, 0)) {
       assertThat(s.run("g 9000000000s")).isEqualTo(
           "ntsim: g runs at most the time limit, 0:00:00.250 of simulated time, at a time.\n"
-          + "Simulated time: 0:00:00.250 (250000000 ns)\n");
+          + "ntsim: simulated time 0:00:00.250 (250000000 ns)\n");
     }
   }
 
