@@ -12,13 +12,6 @@ import java.util.Locale;
  * root locale), so that a transcript is the same on every host.
  */
 final class KdFormat {
-  /**
-   * The time of day at boot as a UTC FILETIME (100 ns units since 1601-01-01): 2008-02-04
-   * 00:00:00 UTC, Vista SP1's release. The model keeps no time of day yet, so the console's
-   * dates ({@code !timer}) are this instant plus the interrupt time; this is the one place that
-   * says when the simulated machine booted.
-   */
-  static final long BOOT_SYSTEM_TIME = (1_202_083_200L + 11_644_473_600L) * 10_000_000L;
   /** The name WinDbg prints after a local time; the machine's time zone is UTC. */
   static final String TIME_ZONE_NAME = "Coordinated Universal Time";
 
@@ -73,11 +66,12 @@ final class KdFormat {
   }
 
   /**
-   * The time of day {@code ns} after boot as {@code !timer} prints dates:
-   * {@code 2/ 4/2008 00:00:01.250} (month and day padded to two columns).
+   * The time of day {@code ns} after boot, given the system time at boot ({@code bootTime}, a UTC
+   * FILETIME: KeBootTime), as {@code !timer} prints dates: {@code 2/27/2008 00:00:01.250} (month
+   * and day padded to two columns).
    */
-  static String date(long ns) {
-    long filetime = BOOT_SYSTEM_TIME + Math.max(0, ns) / 100;
+  static String date(long bootTime, long ns) {
+    long filetime = bootTime + Math.max(0, ns) / 100;
     long unixMs = filetime / 10_000 - 11_644_473_600_000L;
     java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(
         Math.floorDiv(unixMs, 1000), 0, java.time.ZoneOffset.UTC);
@@ -87,11 +81,11 @@ final class KdFormat {
   }
 
   /**
-   * The time of day {@code ns} after boot as {@code .time} and {@code vertarget} print the debug
-   * session time: {@code Mon Feb  4 00:00:00.050 2008 (UTC + 0:00)}.
+   * The time of day {@code ns} after boot, given KeBootTime, as {@code .time} and
+   * {@code vertarget} print the debug session time: {@code Wed Feb 27 00:00:00.050 2008 (UTC + 0:00)}.
    */
-  static String sessionTime(long ns) {
-    long filetime = BOOT_SYSTEM_TIME + Math.max(0, ns) / 100;
+  static String sessionTime(long bootTime, long ns) {
+    long filetime = bootTime + Math.max(0, ns) / 100;
     long unixMs = filetime / 10_000 - 11_644_473_600_000L;
     java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(
         Math.floorDiv(unixMs, 1000), 0, java.time.ZoneOffset.UTC);

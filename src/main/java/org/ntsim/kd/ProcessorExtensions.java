@@ -9,6 +9,7 @@ import org.ntsim.hal.TimeCategory;
 import org.ntsim.ke.KPrcb;
 import org.ntsim.ke.KTimer;
 import org.ntsim.ke.Kdpc;
+import org.ntsim.ke.SystemTime;
 import org.ntsim.ke.WaitBlock;
 
 /**
@@ -166,15 +167,17 @@ final class ProcessorExtensions {
    * {@code !timer}: every inserted timer, list by list, as kdexts lays it out (Microsoft's !timer
    * reference page): the list number on a list's first timer only, P for a periodic timer, the
    * due interrupt time as two hex words and as a date, then the DPC routine or the first waiting
-   * thread. Dates are {@link KdFormat#BOOT_SYSTEM_TIME} plus the interrupt time.
+   * thread. Dates are KeBootTime (the kernel's {@link SystemTime}) plus the
+   * interrupt time.
    */
   void timer(Listing out) {
     long now = target.machine().nowNs();
+    long bootTime = SystemTime.of(target.kernel()).bootTime();
     out.line("Dump system timers");
     out.blank();
     long now100ns = now / 100;
     out.format("Interrupt time: %s %s [%s (%s)]", KdFormat.hex8(now100ns),
-        KdFormat.hex8(now100ns >>> 32), KdFormat.date(now), KdFormat.TIME_ZONE_NAME);
+        KdFormat.hex8(now100ns >>> 32), KdFormat.date(bootTime, now), KdFormat.TIME_ZONE_NAME);
     out.blank();
     out.line("List Timer    Interrupt Low/High     Fire Time              DPC/thread");
     List<KTimer> timers = new ArrayList<>(target.kernel().timers());
@@ -189,7 +192,7 @@ final class ProcessorExtensions {
       out.format("%3s %s %s %s %s [%s]  %s", t.tableIndex() == list ? ""
           : Integer.toString(t.tableIndex()), KdFormat.hex8(t.address),
           t.periodNs() > 0 ? "P" : " ", KdFormat.hex8(due100ns), KdFormat.hex8(due100ns >>> 32),
-          KdFormat.date(t.dueTimeNs()), releases(t));
+          KdFormat.date(bootTime, t.dueTimeNs()), releases(t));
       list = t.tableIndex();
     }
     out.blank();

@@ -6,6 +6,7 @@ import java.util.function.BooleanSupplier;
 import org.ntsim.hal.Machine;
 import org.ntsim.hal.MachineConfig;
 import org.ntsim.ke.BugCheck;
+import org.ntsim.ke.SystemTime;
 import org.ntsim.win32.Ntos;
 
 /**
@@ -184,7 +185,7 @@ final class SessionCommands {
 
   private void time(Listing o) {
     long now = os.machine.nowNs();
-    o.line("Debug session time: " + KdFormat.sessionTime(now));
+    o.line("Debug session time: " + KdFormat.sessionTime(SystemTime.of(os.kernel).bootTime(), now));
     o.line("System Uptime: " + KdFormat.uptime(now));
     o.format("ntsim: simulated time %d ns, tick count %d (clock interval %s)", now,
         os.kernel.tickCount(), KdFormat.exactMs(os.machine.config.clockIntervalNs));
@@ -196,7 +197,8 @@ final class SessionCommands {
     o.format("ntsim: seed %d, %d MB, clock interval %s, slice %d ns, %s backend", c.seed,
         c.memoryBytes >> 20, KdFormat.exactMs(c.clockIntervalNs), c.sliceNs,
         os.machine.backend.name());
-    o.line("Debug session time: " + KdFormat.sessionTime(os.machine.nowNs()));
+    o.line("Debug session time: " + KdFormat.sessionTime(SystemTime.of(os.kernel).bootTime(),
+        os.machine.nowNs()));
     o.line("System Uptime: " + KdFormat.uptime(os.machine.nowNs()));
   }
 

@@ -19,38 +19,38 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LabsDeterminismTest {
   private static final Map<String, String> DIGESTS_AT_SEED_7 = Map.ofEntries(
-      Map.entry("abandoned-mutex", "250676a5bf5e2042"),
-      Map.entry("apc", "5c4774998179f515"),
-      Map.entry("cpu-accounting", "bc46922563f52795"),
-      Map.entry("dpc-wait", "6e95e23217999d03"),
-      Map.entry("interrupts", "1ad67e061304c692"),
-      Map.entry("kqueue", "63ee2c9c8b29227a"),
-      Map.entry("page-tables", "c58fd390566e53cf"),
-      Map.entry("quantum", "7829382fcabb0f43"),
-      Map.entry("quickstart", "328a0fa9f8e56fd2"),
-      Map.entry("stress", "d5d135548fd0a280"),
-      Map.entry("sync-stress", "e0572a72493442b1"),
-      Map.entry("testlimit", "5559434d4e0a357b"),
-      Map.entry("vm-stress", "09cc38d2186447d5"),
-      Map.entry("waits", "0e4472167f394fdb"),
-      Map.entry("working-set", "fc92c188d2dd8e42"));
+      Map.entry("abandoned-mutex", "820728aaeddffd8a"),
+      Map.entry("apc", "39db5f99f34dd4ed"),
+      Map.entry("cpu-accounting", "2f5966740f6dbef4"),
+      Map.entry("dpc-wait", "748cf9562736711c"),
+      Map.entry("interrupts", "bcdd95d274b6dfe8"),
+      Map.entry("kqueue", "8923e49db536925c"),
+      Map.entry("page-tables", "88c9f7a40a5e5ca6"),
+      Map.entry("quantum", "857b882523fe41ed"),
+      Map.entry("quickstart", "767b9109daad0eb7"),
+      Map.entry("stress", "918fd11d0a78ca47"),
+      Map.entry("sync-stress", "c68e2101fd4e4f0e"),
+      Map.entry("testlimit", "114d572c443c44bf"),
+      Map.entry("vm-stress", "9ef43154ca13b980"),
+      Map.entry("waits", "e32e52dc0d594662"),
+      Map.entry("working-set", "218a3f31481e46c8"));
 
   private static final Map<String, String> DIGESTS_AT_SEED_1 = Map.ofEntries(
-      Map.entry("abandoned-mutex", "a36edcf012b430e0"),
-      Map.entry("apc", "6f57e5c26ce0c6b7"),
-      Map.entry("cpu-accounting", "8ec50722ad85a4b5"),
-      Map.entry("dpc-wait", "79544fa451a36d7c"),
-      Map.entry("interrupts", "594e39bd89095eb2"),
-      Map.entry("kqueue", "7725448182e7eaf2"),
-      Map.entry("page-tables", "479e52fe78e0c8dd"),
-      Map.entry("quantum", "cf550ea43eabb6f1"),
-      Map.entry("quickstart", "bc4641c6d5fc5171"),
-      Map.entry("stress", "22db4508ed1f6035"),
-      Map.entry("sync-stress", "f1aa8c9dc1b260f7"),
-      Map.entry("testlimit", "1b2bf572c59925e2"),
-      Map.entry("vm-stress", "816e3f47384b0cf9"),
-      Map.entry("waits", "923a0fc04f654780"),
-      Map.entry("working-set", "27ff48f5e3b523ae"));
+      Map.entry("abandoned-mutex", "0e8c7004e57a6311"),
+      Map.entry("apc", "8666b0a0be8662b0"),
+      Map.entry("cpu-accounting", "374bb7414292d344"),
+      Map.entry("dpc-wait", "77218aaaef702bf6"),
+      Map.entry("interrupts", "7334b69e1045e905"),
+      Map.entry("kqueue", "ee78afd3e7d5adfa"),
+      Map.entry("page-tables", "9811de0b78529812"),
+      Map.entry("quantum", "e2a698d428d24d84"),
+      Map.entry("quickstart", "a93d00bafb9ba78f"),
+      Map.entry("stress", "8b1fe5631d9e1cfc"),
+      Map.entry("sync-stress", "8213437f3e8efdf8"),
+      Map.entry("testlimit", "7bac94a27ad03837"),
+      Map.entry("vm-stress", "d0f1f42e55f5825a"),
+      Map.entry("waits", "d22a50e9a3197cf5"),
+      Map.entry("working-set", "0faa16da786d7300"));
 
   static java.util.List<String> labs() {
     return Labs.names();
