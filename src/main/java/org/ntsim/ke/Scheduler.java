@@ -192,11 +192,12 @@ final class Scheduler {
    */
   void contextSwitch(KPrcb prcb, KThread old, KThread next) {
     Cpu cpu = prcb.cpu;
-    old.earliestRunNs = Math.max(old.earliestRunNs, cpu.clockNs());
     if (!next.idle) {
       idleUntil(cpu, next.earliestRunNs);
     }
     cpu.advance(machine.cost.contextSwitchNs);
+    // SwapBusy: another processor may run the old thread only once its context is saved.
+    old.earliestRunNs = Math.max(old.earliestRunNs, cpu.clockNs());
     prcb.currentThread = next;
     next.lastCpu = prcb.number;
     setState(next, ThreadState.RUNNING);

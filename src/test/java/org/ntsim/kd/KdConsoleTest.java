@@ -219,11 +219,11 @@ class KdConsoleTest {
     try (KdSession s = KdSession.withDemo(1)) {
       s.run("g 100ms");
       assertThat(s.run(".time")).isEqualTo(s.run("!time"))
-          .startsWith("Debug session time: Mon Feb  4 00:00:00.100 2008 (UTC + 0:00)\n"
+          .startsWith("Debug session time: Wed Feb 27 00:00:00.100 2008 (UTC + 0:00)\n"
               + "System Uptime: 0 days 0:00:00.100\n")
           .contains("ntsim: simulated time 100000000 ns, tick count 6");
       // DOCS/-timer: the interrupt time, then the time of day in brackets
-      assertThat(s.run("!timer")).contains("Interrupt time: 000f4240 00000000 [ 2/ 4/2008 "
+      assertThat(s.run("!timer")).contains("Interrupt time: 000f4240 00000000 [ 2/27/2008 "
           + "00:00:00.100 (Coordinated Universal Time)]")
           .contains("thread " + KdSession.hex8(s.thread(2).address))
           .contains("Total Timers: 2");
