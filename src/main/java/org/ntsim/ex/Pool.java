@@ -267,6 +267,11 @@ public final class Pool {
     return descriptor(type).bytesInUse();
   }
 
+  /** The end of the highest page of {@code type}'s pool ever used: no block lies above it. */
+  public long highWaterAddress(PoolType type) {
+    return rangeStart(type) + descriptor(type).committedBytes();
+  }
+
   /** Pages of {@code type}'s pool that hold blocks or large allocations. */
   public int pagesInUse(PoolType type) {
     return descriptor(type).pagesInUse();

@@ -99,6 +99,7 @@ public final class KdCommands {
     if (c == null) {
       throw unknown(words[0], command, column);
     }
+    target.refreshImage();
     c.handler().run(out, Arrays.asList(words).subList(1, words.length));
   }
 
@@ -119,6 +120,7 @@ public final class KdCommands {
 
   /** Registers {@code ?}, {@code help}, {@code .help} and {@code !help}. */
   void registerLists() {
+    DisplayTypeCommand.register(this);
     KdExpression expression = new KdExpression(target, new MemoryExtensions(target)::readDword);
     register("?", "? [<expression>]", "evaluate a MASM expression (? alone: this list)",
         (o, a) -> {

@@ -113,7 +113,7 @@ class KdMemoryTest {
       long frame = pte >>> 12;
       String out = s.run("!pfn " + Long.toHexString(frame));
       assertThat(out).contains(String.format("PFN %08X at address %08X", frame,
-          0x82000000L + frame * 0x1C)).contains("pteaddress C0001000").contains("Active")
+          0x82000000L + frame * 0x18)).contains("pteaddress C0001000").contains("Active")
           .contains("restore pte 00000080").contains("Modified");
       assertThat(s.run("!pfn 0")).contains("pteaddress C0300C00");
       assertThat(s.run("!pfn fffffff")).contains("above the highest physical page");
