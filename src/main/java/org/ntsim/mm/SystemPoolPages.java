@@ -34,7 +34,9 @@ import org.ntsim.trace.TraceKind;
  * <p>Invariants (checked by {@link MmVerifier}): each pool page in use has a PTE that names its
  * frame (valid, or transition for a trimmed paged pool page), each free pool page has none; the
  * frame names that PTE and its page table; the system working set lists exactly the valid paged
- * pool pages. System pool PTEs are not global, so a whole-TLB flush drops them too.
+ * pool pages. System pool PTEs are global (as every system page shared by all processes is on
+ * NT with PGE): a CR3 load keeps their TLB entries, and their removal is flushed with INVLPG or,
+ * past a batch's list, with a flush of every entry ({@link TbFlush}).
  *
  * <p>Left out: pool pages kept backed while free, the paged pool's own page-table bitmap, system
  * cache and pageable code pages in the system working set, the system working set making room
@@ -199,7 +201,7 @@ public final class SystemPoolPages implements PoolPageBacking {
     mm.lists.initializePfn(frame, MmLayout.pteAddress(va), table,
         MmPte.demandZero(MmPte.MM_READWRITE), true);
     mm.lists.incrementShareCount(table);
-    mm.memory.writeInt(ptePa, validPte(frame) | X86Pte.GLOBAL);
+    mm.memory.writeInt(ptePa, validPte(frame));
     mm.notePteWritten();
     dataPages++;
     return true;
@@ -249,10 +251,10 @@ public final class SystemPoolPages implements PoolPageBacking {
 
   // ------------------------------------------------------------------ internals
 
-  /** A kernel read/write PTE; not global, so that whole-TLB flushes drop it. */
+  /** A kernel read/write PTE, global: every address space maps the page the same way. */
   private static int validPte(int frame) {
     return X86Pte.make(frame, MmPte.hardwareBits(MmPte.MM_READWRITE, false) | X86Pte.ACCESSED
-        | X86Pte.DIRTY);
+        | X86Pte.DIRTY | X86Pte.GLOBAL);
   }
 
   /**

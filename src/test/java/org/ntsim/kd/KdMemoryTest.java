@@ -189,7 +189,7 @@ class KdMemoryTest {
           .contains("System Working Set:   current " + sws.count() + ", minimum "
               + sws.minimumPages() + ", maximum " + sws.maximumPages() + ", peak " + sws.peak());
       String pte = s.run("!pte " + Long.toHexString(object));
-      assertThat(pte).containsPattern("pfn [0-9a-f]+ +-+DA--KWEV").doesNotContain("not valid")
+      assertThat(pte).containsPattern("pfn [0-9a-f]+ +-G-DA--KWEV").doesNotContain("not valid")
           .contains("non-paged pool");
       String dd = s.run("dd " + Long.toHexString(object & ~0xFL) + " L4");
       assertThat(dd).startsWith(String.format("%08x ", object & ~0xFL)).doesNotContain("?");
