@@ -19,36 +19,36 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LabsDeterminismTest {
   private static final Map<String, String> DIGESTS_AT_SEED_7 = Map.ofEntries(
-      Map.entry("abandoned-mutex", "4f93f087161692d5"),
-      Map.entry("apc", "23701b673f35de39"),
-      Map.entry("cpu-accounting", "1c0a795416510988"),
-      Map.entry("dpc-wait", "7a6448d9b0525964"),
+      Map.entry("abandoned-mutex", "8eaeb7f097654529"),
+      Map.entry("apc", "f92b1faa497e91fa"),
+      Map.entry("cpu-accounting", "53481555e8003bfe"),
+      Map.entry("dpc-wait", "0e8f15c37fbf4562"),
       Map.entry("interrupts", "5a4d755b736f87bd"),
-      Map.entry("kqueue", "d17dfd7327034413"),
-      Map.entry("page-tables", "3304d6c96525c677"),
-      Map.entry("quickstart", "9c6c742645136a8c"),
-      Map.entry("stress", "6ee6ba47e86070e2"),
-      Map.entry("sync-stress", "a5ce8692a28078ba"),
+      Map.entry("kqueue", "72f25b95ab4f26b4"),
+      Map.entry("page-tables", "22db81ae59f22893"),
+      Map.entry("quickstart", "4da6590289a9f5ce"),
+      Map.entry("stress", "0a79d53ce295272c"),
+      Map.entry("sync-stress", "9f1793d041c7fe6a"),
       Map.entry("testlimit", "7b20ef666f6a796a"),
       Map.entry("vm-stress", "fbc69673a521ccec"),
-      Map.entry("waits", "884720b839949e20"),
-      Map.entry("working-set", "0d7651f31af61aa2"));
+      Map.entry("waits", "e32c8b86b1c1933b"),
+      Map.entry("working-set", "d710cc9d7e3f1e1a"));
 
   private static final Map<String, String> DIGESTS_AT_SEED_1 = Map.ofEntries(
-      Map.entry("abandoned-mutex", "231758bd54ca5e59"),
-      Map.entry("apc", "ea41e89a9c73042c"),
-      Map.entry("cpu-accounting", "9c49374dda6f2e72"),
-      Map.entry("dpc-wait", "106f3743cc54b75c"),
+      Map.entry("abandoned-mutex", "1af89defa78e6a82"),
+      Map.entry("apc", "2cc4acda27ec59d2"),
+      Map.entry("cpu-accounting", "e9792e3ec348dcaf"),
+      Map.entry("dpc-wait", "e2a49cb1a2cf3a3b"),
       Map.entry("interrupts", "a797afd49a3b4cce"),
-      Map.entry("kqueue", "fd51513381f4195d"),
-      Map.entry("page-tables", "9c006e40c2a65bab"),
-      Map.entry("quickstart", "595478df2a5ba45b"),
-      Map.entry("stress", "c369656579a1e743"),
-      Map.entry("sync-stress", "7221d98467225bac"),
+      Map.entry("kqueue", "58795418ef6ecba6"),
+      Map.entry("page-tables", "3111d4444cd28613"),
+      Map.entry("quickstart", "2fba7564b778862b"),
+      Map.entry("stress", "53b4aa219882e5f0"),
+      Map.entry("sync-stress", "b8c111408a53756a"),
       Map.entry("testlimit", "4a78cd6f481dfb49"),
       Map.entry("vm-stress", "08d24c20d53638cc"),
-      Map.entry("waits", "6f01639fd5a252eb"),
-      Map.entry("working-set", "4a73dfe419cdb8d2"));
+      Map.entry("waits", "dc470e7a95a82b46"),
+      Map.entry("working-set", "71017df790f7e112"));
 
   static java.util.List<String> labs() {
     return Labs.names();
