@@ -67,6 +67,11 @@ public final class EProcess extends KProcess implements org.ntsim.mm.MmProcess {
     return handleTable;
   }
 
+  /** EPROCESS.ObjectTable: the address of the process's HANDLE_TABLE in paged pool, or 0. */
+  public long objectTableAddress() {
+    return handleTable.address();
+  }
+
   /** Threads that have been created in this process and not yet deleted, in creation order. */
   public List<EThread> threads() {
     return threads;

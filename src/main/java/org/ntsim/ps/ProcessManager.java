@@ -198,6 +198,7 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
     if (systemProcess == null) {
       p.handleTable = ob.initSystemProcessHandleTable(p); // the kernel handle table
     }
+    p.handleTable.allocate(mm.pool()); // none in memory if the pool is full: ObjectTable 0
     p.header = ob.createObject(processType, p, address);
     activeProcesses.add(p);
     machine.tracer.nameProcess(p.uniqueProcess, imageName);
@@ -383,6 +384,7 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
 
   /** PspProcessDelete: the Process type's delete procedure. */
   private void deleteProcess(EProcess p) {
+    p.handleTable.free(mm.pool());
     mm.deleteProcessAddressSpace(p.addressSpace);
     activeProcesses.remove(p);
     cids.free(p.uniqueProcess);

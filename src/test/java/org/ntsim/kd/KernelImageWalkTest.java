@@ -158,9 +158,32 @@ class KernelImageWalkTest {
             .as(replay).isEqualTo(addresses(p.threads()));
         assertThat(walk(a + KP.offset("ThreadListHead"), KT.offset("ThreadListEntry")))
             .as(replay).isEqualTo(addresses(p.kernelThreads()));
+        handleTable(p);
         for (EThread t : p.threads()) {
           thread(t, p);
         }
+      }
+    }
+
+    /** EPROCESS.ObjectTable -> HANDLE_TABLE -> TableCode -> one HANDLE_TABLE_ENTRY per handle. */
+    void handleTable(EProcess p) {
+      long table = d(p.address + EP.offset("ObjectTable"));
+      assertThat(table).as(replay).isEqualTo(p.handleTable().address());
+      if (table == 0 || target.readVirtual(table, 1) < 0) {
+        return; // no table in memory, or its paged pool page is trimmed
+      }
+      StructType t = VistaX86Types.HANDLE_TABLE;
+      assertThat(d(table + t.offset("UniqueProcessId"))).as(replay).isEqualTo(p.pid());
+      assertThat(d(table + t.offset("HandleCount"))).as(replay).isEqualTo(p.handleTable().count());
+      long entries = d(table + t.offset("TableCode"));
+      for (long h : p.handleTable().handles()) {
+        if (h >= 2048) {
+          break;
+        }
+        ObjectHeader header = p.handleTable().entry(h);
+        assertThat(d(entries + h * 2) & ~7L).as("handle %x of %s; %s", h, p.imageName(), replay)
+            .isEqualTo(header.headerAddress());
+        assertThat((int) d(entries + h * 2 + 4)).as(replay).isEqualTo(p.handleTable().access(h));
       }
     }
 

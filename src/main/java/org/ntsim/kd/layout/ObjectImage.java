@@ -14,6 +14,8 @@ import org.ntsim.ke.WaitBlock;
 import org.ntsim.mm.AddressSpace;
 import org.ntsim.mm.Vad;
 import org.ntsim.mm.WorkingSet;
+import org.ntsim.ob.HandleTable;
+import org.ntsim.ob.ObjectHeader;
 import org.ntsim.ps.EProcess;
 import org.ntsim.ps.EThread;
 import org.ntsim.win32.Ntos;
@@ -31,8 +33,9 @@ import org.ntsim.win32.Ntos;
  * ActiveProcessLinks; a thread's MutantListHead through its mutants' MutantListEntry; the VAD
  * tree from VadRoot.BalancedRoot.RightChild, the root's parent being BalancedRoot.
  *
- * <p>Left out: APC queues (empty list heads), timers' links into the timer table, the TEB, PEB
- * and ObjectTable pointers (zero until those are laid out), kernel stacks.
+ * <p>Left out: APC queues (empty list heads), timers' links into the timer table, the TEB and PEB
+ * pointers (zero: no PEB or TEB pages are made), kernel stacks, handle tables' list
+ * (HandleTableList is empty) and entries past the first page.
  */
 final class ObjectImage {
   /** Grows the kernel image's resident pages to cover a structure about to be written. */
@@ -353,6 +356,8 @@ final class ObjectImage {
     memory.put64(a + EP.offset("ExitTime"), e.exitTimeNs() > 0 ? e.exitTimeNs() / 100 : 0);
     memory.put32(a + EP.offset("UniqueProcessId"), e.pid());
     memory.emptyList(a + EP.offset("SessionProcessLinks"));
+    memory.put32(a + EP.offset("ObjectTable"), e.objectTableAddress());
+    writeHandleTable(e);
     memory.put32(a + EP.offset("InheritedFromUniqueProcessId"), e.parentId());
     memory.ascii(a + EP.offset("ImageFileName"), e.imageName(), 16);
     memory.emptyList(a + EP.offset("JobLinks"));
@@ -369,6 +374,38 @@ final class ObjectImage {
     AddressSpace as = e.addressSpace();
     if (as != null) {
       writeMemoryFields(a, as);
+    }
+  }
+
+  /**
+   * The process's HANDLE_TABLE and its first-level page of HANDLE_TABLE_ENTRYs: each entry's
+   * first ULONG the OBJECT_HEADER's address with the unlocked bit (1) and the handle's
+   * OBJ_INHERIT (2) and OBJ_AUDIT_OBJECT_CLOSE (4) attributes, the second the granted access.
+   */
+  private void writeHandleTable(EProcess e) {
+    HandleTable table = e.handleTable();
+    long a = table.address();
+    if (a == 0) {
+      return;
+    }
+    StructType t = VistaX86Types.HANDLE_TABLE;
+    memory.zero(a, t.sizeBytes());
+    memory.put32(a + t.offset("TableCode"), table.tableCode());
+    memory.put32(a + t.offset("QuotaProcess"), e.address);
+    memory.put32(a + t.offset("UniqueProcessId"), e.pid());
+    memory.emptyList(a + t.offset("HandleTableList"));
+    memory.put32(a + t.offset("HandleCount"), table.count());
+    memory.put32(a + t.offset("NextHandleNeedingPool"), HandleTable.LOWLEVEL_COUNT * 4L);
+    long entries = table.tableCode();
+    memory.zero(entries, HandleTable.LOWLEVEL_COUNT * 8);
+    for (long h : table.handles()) {
+      if (h / 4 >= HandleTable.LOWLEVEL_COUNT) {
+        break;
+      }
+      ObjectHeader header = table.entry(h);
+      long entry = entries + (h / 4) * 8;
+      memory.put32(entry, header.headerAddress() | 1 | (table.attributes(h) & 6));
+      memory.put32(entry + 4, table.access(h));
     }
   }
 
