@@ -19,36 +19,36 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LabsDeterminismTest {
   private static final Map<String, String> DIGESTS_AT_SEED_7 = Map.ofEntries(
-      Map.entry("abandoned-mutex", "8eaeb7f097654529"),
-      Map.entry("apc", "f92b1faa497e91fa"),
-      Map.entry("cpu-accounting", "53481555e8003bfe"),
-      Map.entry("dpc-wait", "0e8f15c37fbf4562"),
-      Map.entry("interrupts", "5a4d755b736f87bd"),
-      Map.entry("kqueue", "72f25b95ab4f26b4"),
-      Map.entry("page-tables", "22db81ae59f22893"),
-      Map.entry("quickstart", "4da6590289a9f5ce"),
-      Map.entry("stress", "0a79d53ce295272c"),
-      Map.entry("sync-stress", "9f1793d041c7fe6a"),
-      Map.entry("testlimit", "7b20ef666f6a796a"),
-      Map.entry("vm-stress", "fbc69673a521ccec"),
-      Map.entry("waits", "e32c8b86b1c1933b"),
-      Map.entry("working-set", "d710cc9d7e3f1e1a"));
+      Map.entry("abandoned-mutex", "2d3e229b736372a3"),
+      Map.entry("apc", "627bcaf3e32b8685"),
+      Map.entry("cpu-accounting", "69e984fa8eaf89e2"),
+      Map.entry("dpc-wait", "832dbacb5017c6cb"),
+      Map.entry("interrupts", "42cce101f1f10e54"),
+      Map.entry("kqueue", "a690f8f036d4f085"),
+      Map.entry("page-tables", "2f040b0b51826fed"),
+      Map.entry("quickstart", "748e117f44f6aec5"),
+      Map.entry("stress", "17b48bbe4fa1079b"),
+      Map.entry("sync-stress", "c371193678327a4b"),
+      Map.entry("testlimit", "e1f26ee546ab72ee"),
+      Map.entry("vm-stress", "a928ef8b18657993"),
+      Map.entry("waits", "6437d2bf1ff058cd"),
+      Map.entry("working-set", "1b6a8d57843715bb"));
 
   private static final Map<String, String> DIGESTS_AT_SEED_1 = Map.ofEntries(
-      Map.entry("abandoned-mutex", "1af89defa78e6a82"),
-      Map.entry("apc", "2cc4acda27ec59d2"),
-      Map.entry("cpu-accounting", "e9792e3ec348dcaf"),
-      Map.entry("dpc-wait", "e2a49cb1a2cf3a3b"),
-      Map.entry("interrupts", "a797afd49a3b4cce"),
-      Map.entry("kqueue", "58795418ef6ecba6"),
-      Map.entry("page-tables", "3111d4444cd28613"),
-      Map.entry("quickstart", "2fba7564b778862b"),
-      Map.entry("stress", "53b4aa219882e5f0"),
-      Map.entry("sync-stress", "b8c111408a53756a"),
-      Map.entry("testlimit", "4a78cd6f481dfb49"),
-      Map.entry("vm-stress", "08d24c20d53638cc"),
-      Map.entry("waits", "dc470e7a95a82b46"),
-      Map.entry("working-set", "71017df790f7e112"));
+      Map.entry("abandoned-mutex", "6789172ad9371a8e"),
+      Map.entry("apc", "a6d0088a377ac79d"),
+      Map.entry("cpu-accounting", "94fd50f001d5e471"),
+      Map.entry("dpc-wait", "ae8f880c53c3ede5"),
+      Map.entry("interrupts", "5f7005a4932fb44d"),
+      Map.entry("kqueue", "3b1ef367f23149e2"),
+      Map.entry("page-tables", "d2809208d0e02354"),
+      Map.entry("quickstart", "f20d521bcff082c5"),
+      Map.entry("stress", "04e33f89d215bc21"),
+      Map.entry("sync-stress", "65d07d3b74455943"),
+      Map.entry("testlimit", "3509debfd73d02d0"),
+      Map.entry("vm-stress", "a9f4d0379bd8e654"),
+      Map.entry("waits", "072ee56787446ba7"),
+      Map.entry("working-set", "8c0a39cf6b789307"));
 
   static java.util.List<String> labs() {
     return Labs.names();
