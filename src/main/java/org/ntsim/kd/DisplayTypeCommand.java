@@ -20,7 +20,11 @@ import org.ntsim.kd.layout.VistaX86Types;
  * offsets relative to them. The type name line ({@code nt!_KTHREAD}) heads a listing without an
  * address.
  *
- * <p>Left out: field filters, {@code -a}, {@code -b}, {@code -v}, {@code -l}, types of other
+ * <p>A member name after the type limits the listing to that member ({@code dt nt!_EPROCESS
+ * 84001020 ImageFileName}); a bit field wider than one bit shows its value after the bits
+ * ({@code 0y001010010 (0x52)}).
+ *
+ * <p>Left out: partial member names and {@code -y}, {@code -a}, {@code -b}, {@code -v}, {@code -l}, types of other
  * modules; members ntsim does not model are not listed.
  */
 final class DisplayTypeCommand {
@@ -37,7 +41,7 @@ final class DisplayTypeCommand {
   /** Registers {@code dt}. */
   static void register(KdCommands table) {
     DisplayTypeCommand c = new DisplayTypeCommand(table.target());
-    table.register("dt", "dt [-r[<depth>]] [nt!]<type> [<address>]",
+    table.register("dt", "dt [-r[<depth>]] [nt!]<type> [<address>] [<member>...]",
         "a kernel structure's layout at Vista x86 offsets, or its values at an address", c::run);
     table.example("dt", "dt -r1 nt!_KTHREAD @$thread");
   }
@@ -46,6 +50,7 @@ final class DisplayTypeCommand {
     int depth = 0;
     StructType type = null;
     String addressText = null;
+    java.util.Set<String> only = new java.util.TreeSet<>();
     for (String a : args) {
       if (a.toLowerCase(Locale.ROOT).startsWith("-r")) {
         depth = a.length() == 2 ? Integer.MAX_VALUE : depthOf(a);
@@ -54,14 +59,20 @@ final class DisplayTypeCommand {
         if (type == null) {
           throw new KdError("Symbol " + (a.contains("!") ? a : "nt!" + a) + " not found.");
         }
+      } else if (isField(type, a)) {
+        only.add(a);
       } else if (addressText == null) {
         addressText = a;
       } else {
-        addressText += " " + a;
+        throw new KdError("Cannot find specified field members.");
       }
     }
     if (type == null) {
       throw new KdError("dt needs a type: dt [-r[<depth>]] [nt!]<type> [<address>]");
+    }
+    if (!only.isEmpty()) {
+      type = new StructType(type.name(), type.sizeBytes(),
+          type.fields().stream().filter(f -> only.contains(f.name())).toList());
     }
     if (addressText == null) {
       out.line("nt!" + type.name());
@@ -73,6 +84,11 @@ final class DisplayTypeCommand {
       throw new KdError("Memory read error " + KdFormat.hex8(address));
     }
     listValues(out, type, address, "   ", depth);
+  }
+
+  /** Whether {@code word} names a member of {@code type} (dt's field filter: exact names). */
+  private static boolean isField(StructType type, String word) {
+    return type.fields().stream().anyMatch(f -> f.name().equals(word));
   }
 
   private static int depthOf(String option) {
@@ -171,7 +187,9 @@ final class DisplayTypeCommand {
     }
     long field = (v >>> position) & ((1L << width) - 1);
     String binary = Long.toBinaryString(field);
-    return "0y" + "0".repeat(width - binary.length()) + binary;
+    String bits = "0y" + "0".repeat(width - binary.length()) + binary;
+    return width == 1 ? bits : bits + " (" + (field == 0 ? "0" : "0x" + Long.toHexString(field))
+        + ")";
   }
 
   private String string(long a, int count) {

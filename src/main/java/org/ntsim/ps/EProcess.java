@@ -67,6 +67,14 @@ public final class EProcess extends KProcess implements org.ntsim.mm.MmProcess {
     return handleTable;
   }
 
+  /**
+   * EPROCESS.Peb: the process environment block's user address, or 0 when the process has none
+   * (System and Idle on NT; every process here until PEB pages are made at creation).
+   */
+  public long pebAddress() {
+    return 0;
+  }
+
   /** EPROCESS.ObjectTable: the address of the process's HANDLE_TABLE in paged pool, or 0. */
   public long objectTableAddress() {
     return handleTable.address();

@@ -113,6 +113,25 @@ class DisplayTypeCommandTest {
   }
 
   @Test
+  void aMemberNameLimitsTheListingToIt() {
+    try (KdSession s = KdSession.withDemo(1)) {
+      s.run("g 5ms");
+      assertThat(s.run("dt nt!_EPROCESS " + Long.toHexString(s.demo.address) + " ImageFileName"))
+          .isEqualTo("   +0x14c ImageFileName    : [16]  \"demo.exe\"\n");
+    }
+  }
+
+  @Test
+  void aWideBitFieldShowsItsValueAfterTheBits() {
+    try (KdSession s = KdSession.withDemo(1)) {
+      s.run("g 5ms");
+      long header = s.demo.header().poolBlock() - 8; // the POOL_HEADER before the allocation
+      assertThat(s.run("dt nt!_POOL_HEADER " + Long.toHexString(header) + " PoolType"))
+          .isEqualTo("   +0x002 PoolType         : 0y0000001 (0x1)\n");
+    }
+  }
+
+  @Test
   void anUnknownTypeOrAnUnreadableAddressIsOneLine() {
     try (KdSession s = new KdSession(1, KdSession.MS)) {
       assertThat(s.run("dt nt!_NOSUCH")).isEqualTo("Symbol nt!_NOSUCH not found.\n");

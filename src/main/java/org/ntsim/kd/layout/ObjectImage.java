@@ -298,6 +298,7 @@ final class ObjectImage {
   }
 
   private void writeExecutiveThread(EThread e, long a) {
+    memory.put32(a + KT.offset("Teb"), e.tebAddress());
     memory.put64(a + ET.offset("CreateTime"), e.createTimeNs() / 100);
     memory.put64(a + ET.offset("ExitTime"), e.exitTimeNs() > 0 ? e.exitTimeNs() / 100 : 0);
     memory.put32(a + ET.offset("ExitStatus"), e.exitStatus());
@@ -357,6 +358,7 @@ final class ObjectImage {
     memory.put32(a + EP.offset("UniqueProcessId"), e.pid());
     memory.emptyList(a + EP.offset("SessionProcessLinks"));
     memory.put32(a + EP.offset("ObjectTable"), e.objectTableAddress());
+    memory.put32(a + EP.offset("Peb"), e.pebAddress());
     writeHandleTable(e);
     memory.put32(a + EP.offset("InheritedFromUniqueProcessId"), e.parentId());
     memory.ascii(a + EP.offset("ImageFileName"), e.imageName(), 16);
