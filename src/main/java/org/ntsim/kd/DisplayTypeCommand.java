@@ -24,8 +24,8 @@ import org.ntsim.kd.layout.VistaX86Types;
  * 84001020 ImageFileName}); a bit field wider than one bit shows its value after the bits
  * ({@code 0y001010010 (0x52)}).
  *
- * <p>Left out: partial member names and {@code -y}, {@code -a}, {@code -b}, {@code -v}, {@code -l}, types of other
- * modules; members ntsim does not model are not listed.
+ * <p>Left out: partial member names and {@code -y}, {@code -a}, {@code -b}, {@code -v},
+ * {@code -l}, types of other modules; members ntsim does not model are not listed.
  */
 final class DisplayTypeCommand {
   private static final int NAME_COLUMNS = 16;

@@ -19,8 +19,8 @@ import org.ntsim.kd.layout.VistaX86Types;
  * interrupt is requested), {@code !irql} and {@code !timer} (the timer table's lists).
  *
  * <p>Left out: NT_TIB, IDT, GDT and TSS are not modelled (they read as zero), nor interrupt
- * controller registers other than the requests pending per IRQL (IRR); threaded DPCs (every queue is the Normal one); calendar dates (timer due
- * times print as uptime).
+ * controller registers other than the requests pending per IRQL (IRR); threaded DPCs (every
+ * queue is the Normal one); calendar dates (timer due times print as uptime).
  */
 final class ProcessorExtensions {
   private final KdTarget target;

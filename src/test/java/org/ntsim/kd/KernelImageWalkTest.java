@@ -279,7 +279,7 @@ class KernelImageWalkTest {
       }
     }
 
-    /** A circular list from {@code head}: the structures whose entry at {@code linkOffset} it links. */
+    /** A circular list from {@code head}: the structures it links at {@code linkOffset}. */
     List<Long> walk(long head, int linkOffset) {
       List<Long> out = new ArrayList<>();
       long entry = d(head);

@@ -130,7 +130,7 @@ final class ImageMemory {
     }
   }
 
-  /** Up to {@code maxBytes} ASCII characters of {@code text}, then zeros, as ImageFileName holds. */
+  /** Up to {@code maxBytes} ASCII characters of {@code text}, then zeros (as ImageFileName). */
   void ascii(long va, String text, int maxBytes) {
     for (int i = 0; i < maxBytes; i++) {
       put8(va + i, i < text.length() && i < maxBytes - 1 ? text.charAt(i) & 0x7F : 0);

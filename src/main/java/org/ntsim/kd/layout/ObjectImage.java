@@ -151,18 +151,20 @@ final class ObjectImage {
     memory.circularList(o.address + DH.offset("WaitListHead"), entries, n);
   }
 
-  /** The KWAIT_BLOCK a model wait block occupies: its thread's WaitBlock[i], or 0 past the fourth. */
+  /** The KWAIT_BLOCK a wait block occupies: its thread's WaitBlock[i], or 0 past the fourth. */
   static long waitBlockAddress(WaitBlock b) {
     List<WaitBlock> blocks = b.thread().currentWaitBlocks();
     int i = blocks.indexOf(b);
-    return i < 0 || i >= 4 ? 0 : b.thread().address + KT.offset("WaitBlock") + (long) i * WB.sizeBytes();
+    return i < 0 || i >= 4 ? 0
+        : b.thread().address + KT.offset("WaitBlock") + (long) i * WB.sizeBytes();
   }
 
   private void writeTimer(KTimer timer) {
     StructType t = VistaX86Types.KTIMER;
     header(timer, t.sizeBytes(), true);
     memory.put8(timer.address + DH.offset("Inserted"), timer.isInserted() ? 1 : 0);
-    memory.put64(timer.address + t.offset("DueTime"), timer.isInserted() ? timer.dueTimeNs() / 100 : 0);
+    memory.put64(timer.address + t.offset("DueTime"),
+        timer.isInserted() ? timer.dueTimeNs() / 100 : 0);
     memory.emptyList(timer.address + t.offset("TimerListEntry"));
     memory.put32(timer.address + t.offset("Dpc"), timer.dpc() == null ? 0 : timer.dpc().address);
     memory.put32(timer.address + t.offset("Period"), timer.periodNs() / 1_000_000);

@@ -69,7 +69,7 @@ final class TypeBuilder {
     return add(offset, field, Kind.CHAR_ARRAY, "", count);
   }
 
-  /** An array of {@code count} elements, {@code element} as dt prints it ("Uint4B", "_LIST_ENTRY"). */
+  /** An array of {@code count} elements, {@code element} as dt prints it ("Uint4B"). */
   TypeBuilder array(int offset, String field, int count, String element) {
     return add(offset, field, Kind.ARRAY, element, count);
   }

@@ -297,7 +297,8 @@ public final class VistaX86Types {
       .build();
 
   public static final StructType KPRCB = new TypeBuilder("_KPRCB", 0x1f98)
-      .u2(0x0000, "MinorVersion").u2(0x0002, "MajorVersion").ptr(0x0004, "CurrentThread", "_KTHREAD")
+      .u2(0x0000, "MinorVersion").u2(0x0002, "MajorVersion")
+      .ptr(0x0004, "CurrentThread", "_KTHREAD")
       .ptr(0x0008, "NextThread", "_KTHREAD").ptr(0x000c, "IdleThread", "_KTHREAD")
       .uchar(0x0010, "Number").uchar(0x0011, "NestingLevel").u2(0x0012, "BuildType")
       .u4(0x0014, "SetMember").schar(0x0018, "CpuType").schar(0x0019, "CpuID")
@@ -377,7 +378,7 @@ public final class VistaX86Types {
 
   private VistaX86Types() {}
 
-  /** The type named {@code name} ({@code _KTHREAD}, any case, with or without {@code nt!}), or null. */
+  /** The type called {@code name} ({@code _KTHREAD}, any case, {@code nt!} or not), or null. */
   public static StructType find(String name) {
     String n = name.toUpperCase(Locale.ROOT);
     if (n.startsWith("NT!")) {
