@@ -83,6 +83,14 @@ final class ImageMemory {
     put(va, 8, value);
   }
 
+  /** A whole page of system address space at page-aligned {@code va}: dropped if not valid. */
+  void putPage(long va, byte[] page) {
+    long pa = physical(va, systemDirectoryFrame);
+    if (pa >= 0) {
+      memory.write(pa, page, 0, PhysicalMemory.PAGE_SIZE);
+    }
+  }
+
   /** Zeroes {@code bytes} bytes from {@code va}, page by page. */
   void zero(long va, int bytes, int directoryFrame) {
     long end = va + bytes;

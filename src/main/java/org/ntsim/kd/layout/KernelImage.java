@@ -1,5 +1,7 @@
 package org.ntsim.kd.layout;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import org.ntsim.ex.Pool;
@@ -230,32 +232,56 @@ public final class KernelImage {
 
   // ------------------------------------------------------------------ the PFN database
 
+  /**
+   * One _MMPFN per frame, built a page of the database at a time (a 4 GiB machine has a million
+   * entries; a page is written to its frame in one copy).
+   */
   private void writePfnDatabase() {
     MemoryManager mm = os.mm;
     PfnDatabase db = mm.pfnDatabase();
     int frames = db.frameCount();
-    ensureResident(SystemAddresses.PFN_DATABASE, (long) frames * SystemAddresses.PFN_ENTRY_SIZE);
+    long bytes = (long) frames * SystemAddresses.PFN_ENTRY_SIZE;
+    ensureResident(SystemAddresses.PFN_DATABASE, bytes);
+    ByteBuffer page = ByteBuffer.allocate(PAGE).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer entry = ByteBuffer.allocate(SystemAddresses.PFN_ENTRY_SIZE)
+        .order(ByteOrder.LITTLE_ENDIAN);
+    long pageVa = SystemAddresses.PFN_DATABASE;
     for (int f = 0; f < frames; f++) {
-      writePfn(db, f);
+      fillPfn(db, f, entry.clear());
+      for (int k = 0; k < SystemAddresses.PFN_ENTRY_SIZE; k++) {
+        page.put(entry.get(k));
+        if (!page.hasRemaining()) {
+          memory.putPage(pageVa, page.array());
+          pageVa += PAGE;
+          page.clear();
+        }
+      }
+    }
+    if (page.position() > 0) {
+      while (page.hasRemaining()) {
+        page.put((byte) 0);
+      }
+      memory.putPage(pageVa, page.array());
     }
   }
 
-  private void writePfn(PfnDatabase db, int f) {
-    long e = SystemAddresses.pfnEntry(f);
+  private static final int PAGE = 4096;
+
+  private static void fillPfn(PfnDatabase db, int f, ByteBuffer e) {
     int state = db.state(f);
     boolean active = state == PfnDatabase.ACTIVE;
-    memory.put32(e, active ? db.wsIndex(f) : db.flink(f));
-    memory.put32(e + 4, active ? db.shareCount(f) : db.blink(f));
-    memory.put32(e + 8, db.pteAddress(f));
-    memory.put16(e + 0xc, db.referenceCount(f));
+    e.putInt(active ? db.wsIndex(f) : db.flink(f));
+    e.putInt(active ? db.shareCount(f) : db.blink(f));
+    e.putInt((int) db.pteAddress(f));
+    e.putShort((short) db.referenceCount(f));
     int flags = db.flags(f);
-    long e1 = (state & 7)
+    int e1 = (state & 7)
         | ((flags & PfnDatabase.FLAG_WRITE_IN_PROGRESS) != 0 ? 1 << 3 : 0)
         | ((flags & PfnDatabase.FLAG_MODIFIED) != 0 ? 1 << 4 : 0)
         | ((flags & PfnDatabase.FLAG_READ_IN_PROGRESS) != 0 ? 1 << 5 : 0);
-    memory.put16(e + 0xe, e1);
-    memory.put32(e + 0x10, db.originalPte(f));
-    memory.put32(e + 0x14, db.pteFrame(f) & 0xFFFFF);
+    e.putShort((short) e1);
+    e.putInt(db.originalPte(f));
+    e.putInt(db.pteFrame(f) & 0xFFFFF);
   }
 
   private static List<DispatcherObject> dispatcherObjects(List<Object> reachable) {
