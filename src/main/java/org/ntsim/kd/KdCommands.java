@@ -99,7 +99,11 @@ public final class KdCommands {
     if (c == null) {
       throw unknown(words[0], command, column);
     }
-    target.refreshImage();
+    try {
+      target.refreshImage();
+    } catch (RuntimeException e) { // a fault of the image must not take every command with it
+      out.line("ntsim kd: kernel memory may be stale: the image could not be refreshed: " + e);
+    }
     c.handler().run(out, Arrays.asList(words).subList(1, words.length));
   }
 
