@@ -39,8 +39,9 @@ import org.ntsim.ke.Kernel;
  * loses it, and a request whose frames are not available returns 0. Paged pool pages are in the
  * system working set and can be trimmed; non-paged pool pages never are.
  *
- * <p>Left out: headers and tags live in the descriptor's arrays, not in the frames (so header
- * corruption, special pool and pool contents are not modelled), the pools do not grow or
+ * <p>Left out: headers and tags live in the descriptor's arrays, not in the frames (the
+ * debugger's image of kernel structures copies them there for a reader; header corruption,
+ * special pool and pool contents are not modelled), the pools do not grow or
  * shrink with memory size, requests the range cannot satisfy return 0 rather than raising
  * (POOL_RAISE_IF_ALLOCATION_FAILURE), and quota charging is not done.
  */
@@ -265,6 +266,11 @@ public final class Pool {
   /** Bytes of {@code type}'s live allocations: blocks with their headers, large ones' pages. */
   public long bytesInUse(PoolType type) {
     return descriptor(type).bytesInUse();
+  }
+
+  /** The end of the highest page of {@code type}'s pool ever used: no block lies above it. */
+  public long highWaterAddress(PoolType type) {
+    return rangeStart(type) + descriptor(type).committedBytes();
   }
 
   /** Pages of {@code type}'s pool that hold blocks or large allocations. */

@@ -99,6 +99,11 @@ public final class KdCommands {
     if (c == null) {
       throw unknown(words[0], command, column);
     }
+    try {
+      target.refreshImage();
+    } catch (RuntimeException e) { // a fault of the image must not take every command with it
+      out.line("ntsim kd: kernel memory may be stale: the image could not be refreshed: " + e);
+    }
     c.handler().run(out, Arrays.asList(words).subList(1, words.length));
   }
 
@@ -119,6 +124,7 @@ public final class KdCommands {
 
   /** Registers {@code ?}, {@code help}, {@code .help} and {@code !help}. */
   void registerLists() {
+    DisplayTypeCommand.register(this);
     KdExpression expression = new KdExpression(target, new MemoryExtensions(target)::readDword);
     register("?", "? [<expression>]", "evaluate a MASM expression (? alone: this list)",
         (o, a) -> {

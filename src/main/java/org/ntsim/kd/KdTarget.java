@@ -11,6 +11,8 @@ import org.ntsim.ke.KThread;
 import org.ntsim.ke.KTimer;
 import org.ntsim.ke.Kernel;
 import org.ntsim.ke.WaitBlock;
+import org.ntsim.kd.layout.KernelImage;
+import org.ntsim.kd.layout.SystemAddresses;
 import org.ntsim.ob.HandleTable;
 import org.ntsim.ob.ObjectHeader;
 import org.ntsim.ob.ObjectManager;
@@ -28,26 +30,79 @@ import org.ntsim.win32.Ntos;
  * <p>Invariants: {@code currentCpu} is a valid processor index; lists come back in kernel order
  * (creation order), never hash order.
  *
- * <p>Left out: the KPCR is not an object in the model, so the console places processor n's KPCR
- * at a fixed address in the HAL's range as x86 NT does for processor 0 ({@code ffdff000}, KPRCB
- * at +0x120), and the further processors 64 KiB apart below {@code f8800000}; nothing else lives
- * at those addresses.
+ * <p>The image of kernel structures in simulated memory ({@link KernelImage}) is brought in step
+ * with the model before each command ({@link #refreshImage}), so that {@code dd}, {@code dt},
+ * {@code poi} and {@code !pte} read what the model holds; KPCRs are where Vista x86 has them
+ * ({@link SystemAddresses}).
  */
 final class KdTarget {
   /** Offset of the KPRCB inside the x86 KPCR. */
-  static final long PRCB_OFFSET = 0x120;
+  static final long PRCB_OFFSET = SystemAddresses.PRCB_OFFSET;
   /** The address -1 (ffffffff) that extensions read as "the current one". */
   static final long CURRENT = 0xFFFFFFFFL;
-  private static final long BOOT_PCR = 0xffdff000L;
-  private static final long SECONDARY_PCR_BASE = 0xf87d0000L;
 
   final Ntos os;
   private int currentCpu;
   private boolean processorSelected; // the user has chosen a processor with ~N
   private EProcess implicitProcess; // set by .process; null: the current thread's process
 
+  private final KernelImage image;
+
   KdTarget(Ntos os) {
     this.os = os;
+    this.image = new KernelImage(os);
+  }
+
+  /**
+   * Brings the image of kernel structures in simulated memory in step with the model; the
+   * console calls it before every command, since any command may read kernel memory.
+   */
+  void refreshImage() {
+    image.refresh(reachableObjects());
+  }
+
+  KernelImage image() {
+    return image;
+  }
+
+  /**
+   * The {@code bytes} bytes (1, 2, 4 or 8) at virtual address {@code va} as the debugger reads
+   * them: through the page tables of the process memory commands read ({@code .process}, else
+   * the current thread's), a system address through the boot directory when the process lacks
+   * its PDE; -1 when a byte of it is not readable.
+   */
+  long readVirtual(long va, int bytes) {
+    EProcess p = implicitProcess != null ? implicitProcess : processOf(currentThread());
+    var memory = os.mm.physicalMemory();
+    int directory = p != null && p.addressSpace() != null && !p.addressSpace().isDeleted()
+        ? p.addressSpace().directoryFrame() : os.mm.systemDirectoryFrame();
+    long value = 0;
+    for (int k = 0; k < bytes; k++) {
+      long a = (va + k) & 0xFFFFFFFFL;
+      long pa = physical(memory, directory, a);
+      if (pa < 0) {
+        return -1;
+      }
+      value |= (memory.readByte(pa) & 0xFFL) << (8 * k);
+    }
+    return value;
+  }
+
+  private long physical(org.ntsim.hal.PhysicalMemory memory, int directory, long va) {
+    long index = va >>> 22;
+    int pde = memory.readInt(((long) directory << 12) + index * 4);
+    if ((pde & org.ntsim.hal.X86Pte.VALID) == 0 && va >= 0x80000000L) {
+      pde = memory.readInt(((long) os.mm.systemDirectoryFrame() << 12) + index * 4);
+    }
+    if ((pde & org.ntsim.hal.X86Pte.VALID) == 0) {
+      return -1;
+    }
+    int pte = memory.readInt(((long) org.ntsim.hal.X86Pte.frame(pde) << 12)
+        + ((va >>> 12) & 0x3FF) * 4);
+    if ((pte & org.ntsim.hal.X86Pte.VALID) == 0) {
+      return -1;
+    }
+    return ((long) org.ntsim.hal.X86Pte.frame(pte) << 12) | (va & 0xFFF);
   }
 
   Kernel kernel() {
@@ -102,12 +157,13 @@ final class KdTarget {
     return prcb(currentCpu).currentThread();
   }
 
+  /** The KPCR of processor {@code cpu}, where Vista x86 places it ({@link SystemAddresses}). */
   static long pcrAddress(int cpu) {
-    return cpu == 0 ? BOOT_PCR : SECONDARY_PCR_BASE + cpu * 0x10000L;
+    return SystemAddresses.pcrAddress(cpu);
   }
 
   static long prcbAddress(int cpu) {
-    return pcrAddress(cpu) + PRCB_OFFSET;
+    return SystemAddresses.prcbAddress(cpu);
   }
 
   /** PsActiveProcessHead: undeleted processes, System first; the Idle process is not on it. */

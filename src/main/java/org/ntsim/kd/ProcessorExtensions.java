@@ -11,16 +11,19 @@ import org.ntsim.ke.KTimer;
 import org.ntsim.ke.Kdpc;
 import org.ntsim.ke.SystemTime;
 import org.ntsim.ke.WaitBlock;
+import org.ntsim.kd.layout.StructType;
+import org.ntsim.kd.layout.VistaX86Types;
 
 /**
- * Per-processor blocks and queues: {@code !pcr} (the KPCR fields the model has, then the KPRCB's
- * counters and tick-sampled times beside the exact ones), {@code !dpcs} (each processor's DPC
+ * Per-processor blocks and queues: {@code !pcr} (the KPCR read from simulated memory, laid out as
+ * kdexts prints it, then the KPRCB's counters and tick-sampled times beside the exact ones),
+ * {@code !prcb}, {@code !dpcs} (each processor's DPC
  * queue in the order it will drain, with the depth and rate that decide when the DISPATCH_LEVEL
  * interrupt is requested), {@code !irql} and {@code !timer} (the timer table's lists).
  *
- * <p>Left out: NT_TIB, IDT, GDT, TSS and interrupt controller registers other than the requests
- * pending per IRQL (IRR); threaded DPCs (every queue is the Normal one); calendar dates (timer due
- * times print as uptime).
+ * <p>Left out: NT_TIB, IDT, GDT and TSS are not modelled (they read as zero), nor interrupt
+ * controller registers other than the requests pending per IRQL (IRR); threaded DPCs (every
+ * queue is the Normal one); calendar dates (timer due times print as uptime).
  */
 final class ProcessorExtensions {
   private final KdTarget target;
@@ -29,19 +32,22 @@ final class ProcessorExtensions {
     this.target = target;
   }
 
-  /** Registers {@code !dpcs}, {@code !pcr}, {@code !irql} and {@code !timer}. */
+  /** Registers {@code !dpcs}, {@code !pcr}, {@code !prcb}, {@code !irql} and {@code !timer}. */
   static void register(KdCommands table) {
     ProcessorExtensions e = new ProcessorExtensions(table.target());
     table.register("!dpcs", "!dpcs [<processor>]",
         "DPC queues with queue depth and request rate", e::dpcs);
     table.register("!pcr", "!pcr [<processor>]",
         "KPCR/KPRCB: threads, IRQL, DPC queue, interrupt and DPC counts", e::pcr);
+    table.register("!prcb", "!prcb [<processor>]",
+        "the KPRCB: threads, number, interrupt count, times", e::prcb);
     table.register("!irql", "!irql [<processor>]", "the IRQL a processor was stopped at",
         e::irql);
     table.register("!timer", "!timer", "the timer table: due times and what each timer releases",
         (o, a) -> e.timer(o));
     table.example("!dpcs", "!dpcs 1");
     table.example("!pcr", "!pcr 0");
+    table.example("!prcb", "!prcb 1");
     table.example("!irql", "!irql 1");
     table.example("!timer", "!timer");
   }
@@ -58,30 +64,80 @@ final class ProcessorExtensions {
     return (int) n;
   }
 
-  /** {@code !pcr [processor]}. */
+  /**
+   * {@code !pcr [processor]}: the KPCR as kdexts prints it (learn.microsoft.com, "!pcr": the NT_TIB
+   * block, SelfPcr to TSS, the three threads, the DPC queue), every value read from the KPCR in
+   * simulated memory at the address the header names; then ntsim's own KPRCB counters.
+   */
   void pcr(Listing out, List<String> args) {
     int n = processorArgument(args);
     KPrcb p = target.prcb(n);
-    Cpu cpu = p.cpu;
-    out.format("KPCR for Processor %d at %s:", n, KdFormat.hex8(KdTarget.pcrAddress(n)));
-    out.line("    Major 1 Minor 1");
-    field(out, "SelfPcr", KdFormat.hex8(KdTarget.pcrAddress(n)));
-    field(out, "Prcb", KdFormat.hex8(KdTarget.prcbAddress(n)));
-    field(out, "Irql", KdFormat.hex8(cpu.irql()));
-    field(out, "IRR", KdFormat.hex8(pendingRequests(cpu)));
+    long pcr = KdTarget.pcrAddress(n);
+    StructType t = VistaX86Types.KPCR;
+    StructType tib = VistaX86Types.NT_TIB;
+    out.format("KPCR for Processor %d at %s:", n, KdFormat.hex8(pcr));
+    out.format("    Major %d Minor %d", read(pcr + t.offset("MajorVersion"), 2),
+        read(pcr + t.offset("MinorVersion"), 2));
+    field(out, "NtTib.ExceptionList", dword(pcr + tib.offset("ExceptionList")));
+    field(out, "NtTib.StackBase", dword(pcr + tib.offset("StackBase")));
+    field(out, "NtTib.StackLimit", dword(pcr + tib.offset("StackLimit")));
+    field(out, "NtTib.SubSystemTib", dword(pcr + tib.offset("SubSystemTib")));
+    field(out, "NtTib.Version", dword(pcr + tib.offset("Version")));
+    field(out, "NtTib.UserPointer", dword(pcr + tib.offset("ArbitraryUserPointer")));
+    field(out, "NtTib.SelfTib", dword(pcr + tib.offset("Self")));
     out.blank();
-    field(out, "CurrentThread", KdFormat.hex8(p.currentThread().address));
-    field(out, "NextThread", p.nextThread() == null ? "00000000"
-        : KdFormat.hex8(p.nextThread().address));
-    field(out, "IdleThread", KdFormat.hex8(p.idleThread().address));
+    for (String name : new String[] {"SelfPcr", "Prcb"}) {
+      field(out, name, dword(pcr + t.offset(name)));
+    }
+    field(out, "Irql", KdFormat.hex8(read(pcr + t.offset("Irql"), 1)));
+    for (String name : new String[] {"IRR", "IDR", "InterruptMode", "IDT", "GDT", "TSS"}) {
+      field(out, name, dword(pcr + t.offset(name)));
+    }
+    out.blank();
+    long prcb = pcr + KdTarget.PRCB_OFFSET;
+    StructType pt = VistaX86Types.KPRCB;
+    field(out, "CurrentThread", dword(prcb + pt.offset("CurrentThread")));
+    field(out, "NextThread", dword(prcb + pt.offset("NextThread")));
+    field(out, "IdleThread", dword(prcb + pt.offset("IdleThread")));
     out.blank();
     List<Kdpc> queue = p.queuedDpcs();
-    field(out, "DpcQueue", queue.isEmpty() ? "" : dpcText(queue.get(0)));
+    out.format("\t%19s: %s", "DpcQueue", queue.isEmpty() ? "" : " " + dpcText(queue.get(0)));
     for (Kdpc d : queue.subList(Math.min(1, queue.size()), queue.size())) {
-      out.line("\t" + " ".repeat(21) + dpcText(d));
+      out.line("\t" + " ".repeat(22) + dpcText(d));
     }
     out.blank();
     prcbCounters(out, p);
+  }
+
+  /**
+   * {@code !prcb [processor]} (processor 0 when none is given, as kdexts does;
+   * learn.microsoft.com, "!prcb"): the threads, the processor's number and set member, its
+   * interrupt count and its times in clock ticks, read from the KPRCB in simulated memory.
+   */
+  void prcb(Listing out, List<String> args) {
+    int n = args.isEmpty() ? 0 : processorArgument(args);
+    long prcb = KdTarget.prcbAddress(n);
+    StructType t = VistaX86Types.KPRCB;
+    out.format("PRCB for Processor %d at %s:", n, KdFormat.hex8(prcb));
+    out.format("Threads--  Current %s Next %s Idle %s", dword(prcb + t.offset("CurrentThread")),
+        dword(prcb + t.offset("NextThread")), dword(prcb + t.offset("IdleThread")));
+    out.format("Number %d SetMember %s", read(prcb + t.offset("Number"), 1),
+        dword(prcb + t.offset("SetMember")));
+    out.format("Interrupt Count -- %s", dword(prcb + t.offset("InterruptCount")));
+    out.format("Times -- Dpc    %s Interrupt %s ", dword(prcb + t.offset("DpcTime")),
+        dword(prcb + t.offset("InterruptTime")));
+    out.format("         Kernel %s User      %s", dword(prcb + t.offset("KernelTime")),
+        dword(prcb + t.offset("UserTime")));
+  }
+
+  private long read(long va, int bytes) {
+    return target.readVirtual(va, bytes);
+  }
+
+  /** A dword of the image as kdexts prints it, or {@code ????????} where it cannot be read. */
+  private String dword(long va) {
+    long v = read(va, 4);
+    return v < 0 ? "????????" : KdFormat.hex8(v);
   }
 
   private static void field(Listing out, String name, String value) {

@@ -417,7 +417,7 @@ public final class MemoryManager {
     return org.ntsim.ke.NtStatus.STATUS_SUCCESS;
   }
 
-  Pool pool() {
+  public Pool pool() {
     return pool;
   }
 

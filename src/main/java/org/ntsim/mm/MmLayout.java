@@ -65,8 +65,8 @@ public final class MmLayout {
   public static final int FIRST_SYSTEM_PDE = 0x200;
   /** The PFN database's virtual address in this model (x86 NT places it in system space). */
   public static final long PFN_DATABASE = 0x82000000L;
-  /** Bytes of one PFN database entry (x86 MMPFN), for the addresses {@code !pfn} prints. */
-  public static final int PFN_ENTRY_SIZE = 0x1C;
+  /** Bytes of one PFN database entry: sizeof(_MMPFN) on x86 Vista is 0x18. */
+  public static final int PFN_ENTRY_SIZE = 0x18;
 
   private MmLayout() {}
 

@@ -34,7 +34,9 @@ import org.ntsim.trace.TraceKind;
  * <p>Invariants (checked by {@link MmVerifier}): each pool page in use has a PTE that names its
  * frame (valid, or transition for a trimmed paged pool page), each free pool page has none; the
  * frame names that PTE and its page table; the system working set lists exactly the valid paged
- * pool pages. System pool PTEs are not global, so a whole-TLB flush drops them too.
+ * pool pages. System pool PTEs are global (as every system page shared by all processes is on
+ * NT with PGE): a CR3 load keeps their TLB entries, and their removal is flushed with INVLPG or,
+ * past a batch's list, with a flush of every entry ({@link TbFlush}).
  *
  * <p>Left out: pool pages kept backed while free, the paged pool's own page-table bitmap, system
  * cache and pageable code pages in the system working set, the system working set making room
@@ -54,6 +56,7 @@ public final class SystemPoolPages implements PoolPageBacking {
   int nonPagedPages; // frames behind non-paged pool pages
   int pagedPages; // frames behind paged pool pages, valid or trimmed
   int pageTables; // system page tables made for the pools; never freed
+  int dataPages; // frames behind system data outside the pools (residentDataPage)
   long softFaults;
 
   SystemPoolPages(MemoryManager mm) {
@@ -162,6 +165,64 @@ public final class SystemPoolPages implements PoolPageBacking {
     }
   }
 
+  // ------------------------------------------------------------------ system data pages
+
+  /**
+   * A resident, global, kernel read/write page at {@code va} for system data that lives outside
+   * the pools (the kernel image's data section, the KPCRs, the PFN database): the debugger's
+   * image of kernel structures asks for these pages the first time it writes there. The frame
+   * comes from the zeroed list, else the free list (zeroed here); false when neither has one. The
+   * page table, if missing, is made the same way and entered in the master directory; processes
+   * pick up the PDE on their next access, as they do for pool page tables. Everything is written
+   * physically: no processor's clock moves and no TLB holds an entry for a page that was not
+   * valid. Such pages are never trimmed or freed.
+   */
+  public boolean residentDataPage(long va) {
+    long masterPde = mm.masterPdeAddress(va);
+    if (!MmPte.isValid(mm.memory.readInt(masterPde))) {
+      int table = takeZeroedFrame();
+      if (table == PfnDatabase.NONE) {
+        return false;
+      }
+      mm.lists.initializePfn(table, MmLayout.pdeAddress(va), mm.systemDirectoryFrame(), 0, false);
+      mm.memory.writeInt(masterPde, X86Pte.make(table, X86Pte.WRITE | X86Pte.ACCESSED
+          | X86Pte.DIRTY));
+      pageTables++;
+    }
+    int table = X86Pte.frame(mm.memory.readInt(masterPde));
+    long ptePa = ((long) table << 12) + ((va >>> 12) & 0x3FF) * 4;
+    if (MmPte.isValid(mm.memory.readInt(ptePa))) {
+      return true;
+    }
+    int frame = takeZeroedFrame();
+    if (frame == PfnDatabase.NONE) {
+      return false;
+    }
+    mm.lists.initializePfn(frame, MmLayout.pteAddress(va), table,
+        MmPte.demandZero(MmPte.MM_READWRITE), true);
+    mm.lists.incrementShareCount(table);
+    mm.memory.writeInt(ptePa, validPte(frame));
+    mm.notePteWritten();
+    dataPages++;
+    return true;
+  }
+
+  /** Frames behind system data pages outside the pools. */
+  public int dataPages() {
+    return dataPages;
+  }
+
+  private int takeZeroedFrame() {
+    int frame = mm.lists.removeHead(PfnDatabase.ZEROED, PfnDatabase.ACTIVE);
+    if (frame == PfnDatabase.NONE) {
+      frame = mm.lists.removeHead(PfnDatabase.FREE, PfnDatabase.ACTIVE);
+      if (frame != PfnDatabase.NONE) {
+        mm.memory.zeroFrame(frame);
+      }
+    }
+    return frame;
+  }
+
   // ------------------------------------------------------------------ trimming and faults
 
   /**
@@ -190,10 +251,10 @@ public final class SystemPoolPages implements PoolPageBacking {
 
   // ------------------------------------------------------------------ internals
 
-  /** A kernel read/write PTE; not global, so that whole-TLB flushes drop it. */
+  /** A kernel read/write PTE, global: every address space maps the page the same way. */
   private static int validPte(int frame) {
     return X86Pte.make(frame, MmPte.hardwareBits(MmPte.MM_READWRITE, false) | X86Pte.ACCESSED
-        | X86Pte.DIRTY);
+        | X86Pte.DIRTY | X86Pte.GLOBAL);
   }
 
   /**

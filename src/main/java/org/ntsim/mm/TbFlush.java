@@ -11,11 +11,12 @@ import org.ntsim.trace.TraceKind;
  * the same address space, or all of them for a system address.
  *
  * <p>Models: a batch collects up to {@link #FLUSH_LIST_MAX} pages and sends one IPI per
- * processor at its end; past that many pages each processor drops its whole non-global TLB.
+ * processor at its end; past that many pages each processor drops its whole non-global TLB, or,
+ * for system pages (whose PTEs are global), every entry (KeFlushEntireTb with Global TRUE).
  *
  * <p>Invariants: at most one batch is open; the flush list is allocated once.
  *
- * <p>Left out: the lazy flushes NT does by address space generation, global pages.
+ * <p>Left out: the lazy flushes NT does by address space generation.
  */
 final class TbFlush {
   static final int IPI_REASON_TLB = 3;
@@ -79,7 +80,9 @@ final class TbFlush {
     for (int i = 0; i < machine.cpuCount(); i++) {
       Cpu other = machine.cpu(i);
       if (other != me && (system || other.mmu.directoryBase() == cr3)) {
-        if (count > FLUSH_LIST_MAX) {
+        if (count > FLUSH_LIST_MAX && system) {
+          other.mmu.flushAll();
+        } else if (count > FLUSH_LIST_MAX) {
           other.mmu.dropNonGlobal();
         } else {
           for (int j = 0; j < count; j++) {

@@ -59,6 +59,19 @@ public final class Vad {
     return level;
   }
 
+  /** The VAD's children and parent in its process's tree, or null; for the debugger's image. */
+  public Vad leftChild() {
+    return left;
+  }
+
+  public Vad rightChild() {
+    return right;
+  }
+
+  public Vad parentVad() {
+    return parent;
+  }
+
   public long startingVpn() {
     return startingVpn;
   }

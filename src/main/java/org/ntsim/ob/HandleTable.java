@@ -3,6 +3,9 @@ package org.ntsim.ob;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.ntsim.ex.Pool;
+import org.ntsim.ex.PoolTag;
+import org.ntsim.ex.PoolType;
 import org.ntsim.ke.KProcess;
 
 /**
@@ -21,7 +24,14 @@ import org.ntsim.ke.KProcess;
  * object manager hands out with KERNEL_HANDLE_MASK set and strips before it comes here
  * ({@link ObjectManager#KERNEL_HANDLE_MASK}).
  *
- * <p>Left out: the three-level table layout.
+ * <p>In memory: a table made with {@link #allocate} has a HANDLE_TABLE (0x3c bytes) and the first
+ * level of its entries (one page: 512 HANDLE_TABLE_ENTRYs, handle value / 4 indexing it) in paged
+ * pool, as ExCreateHandleTable makes them; {@link #address()} is what EPROCESS.ObjectTable holds
+ * and {@link #tableCode()} what HANDLE_TABLE.TableCode does (a level-0 table: low bits 0). The
+ * debugger's image fills them in; the table itself stays in the arrays below.
+ *
+ * <p>Left out: the three-level table layout (handles past the first page have no entry in
+ * memory).
  */
 public final class HandleTable {
   /**
@@ -40,6 +50,14 @@ public final class HandleTable {
   private int highWater = 1; // slot 0 is never used: handle 0 is NULL
   private int count;
   private boolean rundown;
+  private long address; // the HANDLE_TABLE in paged pool, or 0
+  private long tableCode; // the first-level page of entries in paged pool, or 0
+
+  /** sizeof(HANDLE_TABLE) on x86 Vista. */
+  public static final int HANDLE_TABLE_BYTES = 0x3c;
+  /** Handle entries in the first-level page: 4096 / sizeof(HANDLE_TABLE_ENTRY). */
+  public static final int LOWLEVEL_COUNT = 512;
+  private static final String TAG = "Obtb";
 
   /** A table that belongs to no process (the type procedures are told of none). */
   public HandleTable() {}
@@ -47,6 +65,46 @@ public final class HandleTable {
   /** ExCreateHandleTable: {@code process}'s table. */
   public HandleTable(KProcess process) {
     this.process = process;
+  }
+
+  /**
+   * ExCreateHandleTable's allocations: the HANDLE_TABLE and its first-level page of entries, from
+   * paged pool; false (nothing kept) when the pool has no room.
+   */
+  public boolean allocate(Pool pool) {
+    long table = pool.allocatePoolWithTag(PoolType.PagedPool, HANDLE_TABLE_BYTES, TAG);
+    if (table == 0) {
+      return false;
+    }
+    long page = pool.allocatePoolWithTag(PoolType.PagedPool,
+        LOWLEVEL_COUNT * 8L, TAG);
+    if (page == 0) {
+      pool.freePoolWithTag(table, PoolTag.of(TAG));
+      return false;
+    }
+    address = table;
+    tableCode = page;
+    return true;
+  }
+
+  /** ExDestroyHandleTable's frees: both allocations go back to the pool. */
+  public void free(Pool pool) {
+    if (address != 0) {
+      pool.freePoolWithTag(tableCode, PoolTag.of(TAG));
+      pool.freePoolWithTag(address, PoolTag.of(TAG));
+      address = 0;
+      tableCode = 0;
+    }
+  }
+
+  /** The HANDLE_TABLE's address (EPROCESS.ObjectTable), or 0 when it has none in memory. */
+  public long address() {
+    return address;
+  }
+
+  /** The first-level page of HANDLE_TABLE_ENTRYs (HANDLE_TABLE.TableCode), or 0. */
+  public long tableCode() {
+    return tableCode;
   }
 
   /** The process the table belongs to, or null. */

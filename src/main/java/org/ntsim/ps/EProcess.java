@@ -69,6 +69,19 @@ public final class EProcess extends KProcess implements org.ntsim.mm.MmProcess {
     return handleTable;
   }
 
+  /**
+   * EPROCESS.Peb: the process environment block's user address, or 0 when the process has none
+   * (System and Idle on NT; every process here until PEB pages are made at creation).
+   */
+  public long pebAddress() {
+    return 0;
+  }
+
+  /** EPROCESS.ObjectTable: the address of the process's HANDLE_TABLE in paged pool, or 0. */
+  public long objectTableAddress() {
+    return handleTable.address();
+  }
+
   /** Threads that have been created in this process and not yet deleted, in creation order. */
   public List<EThread> threads() {
     return threads;

@@ -30,6 +30,14 @@ public final class EThread extends KThread {
     this.startSymbol = startSymbol;
   }
 
+  /**
+   * KTHREAD.Teb: the thread environment block's user address, or 0 when the thread has none
+   * (system threads on NT; every thread here until TEB pages are made at creation).
+   */
+  public long tebAddress() {
+    return 0;
+  }
+
   public long tid() {
     return uniqueThread;
   }

@@ -40,6 +40,8 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
   /** Sizes of the x86 Vista structures, for realistic pool addresses. */
   private static final int EPROCESS_SIZE = 0x270;
   private static final int ETHREAD_SIZE = 0x288;
+  /** KTHREAD.Timer: the thread's own timer for timed waits lives inside it, at +0x88 on Vista x86. */
+  private static final long KTHREAD_TIMER_OFFSET = 0x88;
 
   public final ObjectType processType = new ObjectType("Process",
       ObjectTypeInitializer.standard("Process", PsConstants.PROCESS_ALL_ACCESS)
@@ -79,8 +81,9 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
     idleProcess.priorityClass = PsConstants.NORMAL_PRIORITY_CLASS;
     EThread[] idle = new EThread[kernel.processorCount()];
     for (int i = 0; i < idle.length; i++) {
-      idle[i] = new EThread(idleProcess, kernel.staticAddress(ETHREAD_SIZE),
-          kernel.staticAddress(0x28), true, "nt!KiIdleLoop");
+      long address = kernel.staticAddress(ETHREAD_SIZE);
+      idle[i] = new EThread(idleProcess, address, address + KTHREAD_TIMER_OFFSET, true,
+          "nt!KiIdleLoop");
       idle[i].setName("Idle#" + i);
       idleThreads.add(idle[i]);
       idleProcess.threads.add(idle[i]);
@@ -195,6 +198,7 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
     if (systemProcess == null) {
       p.handleTable = ob.initSystemProcessHandleTable(p); // the kernel handle table
     }
+    p.handleTable.allocate(mm.pool()); // none in memory if the pool is full: ObjectTable 0
     p.header = ob.createObject(processType, p, address);
     activeProcesses.add(p);
     machine.tracer.nameProcess(p.uniqueProcess, imageName);
@@ -221,7 +225,8 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
     if (address == 0) {
       return null; // no pool (memory exhausted): STATUS_INSUFFICIENT_RESOURCES to the caller
     }
-    EThread t = new EThread(process, address, address + 0x40, false, startSymbol);
+    EThread t = new EThread(process, address, address + KTHREAD_TIMER_OFFSET, false,
+        startSymbol);
     t.uniqueThread = cids.allocate(t);
     t.createTimeNs = machine.activeCpu().clockNs();
     t.priorityLevel = priorityLevel;
@@ -395,6 +400,7 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
 
   /** PspProcessDelete: the Process type's delete procedure. */
   private void deleteProcess(EProcess p) {
+    p.handleTable.free(mm.pool());
     mm.deleteProcessAddressSpace(p.addressSpace);
     activeProcesses.remove(p);
     cids.free(p.uniqueProcess);

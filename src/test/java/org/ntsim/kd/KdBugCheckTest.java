@@ -102,7 +102,7 @@ class KdBugCheckTest {
               + "  DpcCount\n")
           .containsPattern("\n  1              1                     4 +\\d+ +3 +\\d+\n");
       assertThat(s.run("!dpcs 0")).doesNotContain("test!QueuedDpc");
-      assertThat(s.run("!pcr 1")).contains("\t           DpcQueue: 0x84300000 test!QueuedDpc\n")
+      assertThat(s.run("!pcr 1")).contains("\t           DpcQueue:  0x84300000 test!QueuedDpc\n")
           .contains("\t      DpcQueueDepth: 1 (MaximumDpcQueueDepth 4)\n");
     }
   }

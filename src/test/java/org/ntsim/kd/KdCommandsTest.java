@@ -37,6 +37,8 @@ class KdCommandsTest {
           dd <address> [L<count>] - the current process's memory as dwords
           db <address> [L<count>] - the current process's memory as bytes
           dq <address> [L<count>] - the current process's memory as qwords
+          dt [-r[<depth>]] [nt!]<type> [<address>] [<member>...] - a kernel structure's layout \
+          at Vista x86 offsets, or its values at an address
           ? [<expression>] - evaluate a MASM expression (? alone: this list)
           help - the three lists: ?, .help and !help
 

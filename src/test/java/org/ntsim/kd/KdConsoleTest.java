@@ -178,7 +178,7 @@ class KdConsoleTest {
       s.run("g 20ms");
       assertThat(s.run("!running")).contains("  Idle Processors:  (00000003)")
           .contains("All processors idle.");
-      assertThat(s.run("!running -i")).contains("  1    f87e0120  ");
+      assertThat(s.run("!running -i")).contains("  1    807c4120  ");
     }
   }
 
@@ -186,8 +186,8 @@ class KdConsoleTest {
   void switchingProcessorsChangesThePromptAndThePcr() {
     try (KdSession s = KdSession.withDemo(2)) {
       String out = s.script("~1", "!pcr", "~0", "!irql", "~5", "q");
-      assertThat(out).contains("kd> ~1\n1: kd> !pcr\nKPCR for Processor 1 at f87e0000:\n")
-          .contains("\t               Prcb: f87e0120\n")
+      assertThat(out).contains("kd> ~1\n1: kd> !pcr\nKPCR for Processor 1 at 807c4000:\n")
+          .contains("\t               Prcb: 807c4120\n")
           .contains("1: kd> ~0\n0: kd> !irql\nDebugger saved IRQL for processor 0x0 -- 0 "
               + "(LOW_LEVEL)\n")
           .contains("0: kd> ~5\nInvalid processor number 5 (the target has 2)\n");
@@ -201,7 +201,7 @@ class KdConsoleTest {
       s.run("g 100ms");
       var prcb = s.os.kernel.prcb(0);
       String out = s.run("!pcr");
-      assertThat(out).startsWith("KPCR for Processor 0 at ffdff000:\n")
+      assertThat(out).startsWith("KPCR for Processor 0 at 81926c00:\n")
           .contains("\t      CurrentThread: " + KdSession.hex8(prcb.currentThread().address))
           .contains("\t         NextThread: 00000000")
           .contains("\t         IdleThread: " + KdSession.hex8(prcb.idleThread().address))

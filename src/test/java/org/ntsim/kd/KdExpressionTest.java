@@ -54,7 +54,7 @@ class KdExpressionTest {
       var t = s.os.kernel.prcb(0).currentThread();
       assertThat(s.run("? @$thread")).endsWith(" = " + KdSession.hex8(t.address) + "\n");
       assertThat(s.run("? @$proc")).endsWith(" = " + KdSession.hex8(s.demo.address) + "\n");
-      assertThat(s.run("? @$prcb")).isEqualTo("Evaluate expression: -2100960 = ffdff120\n");
+      assertThat(s.run("? @$prcb")).isEqualTo("Evaluate expression: -2121110240 = 81926d20\n");
     }
   }
 

@@ -113,7 +113,7 @@ class KdMemoryTest {
       long frame = pte >>> 12;
       String out = s.run("!pfn " + Long.toHexString(frame));
       assertThat(out).contains(String.format("PFN %08X at address %08X", frame,
-          0x82000000L + frame * 0x1C)).contains("pteaddress C0001000").contains("Active")
+          0x82000000L + frame * 0x18)).contains("pteaddress C0001000").contains("Active")
           .contains("restore pte 00000080").contains("Modified");
       assertThat(s.run("!pfn 0")).contains("pteaddress C0300C00");
       assertThat(s.run("!pfn fffffff")).contains("above the highest physical page");
@@ -189,7 +189,7 @@ class KdMemoryTest {
           .contains("ntsim: system working set: current " + sws.count() + ", minimum "
               + sws.minimumPages() + ", maximum " + sws.maximumPages() + ", peak " + sws.peak());
       String pte = s.run("!pte " + Long.toHexString(object));
-      assertThat(pte).containsPattern("pfn [0-9a-f]+ +-+DA--KWEV").doesNotContain("not valid")
+      assertThat(pte).containsPattern("pfn [0-9a-f]+ +-G-DA--KWEV").doesNotContain("not valid")
           .contains("non-paged pool");
       String dd = s.run("dd " + Long.toHexString(object & ~0xFL) + " L4");
       assertThat(dd).startsWith(String.format("%08x ", object & ~0xFL)).doesNotContain("?");
