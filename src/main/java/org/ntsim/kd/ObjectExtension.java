@@ -274,11 +274,13 @@ final class ObjectExtension {
   }
 
   /**
-   * Where the HANDLE_TABLE_ENTRY for {@code handle} lies: 00000000, as WinDbg prints a null
-   * pointer, until the handle table is laid out in simulated memory.
+   * Where the HANDLE_TABLE_ENTRY for {@code handle} lies in the table's first-level page;
+   * 00000000, as WinDbg prints a null pointer, for a handle past it (not laid out in memory).
    */
   private static long entryAddress(HandleTable table, long handle) {
-    return 0;
+    long index = handle / 4;
+    return table.tableCode() == 0 || index >= HandleTable.LOWLEVEL_COUNT ? 0
+        : table.tableCode() + index * 8;
   }
 
   private void entry(Listing out, HandleTable table, long handle, ObjectHeader h, int flags) {

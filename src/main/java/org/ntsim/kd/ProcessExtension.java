@@ -98,11 +98,12 @@ final class ProcessExtension {
 
   /** One EPROCESS with the detail {@code flags} ask for, followed by an empty line. */
   void print(Listing out, EProcess p, int flags) {
-    out.format("PROCESS %s  SessionId: %s  Cid: %s    Peb: 00000000  ParentCid: %s",
+    out.format("PROCESS %s  SessionId: %s  Cid: %s    Peb: %s  ParentCid: %s",
         KdFormat.hex8(p.address), sessionText(p), KdFormat.cid(p.pid()),
-        KdFormat.cid(p.parentId()));
-    out.format("    DirBase: %s  ObjectTable: 00000000  HandleCount: %4d.",
-        KdFormat.hex8(directoryTableBase(p)), p.handleTable().count());
+        KdFormat.hex8(p.pebAddress()), KdFormat.cid(p.parentId()));
+    out.format("    DirBase: %s  ObjectTable: %s  HandleCount: %4d.",
+        KdFormat.hex8(directoryTableBase(p)), KdFormat.hex8(p.objectTableAddress()),
+        p.handleTable().count());
     out.line("    Image: " + p.imageName());
     if ((flags & 0x1) != 0) {
       statistics(out, p);

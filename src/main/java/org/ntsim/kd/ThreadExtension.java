@@ -91,7 +91,8 @@ final class ThreadExtension {
   String header(KThread t) {
     return "THREAD " + KdFormat.hex8(t.address) + "  Cid "
         + KdFormat.cid(t.kprocess().uniqueProcess, t.uniqueThread)
-        + "  Teb: 00000000 Win32Thread: 00000000 " + stateText(t);
+        + "  Teb: " + KdFormat.hex8(t instanceof EThread e ? e.tebAddress() : 0)
+        + " Win32Thread: 00000000 " + stateText(t);
   }
 
   String stateText(KThread t) {

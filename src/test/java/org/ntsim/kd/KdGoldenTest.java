@@ -96,7 +96,7 @@ class KdGoldenTest {
       ".help", "!help", "g", "q", "~", "vertarget", ".time", "!time", "!analyze", "!apc",
       "!locks", "!mutant", "!idt", ".process", "!pte", "!pfn", "!vad", "!memusage", "!vm", "dd",
       "db", "dq", "!object", "!handle", "!pool", "!poolused", "!process", "!dpcs", "!pcr",
-      "!irql", "!timer", "!running", "!ready", "!thread");
+      "!irql", "!timer", "!running", "!ready", "!thread", "!prcb", "dt");
 
   // Prompt "kd>" on a uniprocessor target, as in DOCS/-pfn's x86 example ("kd> !pfn 3b");
   // "0: kd>" on a multiprocessor one, as in DOCS/-idt's x86 example ("0: kd> !idt"). The
@@ -115,6 +115,20 @@ class KdGoldenTest {
     try (KdSession s = machine()) {
       golden(s, "process", "!process 0 0", "!process 0 1", "!process " + hex(s.demo.pid()) + " 7",
           "!process 0 4 golden.exe");
+    }
+  }
+
+  // DOCS/dt--display-type-: "   +0x000 Type             : 0n6" style lines, one per member, offset,
+  // name padded to the longest, then the value (a structure's name for an embedded structure, a
+  // list's Flink/Blink); the layouts are Vista x86's (kd.layout.VistaX86Types cites its sources).
+  // !prcb is ProcessorLayoutGoldenTest's (DOCS/-prcb).
+  @Test
+  void dt() {
+    try (KdSession s = machine()) {
+      EProcess p = s.demo;
+      golden(s, "dt", "dt nt!_DISPATCHER_HEADER " + hex(p.threads().get(0).address),
+          "dt nt!_EPROCESS " + hex(p.address) + " ImageFileName",
+          "dt nt!_KTHREAD @$thread Priority");
     }
   }
 

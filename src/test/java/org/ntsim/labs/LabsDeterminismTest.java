@@ -19,38 +19,38 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LabsDeterminismTest {
   private static final Map<String, String> DIGESTS_AT_SEED_7 = Map.ofEntries(
-      Map.entry("abandoned-mutex", "820728aaeddffd8a"),
-      Map.entry("apc", "39db5f99f34dd4ed"),
-      Map.entry("cpu-accounting", "2f5966740f6dbef4"),
-      Map.entry("dpc-wait", "748cf9562736711c"),
-      Map.entry("interrupts", "bcdd95d274b6dfe8"),
-      Map.entry("kqueue", "8923e49db536925c"),
-      Map.entry("page-tables", "88c9f7a40a5e5ca6"),
-      Map.entry("quantum", "857b882523fe41ed"),
-      Map.entry("quickstart", "767b9109daad0eb7"),
-      Map.entry("stress", "918fd11d0a78ca47"),
-      Map.entry("sync-stress", "c68e2101fd4e4f0e"),
-      Map.entry("testlimit", "114d572c443c44bf"),
-      Map.entry("vm-stress", "9ef43154ca13b980"),
-      Map.entry("waits", "e32e52dc0d594662"),
-      Map.entry("working-set", "218a3f31481e46c8"));
+      Map.entry("abandoned-mutex", "7543ef9e403eb1c0"),
+      Map.entry("apc", "6c2f8f52caaa96dc"),
+      Map.entry("cpu-accounting", "51adcb717807a8a3"),
+      Map.entry("dpc-wait", "60393fadc3410cdf"),
+      Map.entry("interrupts", "6d5b61abe24bc3e5"),
+      Map.entry("kqueue", "89b9d92f40cbbe64"),
+      Map.entry("page-tables", "3782bab81b478f50"),
+      Map.entry("quantum", "7fa08f73243f21d6"),
+      Map.entry("quickstart", "86973d47d0c43a20"),
+      Map.entry("stress", "a92f11f65692734d"),
+      Map.entry("sync-stress", "cb3f7665c5b2276d"),
+      Map.entry("testlimit", "e48b62492dd75c5b"),
+      Map.entry("vm-stress", "45d51917964d4244"),
+      Map.entry("waits", "525b9c21b6c1ebd0"),
+      Map.entry("working-set", "235ea415de737e59"));
 
   private static final Map<String, String> DIGESTS_AT_SEED_1 = Map.ofEntries(
-      Map.entry("abandoned-mutex", "0e8c7004e57a6311"),
-      Map.entry("apc", "8666b0a0be8662b0"),
-      Map.entry("cpu-accounting", "374bb7414292d344"),
-      Map.entry("dpc-wait", "77218aaaef702bf6"),
-      Map.entry("interrupts", "7334b69e1045e905"),
-      Map.entry("kqueue", "ee78afd3e7d5adfa"),
-      Map.entry("page-tables", "9811de0b78529812"),
-      Map.entry("quantum", "e2a698d428d24d84"),
-      Map.entry("quickstart", "a93d00bafb9ba78f"),
-      Map.entry("stress", "8b1fe5631d9e1cfc"),
-      Map.entry("sync-stress", "8213437f3e8efdf8"),
-      Map.entry("testlimit", "7bac94a27ad03837"),
-      Map.entry("vm-stress", "d0f1f42e55f5825a"),
-      Map.entry("waits", "d22a50e9a3197cf5"),
-      Map.entry("working-set", "0faa16da786d7300"));
+      Map.entry("abandoned-mutex", "5f5fc3e24fbba38e"),
+      Map.entry("apc", "8205bab2f153299e"),
+      Map.entry("cpu-accounting", "8cad77d5ebd1f2c5"),
+      Map.entry("dpc-wait", "1dab1c97e23f6327"),
+      Map.entry("interrupts", "2a7a22c67b9d65ff"),
+      Map.entry("kqueue", "15f2e7b037f81ccb"),
+      Map.entry("page-tables", "b8f0dbd8bc09c077"),
+      Map.entry("quantum", "80cb3713d0f000c1"),
+      Map.entry("quickstart", "96937f2e5ccb4dea"),
+      Map.entry("stress", "fe87071e07012241"),
+      Map.entry("sync-stress", "397dcb24f8137d1c"),
+      Map.entry("testlimit", "6a9d133b491bab39"),
+      Map.entry("vm-stress", "09db62385e57dde2"),
+      Map.entry("waits", "02f41149c3cddf0d"),
+      Map.entry("working-set", "8ab83dde03941ee9"));
 
   static java.util.List<String> labs() {
     return Labs.names();

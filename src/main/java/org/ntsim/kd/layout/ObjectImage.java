@@ -384,8 +384,12 @@ final class ObjectImage {
   /**
    * The process's HANDLE_TABLE and its first-level page of HANDLE_TABLE_ENTRYs: each entry's
    * first ULONG the OBJECT_HEADER's address with the unlocked bit (1) and the handle's
-   * OBJ_INHERIT (2) and OBJ_AUDIT_OBJECT_CLOSE (4) attributes, the second the granted access.
+   * OBJ_INHERIT (2) and OBJ_AUDIT_OBJECT_CLOSE (4) attributes, the second the granted access,
+   * with bit 25 (the WRK's ObpAccessProtectCloseBit) for a handle protected from close, since bit
+   * 0 of the first is the entry's lock.
    */
+  private static final int PROTECT_CLOSE_ACCESS_BIT = 0x0200_0000;
+
   private void writeHandleTable(EProcess e) {
     HandleTable table = e.handleTable();
     long a = table.address();
@@ -409,7 +413,8 @@ final class ObjectImage {
       ObjectHeader header = table.entry(h);
       long entry = entries + (h / 4) * 8;
       memory.put32(entry, header.headerAddress() | 1 | (table.attributes(h) & 6));
-      memory.put32(entry + 4, table.access(h));
+      boolean protect = (table.attributes(h) & HandleTable.OBJ_PROTECT_CLOSE) != 0;
+      memory.put32(entry + 4, table.access(h) | (protect ? PROTECT_CLOSE_ACCESS_BIT : 0));
     }
   }
 
