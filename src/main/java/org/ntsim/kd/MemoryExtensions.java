@@ -188,7 +188,7 @@ final class MemoryExtensions {
     if (args.isEmpty()) {
       throw new KdError("Usage: !pte VirtualAddress | !pte PteAddress");
     }
-    long arg = KdFormat.address(args.get(0)) & 0xFFFFFFFFL;
+    long arg = new KdExpression(target, this::readDword).evaluate(args.get(0));
     long va = MmLayout.isPteAddress(arg) ? MmLayout.virtualAddressOfPte(arg) : arg;
     long pdeVa = MmLayout.pdeAddress(va);
     long pteVa = MmLayout.pteAddress(va);
@@ -470,12 +470,15 @@ final class MemoryExtensions {
 
   // ------------------------------------------------------------------ dd, db, dq
 
-  /** {@code dd|db|dq address [L count]}: memory of the current process, as kd dumps it. */
+  /**
+   * {@code dd|db|dq address [L count]}: memory of the current process, as kd dumps it; the address
+   * is an expression ({@code 84001020+dc}, {@code poi(@$thread+0x14c)}, {@code @$thread}).
+   */
   void dump(Listing out, String verb, List<String> args) {
     if (args.isEmpty()) {
       throw new KdError("ntsim: " + verb + " needs an address");
     }
-    long address = KdFormat.address(args.get(0)) & 0xFFFFFFFFL;
+    long address = new KdExpression(target, this::readDword).evaluate(args.get(0));
     int unit = switch (verb) {
       case "db" -> 1;
       case "dq" -> 8;

@@ -146,6 +146,17 @@ class KdMemoryTest {
     }
   }
 
+  // dd's address is an expression, as in WinDbg (DOCS/d--da--db--dc--dd--dd--df--dp--dq--du--dw--dw--dyb--dyd--display-memor).
+  @Test
+  void ddTakesAnExpressionForItsAddress() {
+    Fixture f = new Fixture();
+    try (KdSession s = sessionWithMemory(f)) {
+      assertThat(s.run("dd 3ff000+1000+8 L2")).isEqualTo("00400008  55667788 11223344\n");
+      assertThat(s.run("dd poi(400008)-55267788 L1")).isEqualTo("00400000  44434241\n");
+      assertThat(s.run("dd 40zz")).startsWith("Couldn't resolve error at '40zz'");
+    }
+  }
+
   @Test
   void processShowsDirBaseVadRootAndCommit() {
     Fixture f = new Fixture();
