@@ -31,10 +31,10 @@ import org.ntsim.ps.EProcess;
  * through {@code dt}.
  *
  * <p>Left out: OBJECT_TYPE objects are not modelled, so the type's address is a fixed stand-in in
- * nt's data per type name (the order of Vista's type list); the handle table's own address and
- * its entries' addresses (no HANDLE_TABLE pages are modelled: "Handle table at 00000000", no
- * {@code Entry:} field); free entries (flag 0x4), the kernel handle table (0x10), object
- * directories' addresses and the directory listing of flag 0x8.
+ * nt's data per type name (the order of Vista's type list); entries past the first page of a
+ * handle table (not laid out in memory: {@code Entry: 00000000}); free entries (flag 0x4), the
+ * kernel handle table (0x10), object directories' addresses and the directory listing of flag
+ * 0x8.
  */
 final class ObjectExtension {
   /** Vista's object types in the order nt creates them; a type's stand-in address follows it. */
@@ -253,7 +253,8 @@ final class ObjectExtension {
   private void table(Listing out, EProcess p, long handle, int flags, String typeName) {
     HandleTable table = p.handleTable();
     processes.print(out, p, 0);
-    out.format("Handle table at 00000000 with %d entries in use", table.count());
+    out.format("Handle table at %s with %d entries in use", KdFormat.hex8(table.tableCode()),
+        table.count());
     out.blank();
     if (handle != 0) {
       ObjectHeader h = table.entry(handle);
