@@ -44,12 +44,24 @@ final class RecentEvents {
     return count;
   }
 
-  /** The last {@code n} events (fewer if fewer are kept), oldest first, one line each. */
+  /**
+   * The last {@code n} events (fewer if fewer are kept), one line each, in simulated-time order
+   * (emission order among equal times): processors take their steps in global time order, but a
+   * processor's atomic step may end after another's next event, so emission order alone can step
+   * back by that much across processors. Each line keeps the event's sequence number.
+   */
   String describe(int n) {
     long kept = Math.min(count, CAPACITY);
     long first = count - Math.min(kept, Math.max(n, 0));
+    Long[] order = new Long[(int) (count - first)];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = first + i;
+    }
+    java.util.Arrays.sort(order, java.util.Comparator
+        .comparingLong((Long s) -> words[(int) (s & MASK) * WORDS])
+        .thenComparingLong(s -> s));
     StringBuilder out = new StringBuilder();
-    for (long s = first; s < count; s++) {
+    for (long s : order) {
       int at = (int) (s & MASK) * WORDS;
       long cpuKind = words[at + 1];
       EventText.appendLine(out, s, words[at], (int) (cpuKind >> 32),
