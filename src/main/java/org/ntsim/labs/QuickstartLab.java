@@ -35,7 +35,7 @@ import org.ntsim.win32.Ntos;
  * seed gives its own interleaving and its own trace digest.
  */
 final class QuickstartLab implements Lab {
-  private static final long RUN_NS = 6_000_000_000L;
+  private static final long RUN_NS = 8_000_000_000L;
 
   private EProcess process;
   private Ntos os;
