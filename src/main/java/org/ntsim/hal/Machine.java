@@ -39,6 +39,8 @@ public final class Machine {
   public final IoApic ioApic;
   public final IntervalTimer intervalTimer;
   private final Cpu[] cpus;
+  /** Each CPU's key in the step being chosen (see {@link #keyOf}); MAX_VALUE: not taking part. */
+  private final long[] keys;
 
   private CpuDriver driver;
   private long nowNs;
@@ -57,6 +59,7 @@ public final class Machine {
     this.backend = CoroutineBackend.named(config.backend);
     this.memory = new PhysicalMemory(config.memoryBytes);
     this.cpus = new Cpu[config.cpus];
+    this.keys = new long[config.cpus];
     for (int i = 0; i < cpus.length; i++) {
       cpus[i] = new Cpu(this, i);
     }
@@ -192,14 +195,16 @@ public final class Machine {
     long end = self == null ? endNs : Math.min(endNs, self.nextInterruptNs());
     Cpu next = null;
     long nextKey = Long.MAX_VALUE;
+    long[] key = keys; // read again only before runSlice, which may reuse it in a nested step
     for (Cpu cpu : cpus) {
       if (cpu.onStack || cpu == self) {
+        key[cpu.index] = Long.MAX_VALUE;
         continue;
       }
-      long key = keyOf(cpu);
-      if (key < nextKey) {
+      key[cpu.index] = keyOf(cpu);
+      if (key[cpu.index] < nextKey) {
         next = cpu;
-        nextKey = key;
+        nextKey = key[cpu.index];
       }
     }
     long eventNs = events.peekTimeNs();
@@ -215,11 +220,8 @@ public final class Machine {
     long horizon = Math.min(eventNs,
         self == null ? end : end + (self.index > next.index ? 1 : 0));
     for (Cpu cpu : cpus) {
-      if (cpu != next && cpu != self && !cpu.onStack) {
-        long key = keyOf(cpu);
-        if (key != Long.MAX_VALUE) {
-          horizon = Math.min(horizon, key + (cpu.index > next.index ? 1 : 0));
-        }
+      if (cpu != next && key[cpu.index] != Long.MAX_VALUE) {
+        horizon = Math.min(horizon, key[cpu.index] + (cpu.index > next.index ? 1 : 0));
       }
     }
     horizon = Math.min(horizon, nextKey + config.sliceNs);
