@@ -96,8 +96,9 @@ class KdDispatcherObjectsTest {
       String out = s.run("!handle 0 3 " + Long.toHexString(s.demo.pid()));
       EProcess p = s.demo;
       assertThat(out).contains("    Image: sync.exe\n");
-      assertThat(out).contains("Handle table at 00000000 with " + p.handleTable().count()
-          + " entries in use\n");
+      assertThat(out).contains("Handle table at "
+          + String.format("%08x", p.handleTable().tableCode()) + " with "
+          + p.handleTable().count() + " entries in use\n");
       ObjectHeader m = header(s, mutex);
       assertThat(out).contains(String.format("%04x: Object: %s  GrantedAccess: %s Entry: ", mutex,
           hex8(m.bodyAddress), hex8(p.handleTable().access(mutex))));
