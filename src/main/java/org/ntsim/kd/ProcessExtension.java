@@ -24,10 +24,10 @@ import org.ntsim.ps.PsConstants;
  * <p>Invariants: the System and Idle processes show SessionId none and the kernel's page
  * directory as DirBase; every other process shows {@link #INTERACTIVE_SESSION}.
  *
- * <p>Left out, printed as WinDbg prints a null pointer or zero: the PEB and the handle table's
- * address (00000000 until they are laid out in memory), DeviceMap and Token (00000000),
+ * <p>Left out, printed as WinDbg prints a null pointer or zero: DeviceMap and Token (00000000),
  * QuotaPoolUsage (0: pool quota is not charged), PeakVirtualSize (0 Mb: not kept). MemoryPriority
- * is BACKGROUND: ntsim has no foreground window, so no process is in the foreground.
+ * is FOREGROUND for the process the kernel treats as the foreground one
+ * ({@code Kernel.setForegroundProcess}), BACKGROUND for the others.
  */
 final class ProcessExtension {
   /**
@@ -171,7 +171,7 @@ final class ProcessExtension {
       statistic(out, "PeakVirtualSize", "0 Mb");
       statistic(out, "PageFaultCount", Long.toString(as.pageFaults()));
     }
-    statistic(out, "MemoryPriority", "BACKGROUND");
+    statistic(out, "MemoryPriority", p.isForeground() ? "FOREGROUND" : "BACKGROUND");
     statistic(out, "BasePriority", Integer.toString(p.basePriority()));
     statistic(out, "CommitCharge", Long.toString(as == null ? 0 : as.commitCharge()));
     if (as != null) {

@@ -28,13 +28,14 @@ import org.ntsim.ps.EThread;
  * Windows Internals 5th ed., ch. 7, {@code !process 0 7 notmyfault.exe}).
  *
  * <p>Left out: stacks (no kernel or user stacks are modelled, so no Stack Init or ChildEBP
- * lines), TEB and Win32Thread (printed as 00000000), DeviceMap (00000000), impersonation, IRPs;
- * IoPriority and PagePriority are Vista's defaults, 2 and 5, for every thread.
+ * lines), Win32Thread (printed as 00000000), DeviceMap (00000000), impersonation, IRPs.
+ * IoPriority and PagePriority are the thread's (Vista's defaults 2 and 5; 0 and 1 in background
+ * mode); a kernel thread without an ETHREAD shows the defaults.
  */
 final class ThreadExtension {
-  /** IoPriorityNormal: every thread's I/O priority until I/O priorities are modelled. */
+  /** IoPriorityNormal: the I/O priority of a thread that has no ETHREAD. */
   static final int IO_PRIORITY_NORMAL = 2;
-  /** MEMORY_PRIORITY_NORMAL: every thread's page priority until page priorities are modelled. */
+  /** MEMORY_PRIORITY_NORMAL: the page priority of a thread that has no ETHREAD. */
   static final int MEMORY_PRIORITY_NORMAL = 5;
 
   private final KdTarget target;
@@ -168,8 +169,9 @@ final class ThreadExtension {
       out.line(indent + "Kernel stack not resident.");
     }
     out.format("%sPriority %d BasePriority %d PriorityDecrement %d IoPriority %d PagePriority %d",
-        indent, t.priority(), t.basePriority(), t.priorityDecrement(), IO_PRIORITY_NORMAL,
-        MEMORY_PRIORITY_NORMAL);
+        indent, t.priority(), t.basePriority(), t.priorityDecrement(),
+        t instanceof EThread e ? e.ioPriority() : IO_PRIORITY_NORMAL,
+        t instanceof EThread e ? e.pagePriority() : MEMORY_PRIORITY_NORMAL);
     out.format("%sntsim: Quantum %d QuantumReset %d Affinity %s NextProcessor %d", indent,
         t.quantum(),
         t.kprocess().quantumReset(), KdFormat.hex8(t.affinity()), t.lastCpu());
