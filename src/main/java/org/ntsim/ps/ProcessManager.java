@@ -282,10 +282,10 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
     public void run() {
       int status;
       try {
-        writeEnvironmentBlocks(t);
         kernel.deliverKernelApcs(); // e.g. the suspend APC of a thread created suspended
         kernel.testTermination(); // a thread ended before it first ran never runs its body
         if (!kernelMode) {
+          writeEnvironmentBlocks(t);
           ldrInitializeThunk();
         }
         status = body.run();
