@@ -329,11 +329,17 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
       return;
     }
     EProcess p = t.eprocess;
-    if (p.peb != 0 && !p.pebWritten) {
-      p.pebWritten = true;
-      mm.pebTeb().writePeb(p.peb, false, kernel.processorCount(), INTERACTIVE_SESSION);
+    boolean wasInKernel = t.inKernel();
+    kernel.setKernelMode(true); // kernel work, charged as kernel time
+    try {
+      if (p.peb != 0 && !p.pebWritten) {
+        p.pebWritten = true;
+        mm.pebTeb().writePeb(p.peb, false, kernel.processorCount(), INTERACTIVE_SESSION);
+      }
+      mm.pebTeb().writeTeb(t.teb, p.peb, p.uniqueProcess, t.uniqueThread, t.lastError);
+    } finally {
+      kernel.setKernelMode(wasInKernel);
     }
-    mm.pebTeb().writeTeb(t.teb, p.peb, p.uniqueProcess, t.uniqueThread, t.lastError);
   }
 
   /**
