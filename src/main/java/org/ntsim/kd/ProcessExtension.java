@@ -24,8 +24,8 @@ import org.ntsim.ps.PsConstants;
  * <p>Invariants: the System and Idle processes show SessionId none and the kernel's page
  * directory as DirBase; every other process shows {@link #INTERACTIVE_SESSION}.
  *
- * <p>Left out, printed as WinDbg prints a null pointer or zero: the PEB and the handle table's
- * address (00000000 until they are laid out in memory), DeviceMap and Token (00000000),
+ * <p>Left out, printed as WinDbg prints a null pointer or zero: the PEB of System and Idle and
+ * the handle table's address when the pool had no room for it, DeviceMap and Token (00000000),
  * QuotaPoolUsage (0: pool quota is not charged), PeakVirtualSize (0 Mb: not kept). MemoryPriority
  * is BACKGROUND: ntsim has no foreground window, so no process is in the foreground.
  */
