@@ -101,17 +101,19 @@ class MmPebTebTest {
         .isEqualTo(MemoryBasicInformation.MEM_FREE);
   }
 
+  /** The process's regions go with its last thread: the PEB's too; System and Idle have none. */
   @Test
-  void theLastErrorReachesTheTebAtTheKernelImagesRefresh() {
+  void thePebGoesWithTheProcessAndTheSystemProcessHasNone() {
     sys = TestOs.boot(1);
-    long[] teb = new long[1];
+    long[] during = new long[1];
     EProcess p = sys.runProgram("t.exe", ctx -> {
-      teb[0] = ctx.ntdll().NtCurrentTeb();
-      ctx.kernel32().SetLastError(1234);
+      during[0] = sys.os.ps.currentProcess().addressSpace().vads().inOrder().size();
       return 0;
     }, 2000 * MS);
-    assertThat(teb[0]).isNotZero();
+    assertThat(during[0]).as("the PEB's and the TEB's regions").isEqualTo(2);
     assertThat(p.pebAddress()).isEqualTo(MmPebTeb.PEB_ADDRESS);
-    assertThat(p.addressSpace().isVmDeleted()).as("the process has ended").isTrue();
+    assertThat(p.addressSpace().vads().inOrder()).isEmpty();
+    assertThat(sys.os.ps.systemProcess().pebAddress()).isZero();
+    assertThat(sys.os.ps.idleThreads().get(0).tebAddress()).isZero();
   }
 }
