@@ -24,7 +24,8 @@ import org.ntsim.ps.PsConstants;
  * <p>Invariants: the System and Idle processes show SessionId none and the kernel's page
  * directory as DirBase; every other process shows {@link #INTERACTIVE_SESSION}.
  *
- * <p>Left out, printed as WinDbg prints a null pointer or zero: DeviceMap and Token (00000000),
+ * <p>Left out, printed as WinDbg prints a null pointer or zero: the PEB of System and Idle and
+ * the handle table's address when the pool had no room for it, DeviceMap and Token (00000000),
  * QuotaPoolUsage (0: pool quota is not charged), PeakVirtualSize (0 Mb: not kept). MemoryPriority
  * is FOREGROUND for the process the kernel treats as the foreground one
  * ({@code Kernel.setForegroundProcess}), BACKGROUND for the others.

@@ -94,6 +94,7 @@ public final class MemoryManager {
   private final VirtualMemory virtualMemory;
   private final WriteWatch writeWatch = new WriteWatch(this);
   private final ProcessMemoryCopy memoryCopy = new ProcessMemoryCopy(this);
+  private final MmPebTeb pebTeb = new MmPebTeb(this);
   private final WorkingSetManager workingSetManager;
   private final MemoryAccess userAccess;
   private final MemoryAccess kernelAccess;
@@ -167,6 +168,11 @@ public final class MemoryManager {
   /** NtGetWriteWatch and NtResetWriteWatch. */
   public WriteWatch writeWatch() {
     return writeWatch;
+  }
+
+  /** MmCreatePeb, MmCreateTeb and MmDeleteTeb: the PEB and TEB pages in user space. */
+  public MmPebTeb pebTeb() {
+    return pebTeb;
   }
 
   /** MmCopyVirtualMemory, behind NtReadVirtualMemory and NtWriteVirtualMemory. */

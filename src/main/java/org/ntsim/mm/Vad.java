@@ -9,7 +9,8 @@ package org.ntsim.mm;
  * committed with the VAD's protection), private memory, write watch, and the number of pages
  * committed (CommitCharge).
  *
- * <p>Invariants: {@code startingVpn <= endingVpn}; the region starts on a 64 KiB boundary;
+ * <p>Invariants: {@code startingVpn <= endingVpn}; the region starts on a 64 KiB boundary
+ * (a PEB's or TEB's page excepted);
  * regions of one process never overlap.
  *
  * <p>Left out: mapped views (sections), the long and image VAD variants, large pages, AWE.
@@ -21,6 +22,7 @@ public final class Vad {
   final boolean memCommit;
   final boolean writeWatch;
   final boolean topDown;
+  boolean pebOrTeb; // made by MmCreatePeb or MmCreateTeb
   long address; // where the VAD lives in non-paged pool ('Vad ' tag), for the debugger
   long commitCharge; // pages committed in the region
   long[] writeWatchBits; // one bit per page written since the last reset, when writeWatch

@@ -32,6 +32,9 @@ public final class EProcess extends KProcess implements org.ntsim.mm.MmProcess {
   String unhandledException;
   ObjectHeader header;
   org.ntsim.mm.AddressSpace addressSpace;
+  /** Peb: the PEB's page, 0 if none; pebWritten once its first thread has filled it in. */
+  long peb;
+  boolean pebWritten;
 
   EProcess(long address, String imageName, long parentId, int basePriority, long affinity,
       int threadSeed) {
@@ -70,11 +73,11 @@ public final class EProcess extends KProcess implements org.ntsim.mm.MmProcess {
   }
 
   /**
-   * EPROCESS.Peb: the process environment block's user address, or 0 when the process has none
-   * (System and Idle on NT; every process here until PEB pages are made at creation).
+   * EPROCESS.Peb: the process environment block's user address (MmCreatePeb's page), or 0 when
+   * the process has none (System and Idle, as on NT).
    */
   public long pebAddress() {
-    return 0;
+    return peb;
   }
 
   /** EPROCESS.ObjectTable: the address of the process's HANDLE_TABLE in paged pool, or 0. */

@@ -15,8 +15,13 @@ public final class EThread extends KThread {
   long exitTimeNs = -1;
   /** THREAD_PRIORITY_* level relative to the process class (0 normal). */
   int priorityLevel;
-  /** TEB LastErrorValue. */
+  /**
+   * TEB LastErrorValue, the model's copy: written to the TEB when the thread starts and by each
+   * refresh of the kernel image (the console's, before a command).
+   */
   public int lastError;
+  /** Teb: the TEB's page, 0 if none. */
+  long teb;
   /** ActiveTimerListHead: the timers whose completion APC targets this thread. */
   public final java.util.List<org.ntsim.ex.sync.ETimer> activeTimers = new java.util.ArrayList<>();
   final String startSymbol;
@@ -31,11 +36,11 @@ public final class EThread extends KThread {
   }
 
   /**
-   * KTHREAD.Teb: the thread environment block's user address, or 0 when the thread has none
-   * (system threads on NT; every thread here until TEB pages are made at creation).
+   * KTHREAD.Teb: the thread environment block's user address (MmCreateTeb's page), or 0 when the
+   * thread has none (system threads, as on NT).
    */
   public long tebAddress() {
-    return 0;
+    return teb;
   }
 
   public long tid() {

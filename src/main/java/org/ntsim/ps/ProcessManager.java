@@ -36,6 +36,8 @@ import org.ntsim.ob.ObjectTypeInitializer;
  */
 public final class ProcessManager implements org.ntsim.ob.ProcessContext {
   public static final long SYSTEM_PID = 4;
+  /** The session of every process but System and Idle: Vista's first interactive session. */
+  public static final int INTERACTIVE_SESSION = 1;
 
   /** Sizes of the x86 Vista structures, for realistic pool addresses. */
   private static final int EPROCESS_SIZE = 0x270;
@@ -197,6 +199,8 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
         : mm.createProcessAddressSpace(p);
     if (systemProcess == null) {
       p.handleTable = ob.initSystemProcessHandleTable(p); // the kernel handle table
+    } else {
+      p.peb = mm.pebTeb().createPeb(p.addressSpace); // 0 past the commit limit: no PEB
     }
     p.handleTable.allocate(mm.pool()); // none in memory if the pool is full: ObjectTable 0
     p.header = ob.createObject(processType, p, address);
@@ -221,12 +225,21 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
    */
   public EThread createThread(EProcess process, String name, String startSymbol, int priority,
       int priorityLevel, boolean kernelMode, ThreadStart body, boolean suspended) {
+    long teb = 0;
+    if (!kernelMode && process != systemProcess) {
+      teb = mm.pebTeb().createTeb(process.addressSpace);
+      if (teb == 0) {
+        return null; // no page below the PEB, or past the commit limit
+      }
+    }
     long address = ob.allocateObjectBody(threadType, ETHREAD_SIZE, false);
     if (address == 0) {
+      mm.pebTeb().deleteTeb(process.addressSpace, teb);
       return null; // no pool (memory exhausted): STATUS_INSUFFICIENT_RESOURCES to the caller
     }
     EThread t = new EThread(process, address, address + KTHREAD_TIMER_OFFSET, false,
         startSymbol);
+    t.teb = teb;
     t.uniqueThread = cids.allocate(t);
     t.createTimeNs = machine.activeCpu().clockNs();
     t.priorityLevel = priorityLevel;
@@ -272,6 +285,7 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
         kernel.deliverKernelApcs(); // e.g. the suspend APC of a thread created suspended
         kernel.testTermination(); // a thread ended before it first ran never runs its body
         if (!kernelMode) {
+          writeEnvironmentBlocks(t);
           ldrInitializeThunk();
         }
         status = body.run();
@@ -303,6 +317,28 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
         beginProcessTermination(p, status, t);
       }
       exitThread(t, status);
+    }
+  }
+
+  /**
+   * The fields of a new user thread's TEB, and of its process's PEB if no thread has filled them
+   * yet, written in the process's own address space as the thread starts.
+   */
+  private void writeEnvironmentBlocks(EThread t) {
+    if (t.teb == 0) {
+      return;
+    }
+    EProcess p = t.eprocess;
+    boolean wasInKernel = t.inKernel();
+    kernel.setKernelMode(true); // kernel work, charged as kernel time
+    try {
+      if (p.peb != 0 && !p.pebWritten) {
+        p.pebWritten = true;
+        mm.pebTeb().writePeb(p.peb, false, kernel.processorCount(), INTERACTIVE_SESSION);
+      }
+      mm.pebTeb().writeTeb(t.teb, p.peb, p.uniqueProcess, t.uniqueThread, t.lastError);
+    } finally {
+      kernel.setKernelMode(wasInKernel);
     }
   }
 
@@ -375,6 +411,7 @@ public final class ProcessManager implements org.ntsim.ob.ProcessContext {
     org.ntsim.ex.sync.ETimer.rundown(kernel, t.activeTimers);
     t.exitStatus = status;
     t.exitTimeNs = machine.activeCpu().clockNs();
+    mm.pebTeb().deleteTeb(p.addressSpace, t.teb); // MmDeleteTeb
     p.activeThreads--;
     if (p.activeThreads == 0) {
       if (!p.exiting) {

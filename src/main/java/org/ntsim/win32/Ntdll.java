@@ -245,6 +245,11 @@ public final class Ntdll extends NtdllSync {
     return currentProcess().commandLine();
   }
 
+  /** NtCurrentTeb: the calling thread's TEB (fs:[0x18], NtTib.Self, on x86); 0 if it has none. */
+  public long NtCurrentTeb() {
+    return currentThread().tebAddress();
+  }
+
   /** RtlGetLastWin32Error: TEB.LastErrorValue. */
   int RtlGetLastWin32Error() {
     return currentThread().lastError;

@@ -147,7 +147,7 @@ class ServiceLayerTest {
     }
     String call = owner.getSimpleName() + "." + a.getName();
     return java.util.Set.of("ProcessManager.currentThread", "ProcessManager.currentProcess",
-        "EThread.tid", "EProcess.pid", "EProcess.commandLine", "Machine.activeCpu",
+        "EThread.tid", "EThread.tebAddress", "EProcess.pid", "EProcess.commandLine", "Machine.activeCpu",
         "Kernel.spendGuestInstructions")
         .contains(call);
   }

@@ -55,8 +55,9 @@ class KdConsoleTest {
       String out = s.run("!process 0 7");
       for (int i = 0; i < 3; i++) {
         EThread t = s.thread(i);
-        assertThat(out).contains(String.format("        THREAD %s  Cid %04x.%04x  Teb: 00000000 "
-            + "Win32Thread: 00000000 ", KdSession.hex8(t.address), s.demo.pid(), t.tid()));
+        assertThat(out).contains(String.format("        THREAD %s  Cid %04x.%04x  Teb: %s "
+            + "Win32Thread: 00000000 ", KdSession.hex8(t.address), s.demo.pid(), t.tid(),
+            KdSession.hex8(t.tebAddress())));
       }
       assertThat(out).contains("    ElapsedTime                       00:00:00.100");
       assertThat(out).contains("        Win32 Start Address demo!main (0x");
@@ -92,9 +93,9 @@ class KdConsoleTest {
           .allMatch(t -> t == s.thread(0) || t == s.thread(1));
       StringBuilder expected = new StringBuilder("Processor 0: Ready Threads at priority 8\n");
       for (KThread t : ready) {
-        expected.append(String.format("    THREAD %s  Cid %04x.%04x  Teb: 00000000 "
+        expected.append(String.format("    THREAD %s  Cid %04x.%04x  Teb: %s "
             + "Win32Thread: 00000000 READY on processor 0\n", KdSession.hex8(t.address),
-            s.demo.pid(), t.uniqueThread));
+            s.demo.pid(), t.uniqueThread, KdSession.hex8(((EThread) t).tebAddress())));
       }
       // Below them, at priority 0, the zero page thread when it has not yet reached its first
       // wait: it lowers itself to 0 as soon as it starts, and a busy processor never runs it.
@@ -119,7 +120,8 @@ class KdConsoleTest {
       EThread sleeper = s.thread(2);
       String out = s.run("!thread " + KdSession.hex8(sleeper.address));
       List<String> lines = lines(out);
-      assertThat(lines.get(0)).isEqualTo(String.format("THREAD %s  Cid %04x.%04x  Teb: 00000000 "
+      // The demo's fourth thread: its TEB is the fourth page down from the PEB's.
+      assertThat(lines.get(0)).isEqualTo(String.format("THREAD %s  Cid %04x.%04x  Teb: 7ffdb000 "
           + "Win32Thread: 00000000 WAIT: (DelayExecution) UserMode Non-Alertable",
           KdSession.hex8(sleeper.address), s.demo.pid(), sleeper.tid()));
       assertThat(lines.get(1)).isEqualTo("    " + KdSession.hex8(sleeper.timer().address)

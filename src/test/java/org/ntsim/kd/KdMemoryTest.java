@@ -84,8 +84,8 @@ class KdMemoryTest {
     try (KdSession s = sessionWithMemory(f)) {
       // 500000 committed at reservation (a zero PTE: the VAD commits it), 501000 decommitted
       // inside it (MM_DECOMMIT), 402000 decommitted in a region committed later (a zero PTE
-      // again), 403000 guarded while resident (a transition PTE), 404000 reserved, 7ff00000
-      // nothing at all.
+      // again), 403000 guarded while resident (a transition PTE), 404000 reserved, 7f000000
+      // nothing at all (7ff00000 shares the page table of the PEB and TEB pages).
       assertThat(s.run("!pte 500000")).contains("contains 00000000")
           .contains("committed at reservation: demand zero");
       assertThat(s.run("!pte 501000")).contains("contains 00000200").contains("not valid")
@@ -97,7 +97,7 @@ class KdMemoryTest {
       String guard = s.run("!pte 403000");
       assertThat(guard).contains("not valid").contains("Transition:")
           .contains("Protect: 14 - ReadWrite Guard");
-      assertThat(s.run("!pte 7ff00000")).contains("the page table does not exist yet")
+      assertThat(s.run("!pte 7f000000")).contains("the page table does not exist yet")
           .contains("no VAD");
     }
   }
@@ -128,9 +128,13 @@ class KdMemoryTest {
       assertThat(out).startsWith("VAD     level      start      end    commit\n")
           .containsPattern("[0-9a-f]{8} \\( [01]\\)        400      40f         3 Private"
               + "      READWRITE")
-          .containsPattern("[0-9a-f]{8} \\( [01]\\)        500      501         1 Private"
+          .containsPattern("[0-9a-f]{8} \\( [0-9]\\)        500      501         1 Private"
               + "      READONLY")
-          .contains("Total VADs:     2");
+          .containsPattern("[0-9a-f]{8} \\( [01]\\)      7ffde    7ffde         1 Private"
+              + "      READWRITE")
+          .containsPattern("[0-9a-f]{8} \\( [01]\\)      7ffdf    7ffdf         1 Private"
+              + "      READWRITE")
+          .contains("Total VADs:     4");
     }
   }
 
@@ -164,8 +168,8 @@ class KdMemoryTest {
       String out = s.run("!process " + Long.toHexString(s.demo.address) + " 1");
       long dirBase = s.demo.addressSpace().directoryTableBase();
       assertThat(out).contains(String.format("DirBase: %08x", dirBase))
-          .containsPattern("VadRoot [0-9a-f]{8} Vads 2 Clone 0 Private \\d+\\.")
-          .containsPattern("CommitCharge +4")
+          .containsPattern("VadRoot [0-9a-f]{8} Vads 4 Clone 0 Private \\d+\\.")
+          .containsPattern("CommitCharge +6") // 3 + 1 pages, the PEB and the TEB
           .contains("Working Set Sizes (now,min,max)").contains("PageFaultCount")
           .containsPattern("ntsim: WsUnusedEstimate +\\d+ ");
     }

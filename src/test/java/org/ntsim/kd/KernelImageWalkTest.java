@@ -200,6 +200,9 @@ class KernelImageWalkTest {
       assertThat(d(a + ET.offset("Cid") + 4)).as(replay).isEqualTo(t.tid());
       assertThat(d(a + KT.offset("ApcState") + VistaX86Types.KAPC_STATE.offset("Process")))
           .as(replay).isEqualTo(t.addressSpaceProcess().address);
+      assertThat(d(a + KT.offset("Teb"))).as(replay).isEqualTo(t.tebAddress());
+      assertThat(d(p.address + EP.offset("Peb"))).as(replay).isEqualTo(p.pebAddress());
+      teb(t, p);
       List<WaitBlock> blocks = t.currentWaitBlocks();
       long list = d(a + KT.offset("WaitBlockList"));
       assertThat(list).as(replay).isEqualTo(blocks.isEmpty() ? 0 : a + KT.offset("WaitBlock"));
@@ -208,6 +211,33 @@ class KernelImageWalkTest {
         assertThat(d(wb + WB.offset("Thread"))).as(replay).isEqualTo(a);
         assertThat(d(wb + WB.offset("Object"))).as(replay)
             .isEqualTo(blocks.get(i).object().address);
+      }
+    }
+
+    /**
+     * The TEB in the thread's own address space, once the thread has started and filled it in
+     * (its page resident): Self, ClientId, the PEB, and the last error the refresh wrote.
+     */
+    void teb(EThread t, EProcess p) {
+      long teb = t.tebAddress();
+      if (teb == 0) {
+        return;
+      }
+      target.setImplicitProcess(p);
+      try {
+        StructType tt = VistaX86Types.TEB;
+        long self = target.readVirtual(teb + VistaX86Types.NT_TIB.offset("Self"), 4);
+        if (self <= 0) {
+          return; // not yet written (the thread has not started) or its page is trimmed
+        }
+        assertThat(self).as(replay).isEqualTo(teb);
+        assertThat(d(teb + tt.offset("ClientId"))).as(replay).isEqualTo(p.pid());
+        assertThat(d(teb + tt.offset("ClientId") + 4)).as(replay).isEqualTo(t.tid());
+        assertThat(d(teb + tt.offset("ProcessEnvironmentBlock"))).as(replay)
+            .isEqualTo(p.pebAddress());
+        assertThat((int) d(teb + tt.offset("LastErrorValue"))).as(replay).isEqualTo(t.lastError);
+      } finally {
+        target.setImplicitProcess(null);
       }
     }
 

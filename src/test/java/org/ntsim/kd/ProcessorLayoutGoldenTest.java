@@ -18,7 +18,7 @@ class ProcessorLayoutGoldenTest {
   void pcrOfProcessorOneIsLaidOutAsKdextsPrintsIt() throws IOException {
     try (KdSession s = new KdSession(2, KdSession.MS)) {
       String out = s.run("!pcr 1");
-      assertThat(out.substring(0, out.indexOf("ntsim: KPRCB"))).isEqualTo(golden("pcr-layout.txt"));
+      assertThat(out.substring(0, out.indexOf("ntsim: KPRCB"))).isEqualTo(golden("pcr-boot.txt"));
     }
   }
 

@@ -69,7 +69,8 @@ class VirtualMemoryServicesTest {
     assertThat(committed.RegionSize).isEqualTo(0x10000);
     assertThat(committed.Protect).isEqualTo(MmPte.PAGE_READWRITE);
     assertThat(released.State).isEqualTo(VirtualMemory.MEM_FREE);
-    assertThat(target.addressSpace().vads().inOrder()).isEmpty();
+    assertThat(target.addressSpace().vads().inOrder()).as("the PEB's is left")
+        .extracting(Vad::startAddress).containsExactly(MmPebTeb.PEB_ADDRESS);
   }
 
   @Test

@@ -301,6 +301,12 @@ final class ObjectImage {
 
   private void writeExecutiveThread(EThread e, long a) {
     memory.put32(a + KT.offset("Teb"), e.tebAddress());
+    if (e.tebAddress() != 0 && e.process() != null) {
+      // The last error is kept in the model: its TEB copy is brought in step here, in the
+      // thread's own address space, when the page is resident.
+      memory.put(e.tebAddress() + VistaX86Types.TEB.offset("LastErrorValue"), 4, e.lastError,
+          (int) (e.process().directoryTableBase() >>> 12));
+    }
     memory.put64(a + ET.offset("CreateTime"), e.createTimeNs() / 100);
     memory.put64(a + ET.offset("ExitTime"), e.exitTimeNs() > 0 ? e.exitTimeNs() / 100 : 0);
     memory.put32(a + ET.offset("ExitStatus"), e.exitStatus());
