@@ -19,38 +19,38 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LabsDeterminismTest {
   private static final Map<String, String> DIGESTS_AT_SEED_7 = Map.ofEntries(
-      Map.entry("abandoned-mutex", "7543ef9e403eb1c0"),
-      Map.entry("apc", "6c2f8f52caaa96dc"),
-      Map.entry("cpu-accounting", "51adcb717807a8a3"),
+      Map.entry("abandoned-mutex", "adc0ac5bbb0f8353"),
+      Map.entry("apc", "451baca476ead7ea"),
+      Map.entry("cpu-accounting", "7ecdd2ab5e8daf7e"),
       Map.entry("dpc-wait", "60393fadc3410cdf"),
       Map.entry("interrupts", "6d5b61abe24bc3e5"),
       Map.entry("kqueue", "89b9d92f40cbbe64"),
-      Map.entry("page-tables", "3782bab81b478f50"),
-      Map.entry("quantum", "7fa08f73243f21d6"),
-      Map.entry("quickstart", "4f0c002cf38d6a1a"),
-      Map.entry("stress", "a92f11f65692734d"),
-      Map.entry("sync-stress", "cb3f7665c5b2276d"),
-      Map.entry("testlimit", "e48b62492dd75c5b"),
-      Map.entry("vm-stress", "45d51917964d4244"),
-      Map.entry("waits", "525b9c21b6c1ebd0"),
-      Map.entry("working-set", "235ea415de737e59"));
+      Map.entry("page-tables", "f4f736c479fc7eff"),
+      Map.entry("quantum", "37fd7d5ceb49211d"),
+      Map.entry("quickstart", "01c87efd026f69c3"),
+      Map.entry("stress", "e6f682a8ba6beb75"),
+      Map.entry("sync-stress", "d160615baa0524d7"),
+      Map.entry("testlimit", "dbddafa8274d61f2"),
+      Map.entry("vm-stress", "7b320b062bda0467"),
+      Map.entry("waits", "ba062a8cd93eedea"),
+      Map.entry("working-set", "484b2872d1e9f470"));
 
   private static final Map<String, String> DIGESTS_AT_SEED_1 = Map.ofEntries(
-      Map.entry("abandoned-mutex", "5f5fc3e24fbba38e"),
-      Map.entry("apc", "8205bab2f153299e"),
-      Map.entry("cpu-accounting", "8cad77d5ebd1f2c5"),
+      Map.entry("abandoned-mutex", "73cfada029f329e3"),
+      Map.entry("apc", "392776f5ee99a146"),
+      Map.entry("cpu-accounting", "2ffeee51464004c8"),
       Map.entry("dpc-wait", "1dab1c97e23f6327"),
       Map.entry("interrupts", "2a7a22c67b9d65ff"),
       Map.entry("kqueue", "15f2e7b037f81ccb"),
-      Map.entry("page-tables", "b8f0dbd8bc09c077"),
-      Map.entry("quantum", "80cb3713d0f000c1"),
-      Map.entry("quickstart", "ca5176e2e85796de"),
-      Map.entry("stress", "fe87071e07012241"),
-      Map.entry("sync-stress", "397dcb24f8137d1c"),
-      Map.entry("testlimit", "6a9d133b491bab39"),
-      Map.entry("vm-stress", "09db62385e57dde2"),
-      Map.entry("waits", "02f41149c3cddf0d"),
-      Map.entry("working-set", "8ab83dde03941ee9"));
+      Map.entry("page-tables", "931944c54717b8cc"),
+      Map.entry("quantum", "d0e1a000edefbc26"),
+      Map.entry("quickstart", "c61ee622732f4c70"),
+      Map.entry("stress", "60144cd8d4175e85"),
+      Map.entry("sync-stress", "7166e253ae4a0931"),
+      Map.entry("testlimit", "adbf81229eb3dadb"),
+      Map.entry("vm-stress", "204ec4ac16c34f23"),
+      Map.entry("waits", "0dc03756c7a8113c"),
+      Map.entry("working-set", "c5263bee9e8b7f46"));
 
   static java.util.List<String> labs() {
     return Labs.names();
