@@ -52,7 +52,7 @@ final class Interrupts {
     IdtRoutine clockRoutine = new IdtRoutine("hal!HalpClockInterrupt", HAL_CLOCK_INTERRUPT,
         false, clock::clockInterrupt);
     IdtRoutine ipiRoutine = new IdtRoutine("hal!HalpIpiHandler", HAL_IPI_HANDLER, false,
-        Interrupts::ipiInterrupt);
+        this::ipiInterrupt);
     for (int c = 0; c < machine.cpuCount(); c++) {
       Cpu cpu = machine.cpu(c);
       for (int v = InterruptVectors.FIRST_HARDWARE_VECTOR; v < InterruptVectors.COUNT; v++) {
@@ -63,9 +63,16 @@ final class Interrupts {
     }
   }
 
-  /** KiIpiServiceRoutine: an IPI's requests are for the dispatcher of the processor it reaches. */
-  private static void ipiInterrupt(Cpu cpu, int interruptedIrql) {
+  /**
+   * KiIpiServiceRoutine: an IPI's requests are for the dispatcher of the processor it reaches, and
+   * for its APC interrupt when its current thread has kernel APCs pending (an APC queued from
+   * another processor, IPI_APC).
+   */
+  private void ipiInterrupt(Cpu cpu, int interruptedIrql) {
     cpu.requestSoftwareInterrupt(Irql.DISPATCH_LEVEL);
+    if (kernel.prcb(cpu.index).currentThread.kernelApcPending) {
+      cpu.requestSoftwareInterrupt(Irql.APC_LEVEL);
+    }
   }
 
   /** KiUnexpectedInterruptTail: an interrupt on a vector nothing is connected to is dismissed. */

@@ -35,6 +35,8 @@ public final class KPrcb {
   boolean dpcRoutineActive;
   Kdpc activeDpc;
   boolean quantumEnd;
+  /** The APC_LEVEL interrupt was taken here: the thread that runs next checks its kernel APCs. */
+  boolean apcInterruptTaken;
   long handOffNs; // latest time another processor gave this one a NextThread or a DPC
   int warmUpSink; // keeps the reads of warmUpReadyQueue; its value means nothing
   /** Ready threads below which reading the queue ahead is not worth it: they stay in cache. */

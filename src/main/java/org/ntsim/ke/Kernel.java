@@ -82,6 +82,8 @@ public final class Kernel implements CpuDriver {
     this.interrupts = new Interrupts(this, clock); // the clock and IPI vectors of every IDT
     for (int i = 0; i < prcbs.length; i++) {
       machine.cpu(i).setHandler(Irql.DISPATCH_LEVEL, dpcs::dispatchInterrupt);
+      KPrcb prcb = prcbs[i];
+      machine.cpu(i).setHandler(Irql.APC_LEVEL, (cpu, interrupted) -> prcb.apcInterruptTaken = true);
     }
     machine.attach(this);
     this.systemCalls = new SystemCalls(this);
@@ -299,6 +301,7 @@ public final class Kernel implements CpuDriver {
 
   /** Runs the kernel APCs the thread may take at its IRQL now (the APC_LEVEL interrupt's work). */
   void deliverPendingApcs(KThread self) {
+    prcb(machine.activeCpu().index).apcInterruptTaken = false; // checked now
     if (self.kernelApcPending && apcs.kernelApcDeliverable(self, machine.activeCpu().irql())) {
       apcs.deliverKernel(self);
     }

@@ -114,10 +114,17 @@ final class SimulationPoints {
     }
   }
 
-  /** Gives the CPU back to the machine loop from a thread's coroutine. */
+  /**
+   * Gives the CPU back to the machine loop from a thread's coroutine. A yield itself changes
+   * nothing: when the thread runs again, it takes its kernel APCs only if the APC interrupt was
+   * taken meanwhile on its processor (KiDeliverApc from the APC_LEVEL interrupt), so that where
+   * the loop happened to look again (the slice) has no effect on the run.
+   */
   void yieldToLoop() {
     KThread self = kernel.runningCoroutine;
     machine.backend.yieldCurrent();
-    kernel.deliverPendingApcs(self); // the loop resumed this coroutine as the running one again
+    if (kernel.currentPrcb().apcInterruptTaken) {
+      kernel.deliverPendingApcs(self);
+    }
   }
 }
