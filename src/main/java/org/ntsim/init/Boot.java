@@ -5,6 +5,7 @@ import org.ntsim.ex.sync.SyncObjectTypes;
 import org.ntsim.ex.sync.SyncServices;
 import org.ntsim.hal.Machine;
 import org.ntsim.hal.MachineConfig;
+import org.ntsim.io.IoManager;
 import org.ntsim.ke.KeServices;
 import org.ntsim.ke.Kernel;
 import org.ntsim.mm.MemoryManager;
@@ -33,8 +34,8 @@ import org.ntsim.ps.PsServices;
  * <p>The order of every step that allocates pool, creates a thread or draws from the random
  * generator is part of every run's trace: changing it changes every digest.
  *
- * <p>Left out: the loader block, the registry, boot-start drivers (the I/O manager registers
- * its built-in drivers here when it exists), session space.
+ * <p>Left out: the loader block, the registry, boot-start drivers (the I/O manager is made in
+ * phase 1 but loads no driver yet), session space.
  */
 public final class Boot {
   private Boot() {}
@@ -53,6 +54,8 @@ public final class Boot {
     // Phase 1 (Phase1Initialization). ExInitSystem(1): ExpEventInitialization and its siblings
     // make ex's object types.
     SyncObjectTypes syncTypes = new SyncObjectTypes(kernel);
+    // IoInitSystem: the I/O manager's types, entered when their first object is made.
+    IoManager io = new IoManager(kernel, pool, ob);
     // KeInitSystem and MmInitSystem(1): the System process's threads.
     ps.createSystemThread("BalanceSetManager", "nt!KeBalanceSetManager", 16, () -> {
       kernel.balanceSetManagerLoop();
@@ -79,6 +82,6 @@ public final class Boot {
     MmSystemInformation systemInformation = new MmSystemInformation(kernel, mm, ps);
     SystemServices services = new SystemServices(kernel, keServices, obServices, syncServices,
         psServices, vmServices, systemInformation);
-    return new Executive(machine, kernel, pool, mm, ob, ps, syncTypes, services);
+    return new Executive(machine, kernel, pool, mm, ob, ps, syncTypes, services, io);
   }
 }

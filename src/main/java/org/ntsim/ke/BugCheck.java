@@ -11,6 +11,8 @@ public record BugCheck(int code, long p1, long p2, long p3, long p4, long timeNs
   public static final int IRQL_NOT_LESS_OR_EQUAL = 0x0A;
   public static final int MEMORY_MANAGEMENT = 0x1A;
   public static final int KMODE_EXCEPTION_NOT_HANDLED = 0x1E;
+  public static final int NO_MORE_IRP_STACK_LOCATIONS = 0x35;
+  public static final int MULTIPLE_IRP_COMPLETE_REQUESTS = 0x44;
   public static final int NO_PAGES_AVAILABLE = 0x4D;
   public static final int PAGE_FAULT_IN_NONPAGED_AREA = 0x50;
   public static final int SYSTEM_THREAD_EXCEPTION_NOT_HANDLED = 0x7E;
@@ -27,6 +29,8 @@ public record BugCheck(int code, long p1, long p2, long p3, long p4, long timeNs
       case IRQL_NOT_LESS_OR_EQUAL -> "IRQL_NOT_LESS_OR_EQUAL";
       case MEMORY_MANAGEMENT -> "MEMORY_MANAGEMENT";
       case KMODE_EXCEPTION_NOT_HANDLED -> "KMODE_EXCEPTION_NOT_HANDLED";
+      case NO_MORE_IRP_STACK_LOCATIONS -> "NO_MORE_IRP_STACK_LOCATIONS";
+      case MULTIPLE_IRP_COMPLETE_REQUESTS -> "MULTIPLE_IRP_COMPLETE_REQUESTS";
       case NO_PAGES_AVAILABLE -> "NO_PAGES_AVAILABLE";
       case ATTEMPTED_WRITE_TO_READONLY_MEMORY -> "ATTEMPTED_WRITE_TO_READONLY_MEMORY";
       case PAGE_FAULT_IN_NONPAGED_AREA -> "PAGE_FAULT_IN_NONPAGED_AREA";

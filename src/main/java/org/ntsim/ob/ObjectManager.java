@@ -380,6 +380,38 @@ public final class ObjectManager {
     enterPermanent(parent, name, link);
   }
 
+  /**
+   * ObInsertObject with OBJ_PERMANENT from kernel mode, without a handle, as the I/O manager
+   * names its driver and device objects: enters {@code object} as the last component of
+   * {@code absolutePath}, whose parent must be a directory. Keeps the caller's reference.
+   * STATUS_OBJECT_PATH_NOT_FOUND without the parent, STATUS_OBJECT_NAME_COLLISION when taken.
+   */
+  public int insertPermanentObject(String absolutePath, ObjectHeader object) {
+    int slash = absolutePath.lastIndexOf('\\');
+    ObjectHeader parent = lookupPath(slash == 0 ? ROOT_NAME : absolutePath.substring(0, slash));
+    if (parent == null || !(parent.body instanceof ObjectDirectory directory)) {
+      return ObStatus.STATUS_OBJECT_PATH_NOT_FOUND;
+    }
+    String component = absolutePath.substring(slash + 1);
+    if (directory.lookup(component, object.type.caseInsensitive) != null) {
+      return ObStatus.STATUS_OBJECT_NAME_COLLISION;
+    }
+    object.permanent = true;
+    enterName(directory, component, object);
+    return NtStatus.STATUS_SUCCESS;
+  }
+
+  /**
+   * ObMakeTemporaryObject: the object is no longer permanent; its name leaves the namespace now
+   * if no handle is open, else when the last one closes.
+   */
+  public void makeTemporaryObject(ObjectHeader object) {
+    object.permanent = false;
+    if (object.handleCount == 0 && object.directory != null) {
+      deleteName(object);
+    }
+  }
+
   /** A system object entered for good: its creator's reference is never dropped. */
   private void enterPermanent(ObjectDirectory parent, String name, ObjectHeader object) {
     object.permanent = true;

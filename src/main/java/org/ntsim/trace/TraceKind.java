@@ -69,7 +69,15 @@ public enum TraceKind {
    * service: a = thread id, b = service number (KiServiceTable's), c = 1 entered from user mode,
    * 2 entered from kernel mode (a Zw* call), 0 returned.
    */
-  SERVICE("tid", "service", "entered", "");
+  SERVICE("tid", "service", "entered", ""),
+  /** An IRP was sent to the top of a device stack (IoCallDriver from its issuer): a = IRP address, b = device object address, c = major function. */
+  IRP_ISSUE("irp", "device", "major", "ab"),
+  /** IoCallDriver gave an IRP to a device's dispatch routine: a = IRP address, b = device object address, c = stack location (CurrentLocation). */
+  IRP_DISPATCH("irp", "device", "location", "ab"),
+  /** A dispatch routine marked an IRP pending (IoMarkIrpPending): a = IRP address, b = device object address (0 if none), c = stack location. */
+  IRP_PENDING("irp", "device", "location", "ab"),
+  /** IoCompleteRequest unwound one stack location: a = IRP address, b = device object address of that location (0 if none), c = the IRP's status then. */
+  IRP_COMPLETION("irp", "device", "status", "abc");
 
   private static final TraceKind[] BY_ORDINAL = values();
 

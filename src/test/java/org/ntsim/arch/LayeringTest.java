@@ -55,6 +55,19 @@ class LayeringTest {
           + " defined in the lower layer");
 
   /**
+   * The I/O manager sits above the object manager, the memory manager, the process manager and
+   * executive support, as ps does: it uses them (object types, pool, threads), none of them uses
+   * it, and the kernel and the HAL know nothing of drivers or IRPs.
+   */
+  @ArchTest
+  static final ArchRule theIoManagerSitsAboveTheOtherExecutiveComponents = classes()
+      .that().resideInAnyPackage("org.ntsim.ob..", "org.ntsim.mm..", "org.ntsim.ps..",
+          "org.ntsim.ex..", "org.ntsim.ke..", "org.ntsim.hal..")
+      .should().onlyDependOnClassesThat().resideOutsideOfPackage("org.ntsim.io..")
+      .because("drivers, devices and IRPs are built on objects, pool and threads; a component"
+          + " below io that needs it takes a callback that io registers");
+
+  /**
    * Executive support sits on the kernel alone: the pool and ex's other mechanisms
    * ({@code org.ntsim.ex} itself) use only ke and hal (and trace), so that every executive
    * component can allocate from the pool. What of ex needs the object manager (the
