@@ -97,20 +97,29 @@ public final class Irp {
 
   /**
    * IoCopyCurrentIrpStackLocationToNext: the device below gets a copy of this driver's location
-   * without its completion routine, context and control flags.
+   * without its completion routine, context and control flags. With no location below, NT's
+   * copy lands past the IRP's end (not modelled here) and the IoCallDriver that follows is bug
+   * check NO_MORE_IRP_STACK_LOCATIONS.
    */
   public void copyCurrentStackLocationToNext() {
-    currentStackLocation().copyTo(nextStackLocation());
+    IoStackLocation next = nextStackLocation();
+    if (next != null) {
+      currentStackLocation().copyTo(next);
+    }
   }
 
   /**
    * IoSetCompletionRoutine: {@code routine} runs with {@code context} when the device below
    * completes the IRP, as the three flags say: on a success status, on an error status, on a
-   * cancelled IRP.
+   * cancelled IRP. With no location below it writes nothing (see
+   * {@link #copyCurrentStackLocationToNext}).
    */
   public void setCompletionRoutine(IoCompletionRoutine routine, Object context,
       boolean invokeOnSuccess, boolean invokeOnError, boolean invokeOnCancel) {
     IoStackLocation next = nextStackLocation();
+    if (next == null) {
+      return;
+    }
     next.completionRoutine = routine;
     next.context = context;
     next.control = (invokeOnSuccess ? IoStackLocation.SL_INVOKE_ON_SUCCESS : 0)
