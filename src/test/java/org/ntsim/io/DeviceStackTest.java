@@ -22,6 +22,22 @@ class DeviceStackTest {
     }
   }
 
+  /**
+   * IoInitSystem here makes the types without entering them: a booted system has no Driver,
+   * Device or File type in \ObjectTypes until the first such object, so no boot allocation moves.
+   */
+  @Test
+  void bootEntersNoIoTypeUntilTheFirstObject() {
+    org.ntsim.win32.TestOs sys = org.ntsim.win32.TestOs.boot(1);
+    try {
+      assertThat(sys.os.ob.objectType("Driver")).isNull();
+      assertThat(sys.os.ob.objectType("Device")).isNull();
+      assertThat(sys.os.ob.objectType("File")).isNull();
+    } finally {
+      sys.close();
+    }
+  }
+
   /** A driver object is named \Driver\Name in the object namespace (DRIVER_OBJECT.DriverName). */
   @Test
   void aDriverObjectIsNamedUnderDriver() {

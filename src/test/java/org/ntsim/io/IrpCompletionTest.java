@@ -260,6 +260,9 @@ class IrpCompletionTest {
         "completion filter device filter pending true");
     assertThat(irp.pendingReturned).as("what the issuer's second stage sees").isTrue();
     assertThat(s.secondStage).containsExactly(irp);
+    assertThat(s.sys.events(TraceKind.IRP_PENDING)).extracting(e -> e.b())
+        .containsExactly(s.bottomDevice.address, s.functionDevice.address,
+            s.filterDevice.address);
   }
 
   /**
