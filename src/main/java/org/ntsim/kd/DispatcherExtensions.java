@@ -28,7 +28,7 @@ import org.ntsim.ps.EProcess;
  *
  * <p>Left out: routine addresses (the model names routines but keeps no code addresses, so the
  * name is printed alone), the APC list heads' addresses, the process's APC state index (always
- * 0: processes are never attached to), fast mutexes (not modelled).
+ * 0: processes are never attached to); fast mutexes and push locks, which no kdexts command lists.
  */
 final class DispatcherExtensions {
   private final KdTarget target;
@@ -158,6 +158,7 @@ final class DispatcherExtensions {
     out.line("**** DUMP OF ALL RESOURCE OBJECTS ****");
     out.line("KD: Scanning for held locks.");
     int held = 0;
+    int listed = 0;
     for (EResource r : resources) {
       if (r.isHeld()) {
         held++;
@@ -165,7 +166,11 @@ final class DispatcherExtensions {
       if (r.isHeld() || all) {
         out.blank();
         resource(out, r, verbose);
+        listed++;
       }
+    }
+    if (listed == 0) {
+      out.blank();
     }
     out.line(held == 0 ? resources.size() + " total locks"
         : resources.size() + " total locks, " + held + " locks currently held");
