@@ -28,7 +28,8 @@ import org.ntsim.ps.EProcess;
  *
  * <p>Left out: routine addresses (the model names routines but keeps no code addresses, so the
  * name is printed alone), the APC list heads' addresses, the process's APC state index (always
- * 0: processes are never attached to); fast mutexes and push locks, which no kdexts command lists.
+ * 0: processes are never attached to); fast mutexes and push locks, which no kdexts command
+ * lists.
  */
 final class DispatcherExtensions {
   private final KdTarget target;
