@@ -96,7 +96,8 @@ public final class KSpinLock {
     lock.release(kernel, handle.oldIrql);
   }
 
-  private void take(Kernel kernel, Cpu cpu) {
+  /** Takes the lock for {@code cpu}; the caller has set the IRQL. */
+  void take(Kernel kernel, Cpu cpu) {
     if (owner == cpu.index) {
       kernel.bugCheckEx(BugCheck.SPIN_LOCK_ALREADY_OWNED, address, 0, 0, 0,
           "processor " + cpu.index + " took a spin lock it holds");

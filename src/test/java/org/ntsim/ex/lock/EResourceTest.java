@@ -270,4 +270,42 @@ class EResourceTest {
       assertThat(s.sys.os.resources.systemResources()).doesNotContain(r);
     }
   }
+
+  @Test
+  void acquiringAtDispatchLevelIsIrqlNotLessOrEqual() {
+    // ExAcquireResourceExclusiveLite: "Callers ... must be running at IRQL <= APC_LEVEL"; the
+    // wait such a caller would make at DISPATCH_LEVEL is bug check 0xA.
+    try (LockTestSupport s = new LockTestSupport()) {
+      EResource r = resource(s);
+      s.thread("a", () -> {
+        s.kernel.raiseIrql(org.ntsim.hal.Irql.DISPATCH_LEVEL);
+        r.acquireExclusiveLite(true);
+      });
+      s.runMs(2);
+      assertThat(s.kernel.bugCheck().code()).isEqualTo(0xA);
+      assertThat(s.kernel.bugCheck().p1()).isEqualTo(r.address);
+    }
+  }
+
+  @Test
+  void aCallerOutsideACriticalRegionIsRefused() {
+    // ExAcquireResourceSharedLite: "Normal kernel APC delivery must be disabled before calling
+    // this routine. Disable normal kernel APC delivery by calling KeEnterCriticalRegion."
+    try (LockTestSupport s = new LockTestSupport()) {
+      EResource r = resource(s);
+      s.thread("a", () -> {
+        try {
+          r.acquireSharedLite(true);
+          s.log.add("granted");
+        } catch (IllegalStateException e) {
+          s.log.add("refused");
+        }
+        s.kernel.raiseIrql(org.ntsim.hal.Irql.APC_LEVEL);
+        s.log.add("at APC_LEVEL " + r.acquireSharedLite(true));
+      });
+      s.runMs(2);
+      assertThat(s.log).containsExactly("refused", "at APC_LEVEL true");
+      assertThat(r.isHeld()).isTrue();
+    }
+  }
 }
