@@ -3,6 +3,7 @@ package org.ntsim.kd;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.ntsim.ex.lock.EResource;
 import org.ntsim.ke.KMutant;
 import org.ntsim.ke.KThread;
 import org.ntsim.ke.Kapc;
@@ -18,8 +19,8 @@ import org.ntsim.ps.EProcess;
  * {@code thre <addr>}), one KAPC block per queued APC under its list ([KERNEL] or [USER]), with
  * its kind on an {@code ntsim:} line; kernel APCs first, special ahead of normal, then user ones,
  * which is the order they are delivered in; {@code thre} on a thread with none says so on an
- * {@code ntsim:} line rather than print nothing. {@code !locks} is kdexts' ERESOURCE dump, empty
- * while no executive resources exist (Microsoft's !locks reference page). {@code !mutant} is
+ * {@code ntsim:} line rather than print nothing. {@code !locks} is kdexts' ERESOURCE dump of
+ * ExpSystemResourcesList (Microsoft's !locks reference page). {@code !mutant} is
  * ntsim's own: that dump's layout applied to KMUTANTs, which WinDbg has no command for: each
  * held mutant with its owner and recursion
  * ({@code Threads: <owner>-<count><*>}) and the threads waiting for it; {@code -v} adds the free
@@ -27,7 +28,8 @@ import org.ntsim.ps.EProcess;
  *
  * <p>Left out: routine addresses (the model names routines but keeps no code addresses, so the
  * name is printed alone), the APC list heads' addresses, the process's APC state index (always
- * 0: processes are never attached to), fast mutexes (not modelled).
+ * 0: processes are never attached to); fast mutexes and push locks, which no kdexts command
+ * lists.
  */
 final class DispatcherExtensions {
   private final KdTarget target;
@@ -41,7 +43,7 @@ final class DispatcherExtensions {
     DispatcherExtensions e = new DispatcherExtensions(table.target());
     table.register("!apc", "!apc [proc|thre <address>]",
         "queued APCs per thread: KAPC address, kind, routine", e::apc);
-    table.register("!locks", "!locks [-v] [<address>]",
+    table.register("!locks", "!locks [-v] [-d] [<address>]",
         "held executive resources (ERESOURCE); held mutants: !mutant", e::resources);
     table.register("!mutant", "!mutant [-v] [<address>]",
         "ntsim: held mutants with owner, recursion and waiters (-v: all known)", e::locks);
@@ -124,27 +126,92 @@ final class DispatcherExtensions {
 
   // ------------------------------------------------------------------ !locks
 
-  /** {@code !locks [-v] [address]}. */
   /**
-   * {@code !locks}: kdexts' dump of the executive resources (ERESOURCE) held, as Microsoft's
-   * !locks reference page shows it. No executive resources exist in the model yet, so the dump
-   * is the one WinDbg prints when none are held; an address names no resource.
+   * {@code !locks [-v] [-d] [address]}: kdexts' dump of the executive resources (ERESOURCE) on
+   * ExpSystemResourcesList, as Microsoft's !locks reference page shows it: each held one (every
+   * one with -d) with its mode, its owner table ({@code <thread>-<count><*>}) and, when contended
+   * or with -v, its contention count, waiter counts and exclusive waiters; then the totals. An
+   * address shows that resource alone.
    */
   void resources(Listing out, List<String> args) {
+    boolean verbose = false;
+    boolean all = false;
+    long address = 0;
     for (String a : args) {
-      if (!a.equalsIgnoreCase("-v") && !a.equalsIgnoreCase("-p") && !a.equalsIgnoreCase("-d")) {
-        long address = KdFormat.address(a);
-        if (address != 0) {
-          throw new KdError("Unable to read ERESOURCE at " + KdFormat.hex8(address)
-              + "\nntsim: no executive resources are modelled; !mutant shows the held mutants");
+      if (a.equalsIgnoreCase("-v") || a.equalsIgnoreCase("-p")) {
+        verbose = true;
+      } else if (a.equalsIgnoreCase("-d")) {
+        all = true;
+      } else {
+        address = KdFormat.address(a);
+      }
+    }
+    List<EResource> resources = target.os.resources.systemResources();
+    if (address != 0) {
+      for (EResource r : resources) {
+        if (r.address == address) {
+          resource(out, r, true);
+          return;
         }
       }
+      throw new KdError("Unable to read ERESOURCE at " + KdFormat.hex8(address));
     }
     out.line("**** DUMP OF ALL RESOURCE OBJECTS ****");
     out.line("KD: Scanning for held locks.");
-    out.blank();
-    out.line("0 total locks");
-    out.line("ntsim: no executive resources are modelled; !mutant shows the held mutants");
+    int held = 0;
+    int listed = 0;
+    for (EResource r : resources) {
+      if (r.isHeld()) {
+        held++;
+      }
+      if (r.isHeld() || all) {
+        out.blank();
+        resource(out, r, verbose);
+        listed++;
+      }
+    }
+    if (listed == 0) {
+      out.blank();
+    }
+    out.line(held == 0 ? resources.size() + " total locks"
+        : resources.size() + " total locks, " + held + " locks currently held");
+  }
+
+  private static void resource(Listing out, EResource r, boolean verbose) {
+    List<EResource.OwnerEntry> owners = r.ownerThreads();
+    String mode = !r.isHeld() ? "Available"
+        : r.isOwnedExclusive() ? "Exclusively owned"
+        : "Shared " + owners.size() + " owning threads";
+    out.format("Resource @ 0x%s    %s", KdFormat.hex8(r.address), mode);
+    boolean contended = r.sharedWaiterCount() > 0 || r.exclusiveWaiterCount() > 0;
+    if (verbose || contended) {
+      if (r.contentionCount() > 0) {
+        out.format("    Contention Count = %d", r.contentionCount());
+      }
+      if (r.sharedWaiterCount() > 0) {
+        out.format("    NumberOfSharedWaiters = %d", r.sharedWaiterCount());
+      }
+      if (r.exclusiveWaiterCount() > 0) {
+        out.format("    NumberOfExclusiveWaiters = %d", r.exclusiveWaiterCount());
+      }
+    }
+    if (!owners.isEmpty()) {
+      StringBuilder b = new StringBuilder("     Threads:");
+      for (EResource.OwnerEntry e : owners) {
+        b.append(String.format(Locale.ROOT, " %s-%02x<*>", KdFormat.hex8(e.thread.address),
+            e.count()));
+      }
+      out.line(b.toString());
+    }
+    List<KThread> waiting = r.exclusiveWaiterThreads();
+    if (!waiting.isEmpty()) {
+      out.line("     Threads Waiting On Exclusive Access:");
+      StringBuilder b = new StringBuilder("             ");
+      for (KThread t : waiting) {
+        b.append(' ').append(KdFormat.hex8(t.address));
+      }
+      out.line(b.toString());
+    }
   }
 
   /** {@code !mutant [-v] [address]}: the mutants in the layout of kdexts' resource dump. */

@@ -8,6 +8,7 @@ import java.util.Locale;
  */
 public record BugCheck(int code, long p1, long p2, long p3, long p4, long timeNs, int cpu,
     String detail) {
+  public static final int IRQL_NOT_GREATER_OR_EQUAL = 0x09;
   public static final int IRQL_NOT_LESS_OR_EQUAL = 0x0A;
   public static final int MEMORY_MANAGEMENT = 0x1A;
   public static final int KMODE_EXCEPTION_NOT_HANDLED = 0x1E;
@@ -22,10 +23,13 @@ public record BugCheck(int code, long p1, long p2, long p3, long p4, long timeNs
   public static final int DRIVER_VERIFIER_DETECTED_VIOLATION = 0xC4;
   public static final int DRIVER_IRQL_NOT_LESS_OR_EQUAL = 0xD1;
   public static final int SPIN_LOCK_ALREADY_OWNED = 0x0F;
+  public static final int SPIN_LOCK_NOT_OWNED = 0x10;
+  public static final int RESOURCE_NOT_OWNED = 0xE3;
   public static final int HARDWARE_INTERRUPT_STORM = 0xF2;
 
   public static String name(int code) {
     return switch (code) {
+      case IRQL_NOT_GREATER_OR_EQUAL -> "IRQL_NOT_GREATER_OR_EQUAL";
       case IRQL_NOT_LESS_OR_EQUAL -> "IRQL_NOT_LESS_OR_EQUAL";
       case MEMORY_MANAGEMENT -> "MEMORY_MANAGEMENT";
       case KMODE_EXCEPTION_NOT_HANDLED -> "KMODE_EXCEPTION_NOT_HANDLED";
@@ -40,6 +44,8 @@ public record BugCheck(int code, long p1, long p2, long p3, long p4, long timeNs
       case DRIVER_VERIFIER_DETECTED_VIOLATION -> "DRIVER_VERIFIER_DETECTED_VIOLATION";
       case DRIVER_IRQL_NOT_LESS_OR_EQUAL -> "DRIVER_IRQL_NOT_LESS_OR_EQUAL";
       case SPIN_LOCK_ALREADY_OWNED -> "SPIN_LOCK_ALREADY_OWNED";
+      case SPIN_LOCK_NOT_OWNED -> "SPIN_LOCK_NOT_OWNED";
+      case RESOURCE_NOT_OWNED -> "RESOURCE_NOT_OWNED";
       case HARDWARE_INTERRUPT_STORM -> "HARDWARE_INTERRUPT_STORM";
       default -> String.format("BUGCODE_0x%X", code);
     };

@@ -219,14 +219,6 @@ final class Interrupts {
   }
 
   private void acquire(KSpinLock lock, Cpu cpu) {
-    if (lock.owner == cpu.index) {
-      kernel.bugCheckEx(BugCheck.SPIN_LOCK_ALREADY_OWNED, lock.address, 0, 0, 0,
-          "processor " + cpu.index + " took a spin lock it holds");
-    }
-    if (lock.owner >= 0) {
-      throw new IllegalStateException("spin lock " + Long.toHexString(lock.address)
-          + " held by processor " + lock.owner + " across a simulation point");
-    }
-    lock.owner = cpu.index;
+    lock.take(kernel, cpu);
   }
 }

@@ -26,6 +26,8 @@ public final class Ntos {
   public final ObjectManager ob;
   /** The event, mutant, semaphore and timer object types. */
   public final org.ntsim.ex.sync.SyncObjectTypes syncTypes;
+  /** ExpSystemResourcesList: the executive resources drivers and file systems initialize. */
+  public final org.ntsim.ex.lock.ExResources resources;
   public final org.ntsim.mm.MemoryManager mm;
   public final ProcessManager ps;
   /** The kernel's system services (NtYieldExecution, NtDelayExecution, NtTestAlert). */
@@ -52,6 +54,7 @@ public final class Ntos {
     this.pool = executive.pool();
     this.ob = executive.ob();
     this.syncTypes = executive.syncTypes();
+    this.resources = new org.ntsim.ex.lock.ExResources(kernel);
     this.mm = executive.mm();
     this.ps = executive.ps();
     this.services = executive.services();

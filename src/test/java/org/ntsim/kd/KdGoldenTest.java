@@ -207,7 +207,7 @@ class KdGoldenTest {
   }
 
   // DOCS/-locks---kdext--locks-'s basic example: "**** DUMP OF ALL RESOURCE OBJECTS ****",
-  // "KD: Scanning for held locks", the total line; no executive resources exist in the model.
+  // "KD: Scanning for held locks", the total line; the booted system initializes no resources.
   @Test
   void locks() {
     golden("locks", "!locks", "!locks -v");
