@@ -124,21 +124,13 @@ public final class PsQueryServices {
     if (status != NtStatus.STATUS_SUCCESS) {
       return status;
     }
-    Reference ref = referenceEither(previousMode, threadHandle,
-        PsConstants.THREAD_SET_INFORMATION, PsConstants.THREAD_SET_LIMITED_INFORMATION,
-        ps.threadType);
-    if (!ref.ok()) {
-      return ref.status();
-    }
-    EThread t = ref.body();
-    ob.dereference(ref.header());
-    return switch (threadInformationClass) {
+    return withThreadToSet(previousMode, threadHandle, t -> switch (threadInformationClass) {
       case ThreadInfoClass.ThreadBasePriority ->
           setPriorityLevel(t, ((int[]) threadInformation)[0]);
       case ThreadInfoClass.ThreadAffinityMask ->
           setAffinity(t, ((long[]) threadInformation)[0], null);
       default -> setIdealProcessor(t, ((int[]) threadInformation)[0]);
-    };
+    });
   }
 
   /** ZwSetInformationThread. */
@@ -192,15 +184,7 @@ public final class PsQueryServices {
    */
   public int setAffinityReturningPrevious(int previousMode, long threadHandle, long mask,
       long[] previous) {
-    Reference ref = referenceEither(previousMode, threadHandle,
-        PsConstants.THREAD_SET_INFORMATION, PsConstants.THREAD_SET_LIMITED_INFORMATION,
-        ps.threadType);
-    if (!ref.ok()) {
-      return ref.status();
-    }
-    EThread t = ref.body();
-    ob.dereference(ref.header());
-    return setAffinity(t, mask, previous);
+    return withThreadToSet(previousMode, threadHandle, t -> setAffinity(t, mask, previous));
   }
 
   /**
@@ -368,6 +352,22 @@ public final class PsQueryServices {
    */
   public int setThreadBackgroundMode(int previousMode, long threadHandle, boolean begin,
       boolean[] changed) {
+    return withThreadToSet(previousMode, threadHandle, t -> {
+      if (t != ps.currentThread()) {
+        return NtStatus.STATUS_INVALID_PARAMETER;
+      }
+      changed[0] = t.backgroundMode != begin;
+      t.backgroundMode = begin;
+      return NtStatus.STATUS_SUCCESS;
+    });
+  }
+
+  /**
+   * References a thread for a change (THREAD_SET_INFORMATION, or THREAD_SET_LIMITED_INFORMATION
+   * for what the limited right allows), releases the reference and applies {@code change}.
+   */
+  private int withThreadToSet(int previousMode, long threadHandle,
+      java.util.function.ToIntFunction<EThread> change) {
     Reference ref = referenceEither(previousMode, threadHandle,
         PsConstants.THREAD_SET_INFORMATION, PsConstants.THREAD_SET_LIMITED_INFORMATION,
         ps.threadType);
@@ -376,12 +376,7 @@ public final class PsQueryServices {
     }
     EThread t = ref.body();
     ob.dereference(ref.header());
-    if (t != ps.currentThread()) {
-      return NtStatus.STATUS_INVALID_PARAMETER;
-    }
-    changed[0] = t.backgroundMode != begin;
-    t.backgroundMode = begin;
-    return NtStatus.STATUS_SUCCESS;
+    return change.applyAsInt(t);
   }
 
   private Reference referenceEither(int previousMode, long handle, int access, int limitedAccess,
